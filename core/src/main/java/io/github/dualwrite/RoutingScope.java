@@ -1,0 +1,75 @@
+package io.github.dualwrite;
+
+import io.github.dualwrite.config.RoutingKey;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The routing key for the statements run by the current thread until {@link #close()}. Opened by
+ * {@link DualWrite#routeBy(Object)}; use it in try-with-resources. Scopes nest (the innermost wins), are
+ * never inherited by other threads, and leave nothing on the thread once the outermost one is closed, so
+ * pooled threads cannot leak a key into the next task.
+ */
+public final class RoutingScope implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RoutingScope.class);
+    private static final ThreadLocal<RoutingScope> CURRENT = new ThreadLocal<>();
+
+    private final RoutingKey key;
+    private final RoutingScope outer;
+    private final Thread owner;
+    private boolean closed;
+
+    private RoutingScope(RoutingKey key, RoutingScope outer) {
+        this.key = key;
+        this.outer = outer;
+        this.owner = Thread.currentThread();
+    }
+
+    static RoutingScope open(Object key) {
+        RoutingScope scope = new RoutingScope(RoutingKey.of(key), CURRENT.get());
+        CURRENT.set(scope);
+        return scope;
+    }
+
+    /** The key of the innermost open scope of the current thread. */
+    static Optional<RoutingKey> currentKey() {
+        RoutingScope scope = CURRENT.get();
+        return scope == null ? Optional.empty() : Optional.of(scope.key);
+    }
+
+    /** The key this scope routes by. */
+    public RoutingKey key() {
+        return key;
+    }
+
+    /**
+     * Ends the scope and restores the enclosing one (or nothing). Closing twice does nothing.
+     *
+     * @throws IllegalStateException when called from another thread than the one that opened it
+     */
+    @Override
+    public void close() {
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("routing scope for key " + key + " was opened on thread "
+                    + owner.getName() + " and must be closed there, not on " + Thread.currentThread().getName());
+        }
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (CURRENT.get() != this) {
+            log.warn("routing scope for key {} closed while an inner scope was still open; closing those too", key);
+        }
+        RoutingScope restore = outer;
+        while (restore != null && restore.closed) {
+            restore = restore.outer;
+        }
+        if (restore == null) {
+            CURRENT.remove();
+        } else {
+            CURRENT.set(restore);
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package io.github.dualwrite.config;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads a document tree into a {@link MigrationConfig}, collecting every problem with its path. */
+final class ConfigBinder {
+
+    private ConfigBinder() {
+    }
+
+    static MigrationConfig bind(Map<String, Object> tree) {
+        Problems problems = new Problems();
+        Section root = new Section("", tree, problems);
+        Map<String, UnitConfig> units = new LinkedHashMap<>();
+        if (!root.has("units")) {
+            problems.add("units", "is missing; write units: {} to migrate nothing");
+        }
+        root.namedSections("units").forEach((name, section) -> {
+            UnitConfig unit = unit(name, section, problems);
+            if (unit != null) {
+                units.put(name, unit);
+            }
+        });
+        SecondaryConfig secondary = secondary(root.section("secondary"), problems);
+        UnkeyedPolicy unkeyed = root.choice("unkeyed-policy", UnkeyedPolicy.class, MigrationConfig.EMPTY.unkeyedPolicy());
+        boolean force = root.flag("force", false);
+        root.rejectUnknownKeys();
+        problems.throwIfAny();
+        MigrationConfig config = problems.attempt("", () -> new MigrationConfig(units, secondary, unkeyed, force));
+        problems.throwIfAny();
+        return config;
+    }
+
+    private static UnitConfig unit(String name, Section s, Problems problems) {
+        String routingColumn = s.text("routing-column", null);
+        if (routingColumn == null) {
+            problems.add(s.path("routing-column"), "is missing; name the column that holds the user id, e.g. user_id");
+        }
+        Stage stage = s.choice("stage", Stage.class, null);
+        if (stage == null && !s.has("stage")) {
+            problems.add(s.path("stage"), "is missing; give one of " + List.of(Stage.values()));
+        }
+        Map<String, TableConfig> tables = tables(s, problems);
+        Section graySection = s.section("gray");
+        Stage grayStage = graySection.choice("stage", Stage.class, stage);
+        int ratio = graySection.whole("ratio", 0, "basis points 0..10000");
+        Set<RoutingKey> whitelist = graySection.keys("whitelist");
+        Set<RoutingKey> blacklist = graySection.keys("blacklist");
+        graySection.rejectUnknownKeys();
+        Section shadow = s.section("shadow-read");
+        double sampleRate = shadow.fraction("sample-rate", 0.0);
+        shadow.rejectUnknownKeys();
+        s.rejectUnknownKeys();
+
+        // Every part is validated in this one pass. Where a part is already known to be broken, a valid
+        // stand-in takes its place, so that the unit's own checks still run without repeating that problem.
+        Stage stageOrStandIn = stage != null ? stage : grayStage != null ? grayStage : Stage.OLD_ONLY;
+        Stage grayOrStandIn = grayStage != null ? grayStage : stageOrStandIn;
+        GrayConfig gray = problems.attempt(graySection.path(""),
+                () -> new GrayConfig(grayOrStandIn, ratio, whitelist, blacklist));
+        ShadowReadConfig shadowRead = problems.attempt(shadow.path(""), () -> new ShadowReadConfig(sampleRate));
+        UnitConfig unit = problems.attempt(s.path(""), () -> new UnitConfig(name,
+                routingColumn != null ? routingColumn : "stand_in",
+                tables != null ? tables : Map.of("stand_in", TableConfig.of("stand_in")),
+                stageOrStandIn, gray != null ? gray : GrayConfig.none(stageOrStandIn),
+                shadowRead != null ? shadowRead : ShadowReadConfig.OFF));
+        boolean complete = routingColumn != null && stage != null && grayStage != null && tables != null
+                && gray != null && shadowRead != null;
+        return complete ? unit : null;
+    }
+
+    /** {@code tables: [a, b]}, {@code tables: a,b} or {@code tables: {a: {primary-key: [id]}, b: {}}}. */
+    private static Map<String, TableConfig> tables(Section unit, Problems problems) {
+        Object raw = unit.value("tables");
+        Map<String, TableConfig> tables = new LinkedHashMap<>();
+        if (raw == null) {
+            problems.add(unit.path("tables"), "is missing; list the unit's tables, e.g. tables: [points_account, points_detail]");
+            return null;
+        }
+        boolean[] failed = {false};
+        if (raw instanceof Map) {
+            unit.namedSections("tables").forEach((name, t) -> {
+                List<String> pk = t.names("primary-key");
+                String version = t.text("version-column", null);
+                t.rejectUnknownKeys();
+                TableConfig table = problems.attempt(t.path(""), () -> new TableConfig(name, pk, version));
+                failed[0] |= table == null;
+                if (table != null) {
+                    tables.put(name, table);
+                }
+            });
+        } else {
+            List<String> names = unit.names("tables");
+            for (int i = 0; i < names.size(); i++) {
+                String name = names.get(i);
+                TableConfig table = problems.attempt(unit.path("tables") + "[" + i + "]", () -> TableConfig.of(name));
+                failed[0] |= table == null;
+                if (table != null) {
+                    tables.put(name, table);
+                }
+            }
+        }
+        return failed[0] ? null : tables;
+    }
+
+    private static SecondaryConfig secondary(Section s, Problems problems) {
+        SecondaryConfig d = SecondaryConfig.DEFAULTS;
+        WriteMode mode = s.choice("mode", WriteMode.class, d.mode());
+        Duration timeout = s.duration("timeout", d.timeout());
+        Section cb = s.section("circuit-breaker");
+        CircuitBreakerSettings c = CircuitBreakerSettings.DEFAULTS;
+        int failureRate = cb.whole("failure-rate-threshold", c.failureRateThreshold(), "percent");
+        int slowRate = cb.whole("slow-call-rate-threshold", c.slowCallRateThreshold(), "percent");
+        Duration slow = cb.duration("slow-call-duration", c.slowCallDuration());
+        int window = cb.whole("sliding-window-size", c.slidingWindowSize(), "calls");
+        int minimum = cb.whole("minimum-number-of-calls", c.minimumNumberOfCalls(), "calls");
+        Duration open = cb.duration("wait-in-open-state", c.waitInOpenState());
+        int halfOpen = cb.whole("permitted-calls-in-half-open-state", c.permittedCallsInHalfOpenState(), "calls");
+        cb.rejectUnknownKeys();
+        s.rejectUnknownKeys();
+        CircuitBreakerSettings breaker = problems.attempt(cb.path(""),
+                () -> new CircuitBreakerSettings(failureRate, slowRate, slow, window, minimum, open, halfOpen));
+        // a broken breaker is replaced by a stand-in so that the timeout is still checked in this pass
+        SecondaryConfig secondary = problems.attempt(s.path(""),
+                () -> new SecondaryConfig(mode, timeout, breaker != null ? breaker : c));
+        return breaker == null ? null : secondary;
+    }
+
+    static String describeType(Object value) {
+        return value instanceof List ? "list" : value.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,163 @@
+package io.github.dualwrite.config;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The switch board: holds the document in force and swaps in new ones, all or nothing.
+ *
+ * <p>{@link #apply} parses, validates, checks every stage move against the document in force, swaps one
+ * atomic reference, logs one audit line (version, source, what changed) and then tells the listeners.
+ * A document that fails any step is rejected with its reasons, counted, and the last good one stays.
+ * Readers ({@link #current()}) never lock and never see half a document.
+ *
+ * <p>The first document a control accepts is its starting point and is not checked for stage moves: an
+ * application restarted in the middle of a migration starts in whatever stage the document says.
+ */
+public final class MigrationControl {
+
+    private static final Logger log = LoggerFactory.getLogger(MigrationControl.class);
+
+    private final AtomicReference<ConfigSnapshot> current;
+    private final List<ConfigListener> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong rejected = new AtomicLong();
+    private final Clock clock;
+    private final Object applyLock = new Object();
+
+    private MigrationControl(Clock clock) {
+        this.clock = clock;
+        this.current = new AtomicReference<>(new ConfigSnapshot(0, MigrationConfig.EMPTY, "none", clock.instant()));
+    }
+
+    /** A control that starts with {@code initial} (version 1) and the system clock. */
+    public static MigrationControl start(MigrationConfig initial, String source) {
+        MigrationControl control = new MigrationControl(Clock.systemUTC());
+        control.apply(initial, source).orThrow();
+        return control;
+    }
+
+    /** A control holding no document yet (version 0: nothing migrated) that reads time from {@code clock}. */
+    public static MigrationControl empty(Clock clock) {
+        return new MigrationControl(Objects.requireNonNull(clock, "clock"));
+    }
+
+    /** The document in force. */
+    public ConfigSnapshot current() {
+        return current.get();
+    }
+
+    /** How many documents were rejected since start. */
+    public long rejectedCount() {
+        return rejected.get();
+    }
+
+    /** Adds a listener; it is told about changes accepted after this call. */
+    public void addListener(ConfigListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Removes a listener. */
+    public void removeListener(ConfigListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** Parses {@code text} and applies it; a syntax or validation error rejects it like any other problem. */
+    public ApplyResult apply(String text, ConfigFormat format, String source) {
+        MigrationConfig next;
+        try {
+            next = MigrationConfig.parse(text, format);
+        } catch (InvalidConfigException e) {
+            return reject(source, e.problems());
+        }
+        return apply(next, source);
+    }
+
+    /** Applies a validated document. */
+    public ApplyResult apply(MigrationConfig next, String source) {
+        Objects.requireNonNull(next, "next");
+        Objects.requireNonNull(source, "source");
+        ConfigChange change;
+        synchronized (applyLock) {
+            ConfigSnapshot before = current.get();
+            if (before.version() > 0 && before.config().equals(next)) {
+                return new ApplyResult(ApplyResult.Outcome.UNCHANGED, before, List.of(), List.of(), List.of());
+            }
+            List<ConfigProblem> illegal = before.version() == 0 ? List.of() : StageMoves.illegal(before.config(), next);
+            List<String> forced = new ArrayList<>();
+            if (!illegal.isEmpty()) {
+                if (!next.force()) {
+                    return reject(source, illegal);
+                }
+                illegal.forEach(p -> forced.add(p.toString()));
+            }
+            ConfigSnapshot after = new ConfigSnapshot(before.version() + 1, next, source, clock.instant());
+            current.set(after);
+            change = new ConfigChange(before, after, diff(before.config(), next), forced);
+        }
+        audit(change);
+        for (ConfigListener listener : listeners) {
+            try {
+                listener.onChange(change);
+            } catch (RuntimeException | LinkageError e) {
+                log.warn("dualwrite config listener {} failed on v{}; the change stays in force",
+                        listener.getClass().getName(), change.current().version(), e);
+            }
+        }
+        return new ApplyResult(ApplyResult.Outcome.ACCEPTED, change.current(), List.of(), change.changes(),
+                change.forced());
+    }
+
+    private ApplyResult reject(String source, List<ConfigProblem> problems) {
+        rejected.incrementAndGet();
+        ConfigSnapshot kept = current.get();
+        log.warn("dualwrite config from {} rejected, v{} stays in force: {}", source, kept.version(),
+                new InvalidConfigException(problems).getMessage());
+        for (ConfigListener listener : listeners) {
+            try {
+                listener.onRejected(source, problems);
+            } catch (RuntimeException | LinkageError e) {
+                log.warn("dualwrite config listener {} failed on a rejection", listener.getClass().getName(), e);
+            }
+        }
+        return new ApplyResult(ApplyResult.Outcome.REJECTED, kept, problems, List.of(), List.of());
+    }
+
+    private static void audit(ConfigChange change) {
+        ConfigSnapshot s = change.current();
+        String what = change.changes().isEmpty() ? "initial document" : String.join("; ", change.changes());
+        log.info("dualwrite config v{} accepted from {}: {}", s.version(), s.source(), what);
+        if (!change.forced().isEmpty()) {
+            log.warn("dualwrite config v{} from {} FORCED illegal stage moves: {}", s.version(), s.source(),
+                    String.join("; ", change.forced()));
+        }
+    }
+
+    /** One line per changed setting, in key order. */
+    static List<String> diff(MigrationConfig before, MigrationConfig after) {
+        if (before == MigrationConfig.EMPTY) {
+            return List.of();
+        }
+        Map<String, String> a = before.toProperties();
+        Map<String, String> b = after.toProperties();
+        TreeMap<String, String> keys = new TreeMap<>(a);
+        keys.putAll(b);
+        List<String> lines = new ArrayList<>();
+        for (String key : keys.keySet()) {
+            String x = a.get(key);
+            String y = b.get(key);
+            if (!Objects.equals(x, y)) {
+                lines.add(key + ": " + (x == null ? "(unset)" : x) + " -> " + (y == null ? "(unset)" : y));
+            }
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,59 @@
+package io.github.dualwrite.config;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A migrated table.
+ *
+ * @param name          the table name as written in SQL (matched case-insensitively)
+ * @param primaryKey    the primary-key column(s), in key order
+ * @param versionColumn a column every write advances ({@code gmt_modified}-style), used by incremental
+ *                      verification and by backfill's "never overwrite newer" rule; null when the table has none
+ */
+public record TableConfig(String name, List<String> primaryKey, String versionColumn) {
+
+    /** The primary key used when a document names none. */
+    public static final List<String> DEFAULT_PRIMARY_KEY = List.of("id");
+
+    /** Validates every part; see {@link InvalidConfigException#problems()} for all reasons at once. */
+    public TableConfig {
+        primaryKey = primaryKey == null ? DEFAULT_PRIMARY_KEY : List.copyOf(primaryKey);
+        Problems problems = new Problems();
+        Names.check(problems, "", name);
+        problems.check(!primaryKey.isEmpty(), "primary-key", "is empty; name the primary-key column(s), e.g. [id]");
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < primaryKey.size(); i++) {
+            String column = primaryKey.get(i);
+            Names.check(problems, "primary-key[" + i + "]", column);
+            problems.check(column == null || seen.add(Names.key(column)), "primary-key[" + i + "]",
+                    "'" + column + "' is listed twice");
+        }
+        if (versionColumn != null) {
+            Names.check(problems, "version-column", versionColumn);
+        }
+        problems.throwIfAny();
+    }
+
+    /** A table keyed by {@code id} without a version column. */
+    public static TableConfig of(String name) {
+        return new TableConfig(name, DEFAULT_PRIMARY_KEY, null);
+    }
+
+    /** Whether the table has a version column. */
+    public boolean hasVersionColumn() {
+        return versionColumn != null;
+    }
+
+    /** Returns a copy with the given version column. */
+    public TableConfig withVersionColumn(String column) {
+        return new TableConfig(name, primaryKey, Objects.requireNonNull(column, "column"));
+    }
+
+    /** Returns a copy with the given primary key. */
+    public TableConfig withPrimaryKey(String... columns) {
+        return new TableConfig(name, List.of(columns), versionColumn);
+    }
+}

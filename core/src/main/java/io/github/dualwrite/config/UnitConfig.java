@@ -1,0 +1,151 @@
+package io.github.dualwrite.config;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A migration unit: a named group of tables that share one routing key and move together.
+ *
+ * @param name          the unit's name ({@code points})
+ * @param routingColumn the column that holds the routing key in every table of the unit ({@code user_id})
+ * @param tables        the unit's tables, keyed by lower-case table name
+ * @param stage         the base stage: where users that are not gray read and write
+ * @param gray          the gray share and its stage
+ * @param shadowRead    shadow-read sampling
+ */
+public record UnitConfig(String name, String routingColumn, Map<String, TableConfig> tables, Stage stage,
+                         GrayConfig gray, ShadowReadConfig shadowRead) {
+
+    /** Validates the unit as a whole; every table and the gray stage must fit the base stage. */
+    public UnitConfig {
+        Problems problems = new Problems();
+        Names.check(problems, "", name);
+        Names.check(problems, "routing-column", routingColumn);
+        problems.check(stage != null, "stage", "is missing; give one of " + List.of(Stage.values()));
+        problems.check(tables != null && !tables.isEmpty(), "tables",
+                "is empty; list the tables of this unit, e.g. tables: [points_account, points_detail]");
+        if (gray == null && stage != null) {
+            gray = GrayConfig.none(stage);
+        }
+        if (gray != null && stage != null && gray.stage() != stage && !gray.stage().isAdjacentTo(stage)) {
+            problems.add("gray.stage", gray.stage() + " is not " + stage + " or adjacent to it; allowed: "
+                    + allowedGrayStages(stage));
+        }
+        problems.throwIfAny();
+        Map<String, TableConfig> byKey = new LinkedHashMap<>();
+        for (TableConfig table : tables.values()) {
+            if (byKey.put(Names.key(table.name()), table) != null) {
+                problems.add("tables." + table.name(), "is listed twice (names are case-insensitive)");
+            }
+        }
+        problems.throwIfAny();
+        tables = Collections.unmodifiableMap(byKey);
+        shadowRead = shadowRead == null ? ShadowReadConfig.OFF : shadowRead;
+    }
+
+    /** Starts a unit definition. */
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    /** The table with that name (case-insensitive), if it belongs to this unit. */
+    public Optional<TableConfig> table(String tableName) {
+        return Optional.ofNullable(tables.get(Names.key(tableName)));
+    }
+
+    /** Whether some users are in another stage than {@link #stage()}. */
+    public boolean hasGray() {
+        return gray.differsFrom(stage);
+    }
+
+    /** Returns a copy in another base stage (the gray part is kept). */
+    public UnitConfig withStage(Stage newStage) {
+        return new UnitConfig(name, routingColumn, tables, newStage, gray, shadowRead);
+    }
+
+    /** Returns a copy with another gray part. */
+    public UnitConfig withGray(GrayConfig newGray) {
+        return new UnitConfig(name, routingColumn, tables, stage, newGray, shadowRead);
+    }
+
+    /** Returns a copy with another shadow-read rate. */
+    public UnitConfig withShadowRead(ShadowReadConfig newShadowRead) {
+        return new UnitConfig(name, routingColumn, tables, stage, gray, newShadowRead);
+    }
+
+    static List<Stage> allowedGrayStages(Stage base) {
+        List<Stage> allowed = new ArrayList<>();
+        for (Stage s : Stage.values()) {
+            if (s == base || s.isAdjacentTo(base)) {
+                allowed.add(s);
+            }
+        }
+        return allowed;
+    }
+
+    /** Builds a {@link UnitConfig}; validation happens in {@link #build()}. */
+    public static final class Builder {
+        private final String name;
+        private String routingColumn = "user_id";
+        private final Map<String, TableConfig> tables = new LinkedHashMap<>();
+        private Stage stage = Stage.OLD_ONLY;
+        private GrayConfig gray;
+        private ShadowReadConfig shadowRead = ShadowReadConfig.OFF;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /** The routing column; default {@code user_id}. */
+        public Builder routingColumn(String column) {
+            this.routingColumn = column;
+            return this;
+        }
+
+        /** Adds tables keyed by {@code id}, without version column. */
+        public Builder tables(String... names) {
+            for (String n : names) {
+                table(TableConfig.of(n));
+            }
+            return this;
+        }
+
+        /** Adds a table. */
+        public Builder table(TableConfig table) {
+            tables.put(table.name(), table);
+            return this;
+        }
+
+        /** The base stage; default {@link Stage#OLD_ONLY}. */
+        public Builder stage(Stage value) {
+            this.stage = value;
+            return this;
+        }
+
+        /** The gray part; default none. */
+        public Builder gray(GrayConfig value) {
+            this.gray = value;
+            return this;
+        }
+
+        /** Gray users in {@code grayStage}: those in buckets below {@code ratio}. */
+        public Builder gray(Stage grayStage, int ratio) {
+            return gray(new GrayConfig(grayStage, ratio, null, null));
+        }
+
+        /** Shadow-read sample rate, 0.0..1.0; default 0. */
+        public Builder shadowReadSampleRate(double rate) {
+            this.shadowRead = new ShadowReadConfig(rate);
+            return this;
+        }
+
+        /** Validates and builds. */
+        public UnitConfig build() {
+            return new UnitConfig(name, routingColumn, tables, stage, gray, shadowRead);
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package io.github.dualwrite.routing;
+
+import io.github.dualwrite.config.ConfigSnapshot;
+import io.github.dualwrite.config.RoutingKey;
+import io.github.dualwrite.config.UnitConfig;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every unit's routes under one accepted document. Immutable: a transaction pins one table at its first
+ * statement and keeps routing with it, whatever is applied meanwhile.
+ */
+public final class RoutingTable {
+
+    private final ConfigSnapshot snapshot;
+    private final Map<String, UnitRoutes> units;
+
+    private RoutingTable(ConfigSnapshot snapshot) {
+        this.snapshot = snapshot;
+        Map<String, UnitRoutes> map = new HashMap<>();
+        for (UnitConfig unit : snapshot.config().units().values()) {
+            map.put(unit.name(), new UnitRoutes(unit, snapshot.version()));
+        }
+        this.units = map;
+    }
+
+    /** Compiles the routes of a document. */
+    public static RoutingTable of(ConfigSnapshot snapshot) {
+        return new RoutingTable(snapshot);
+    }
+
+    /** The document these routes come from. */
+    public ConfigSnapshot snapshot() {
+        return snapshot;
+    }
+
+    /** The document's version. */
+    public long version() {
+        return snapshot.version();
+    }
+
+    /** The unit a table belongs to, empty for tables that are not migrated. */
+    public Optional<UnitConfig> unitOfTable(String table) {
+        return snapshot.config().unitOfTable(table);
+    }
+
+    /** Routes an integral key (no allocation). */
+    public Route route(String unit, long key) {
+        return unit(unit).route(key);
+    }
+
+    /** Routes any key; see {@link RoutingKey#of(Object)} for the accepted types. */
+    public Route route(String unit, Object key) {
+        UnitRoutes routes = unit(unit);
+        if (key instanceof Long l) {
+            return routes.route(l.longValue());
+        }
+        return routes.route(RoutingKey.of(key));
+    }
+
+    /** The route of a statement without routing key: the unit's base stage. */
+    public Route routeUnkeyed(String unit) {
+        return unit(unit).unkeyed();
+    }
+
+    /** The decision for {@code key} with every reason. */
+    public Explain explain(String unit, Object key) {
+        UnitRoutes routes = unit(unit);
+        RoutingKey k = RoutingKey.of(key);
+        GrayRule rule = k.isIntegral() ? routes.rule(k.longValue()) : routes.rule(k.toString());
+        UnitConfig u = routes.unit();
+        return new Explain(unit, k, k.bucket(), rule, u.stage(), u.gray().stage(), u.gray().ratio(),
+                routes.unsampled(UnitRoutes.isGray(rule)), snapshot.version());
+    }
+
+    private UnitRoutes unit(String name) {
+        UnitRoutes routes = units.get(name);
+        if (routes == null) {
+            throw new IllegalArgumentException("no migration unit '" + name + "' in config v" + snapshot.version()
+                    + "; units: " + snapshot.config().units().keySet());
+        }
+        return routes;
+    }
+}

@@ -1,0 +1,80 @@
+package io.github.dualwrite.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.dualwrite.testing.MutableClock;
+import io.github.dualwrite.testing.Poll;
+import java.time.Duration;
+import java.time.Instant;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+
+/** The shared switch in a table, on H2; {@code JdbcConfigSourceIT} runs the same checks on MariaDB. */
+class JdbcConfigSourceTest {
+
+    static final String DOC = """
+            units:
+              points: { routing-column: user_id, tables: [points_account, points_detail], stage: OLD_ONLY }
+            """;
+
+    static DataSource h2(String name) {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1;MODE=MySQL");
+        return ds;
+    }
+
+    @Test
+    void twoInstancesShareOneSwitch() {
+        checkTwoInstancesShareOneSwitch(h2("config_shared"));
+    }
+
+    static void checkTwoInstancesShareOneSwitch(DataSource ds) {
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-21T08:00:00Z"));
+        MigrationControl a = MigrationControl.empty(clock);
+        MigrationControl b = MigrationControl.empty(clock);
+        try (JdbcConfigSource sa = JdbcConfigSource.builder(ds, a).name("points-app").clock(clock)
+                     .pollInterval(Duration.ofMillis(50)).start();
+             JdbcConfigSource sb = JdbcConfigSource.builder(ds, b).name("points-app").clock(clock)
+                     .pollInterval(Duration.ofHours(1)).start()) {
+            assertThat(a.current().version()).as("no row yet").isZero();
+            assertThat(sa.publish(DOC, ConfigFormat.YAML, "alice")).isEqualTo(1);
+            Poll.until(Duration.ofSeconds(20), () -> a.current().version() == 1);
+            assertThat(a.current().source()).isEqualTo("jdbc:dualwrite_config/points-app@v1");
+
+            assertThat(sb.checkNow()).isNotNull();
+            assertThat(b.current().config()).isEqualTo(a.current().config());
+            assertThat(sb.checkNow()).as("same row version: nothing to do").isNull();
+
+            assertThat(sb.publish(DOC.replace("OLD_ONLY", "DUAL_WRITE"), ConfigFormat.YAML, "bob")).isEqualTo(2);
+            Poll.until(Duration.ofSeconds(20), () -> a.current().config().unit("points").orElseThrow().stage()
+                    == Stage.DUAL_WRITE);
+
+            // a valid document with an illegal move is stored, but every instance rejects it and keeps v2
+            assertThat(sb.publish(DOC.replace("OLD_ONLY", "NEW_ONLY"), ConfigFormat.YAML, "mallory")).isEqualTo(3);
+            Poll.until(Duration.ofSeconds(20), () -> a.rejectedCount() == 1);
+            assertThat(a.current().config().unit("points").orElseThrow().stage()).isEqualTo(Stage.DUAL_WRITE);
+
+            // an invalid document is never stored
+            assertThatThrownBy(() -> sb.publish("units: {points: {stage: LATER}}", ConfigFormat.YAML, "eve"))
+                    .isInstanceOf(InvalidConfigException.class);
+            assertThat(sb.publish(DOC.replace("OLD_ONLY", "READ_NEW"), ConfigFormat.YAML, "bob")).isEqualTo(4);
+            Poll.until(Duration.ofSeconds(20), () -> a.current().config().unit("points").orElseThrow().stage()
+                    == Stage.READ_NEW);
+        }
+    }
+
+    @Test
+    void anUnreachableTableFailsAtStartWithTheFix() {
+        JdbcDataSource broken = new JdbcDataSource();
+        broken.setURL("jdbc:h2:mem:x;IFEXISTS=TRUE");
+        MigrationControl control = MigrationControl.empty(java.time.Clock.systemUTC());
+        assertThatThrownBy(() -> JdbcConfigSource.builder(broken, control).start())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("cannot create dualwrite config table dualwrite_config")
+                .hasMessageContaining("CREATE TABLE IF NOT EXISTS dualwrite_config");
+        assertThatThrownBy(() -> JdbcConfigSource.builder(broken, control).table("bad name"))
+                .hasMessageContaining("not a plain identifier");
+    }
+}
