@@ -34,4 +34,29 @@ public final class DualWrite {
     public static Optional<RoutingKey> currentRoutingKey() {
         return RoutingScope.currentKey();
     }
+
+    /**
+     * For integrations (the MyBatis plugin): routes the current thread's statements by {@code key} until
+     * the returned scope is closed, unless application code opened an explicit {@link #routeBy} scope,
+     * which wins. Hints nest and clear like scopes.
+     *
+     * @throws IllegalArgumentException if the key is null, blank or not whole
+     */
+    public static RoutingScope hint(Object key) {
+        return RoutingScope.openHint(key);
+    }
+
+    /**
+     * The key statements on this thread are routed by before looking at their SQL: the explicit scope's,
+     * else the hint's, else null. Used by the engine; cheap (two thread-local reads).
+     */
+    public static RoutingKey contextKey() {
+        RoutingKey explicit = RoutingScope.explicitKey();
+        return explicit != null ? explicit : RoutingScope.hintKey();
+    }
+
+    /** Whether {@link #contextKey()} comes from an explicit scope (true) or a hint (false). */
+    public static boolean contextKeyIsExplicit() {
+        return RoutingScope.explicitKey() != null;
+    }
 }

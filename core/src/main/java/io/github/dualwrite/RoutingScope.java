@@ -14,29 +14,53 @@ import org.slf4j.LoggerFactory;
 public final class RoutingScope implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RoutingScope.class);
-    private static final ThreadLocal<RoutingScope> CURRENT = new ThreadLocal<>();
+    /** Scopes opened by application code ({@link DualWrite#routeBy}): they win over hints. */
+    private static final ThreadLocal<RoutingScope> EXPLICIT = new ThreadLocal<>();
+    /** Scopes opened by integrations such as the MyBatis plugin ({@link DualWrite#hint}). */
+    private static final ThreadLocal<RoutingScope> HINT = new ThreadLocal<>();
 
+    private final ThreadLocal<RoutingScope> slot;
     private final RoutingKey key;
     private final RoutingScope outer;
     private final Thread owner;
     private boolean closed;
 
-    private RoutingScope(RoutingKey key, RoutingScope outer) {
+    private RoutingScope(ThreadLocal<RoutingScope> slot, RoutingKey key, RoutingScope outer) {
+        this.slot = slot;
         this.key = key;
         this.outer = outer;
         this.owner = Thread.currentThread();
     }
 
     static RoutingScope open(Object key) {
-        RoutingScope scope = new RoutingScope(RoutingKey.of(key), CURRENT.get());
-        CURRENT.set(scope);
+        return open(EXPLICIT, key);
+    }
+
+    static RoutingScope openHint(Object key) {
+        return open(HINT, key);
+    }
+
+    private static RoutingScope open(ThreadLocal<RoutingScope> slot, Object key) {
+        RoutingScope scope = new RoutingScope(slot, RoutingKey.of(key), slot.get());
+        slot.set(scope);
         return scope;
     }
 
-    /** The key of the innermost open scope of the current thread. */
+    /** The key of the innermost open explicit scope of the current thread, or null. */
+    static RoutingKey explicitKey() {
+        RoutingScope scope = EXPLICIT.get();
+        return scope == null ? null : scope.key;
+    }
+
+    /** The key of the innermost open hint of the current thread, or null. */
+    static RoutingKey hintKey() {
+        RoutingScope scope = HINT.get();
+        return scope == null ? null : scope.key;
+    }
+
+    /** The key of the innermost open explicit scope of the current thread. */
     static Optional<RoutingKey> currentKey() {
-        RoutingScope scope = CURRENT.get();
-        return scope == null ? Optional.empty() : Optional.of(scope.key);
+        return Optional.ofNullable(explicitKey());
     }
 
     /** The key this scope routes by. */
@@ -59,7 +83,7 @@ public final class RoutingScope implements AutoCloseable {
             return;
         }
         closed = true;
-        if (CURRENT.get() != this) {
+        if (slot.get() != this) {
             log.warn("routing scope for key {} closed while an inner scope was still open; closing those too", key);
         }
         RoutingScope restore = outer;
@@ -67,9 +91,9 @@ public final class RoutingScope implements AutoCloseable {
             restore = restore.outer;
         }
         if (restore == null) {
-            CURRENT.remove();
+            slot.remove();
         } else {
-            CURRENT.set(restore);
+            slot.set(restore);
         }
     }
 }

@@ -29,6 +29,7 @@ public final class MigrationControl {
 
     private final AtomicReference<ConfigSnapshot> current;
     private final List<ConfigListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<ConfigValidator> validators = new CopyOnWriteArrayList<>();
     private final AtomicLong rejected = new AtomicLong();
     private final Clock clock;
     private final Object applyLock = new Object();
@@ -65,6 +66,27 @@ public final class MigrationControl {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
+    /**
+     * Adds a check every later document must pass. The document in force is checked at once.
+     *
+     * @throws InvalidConfigException when the document in force does not pass it
+     */
+    public void addValidator(ConfigValidator validator) {
+        Objects.requireNonNull(validator, "validator");
+        synchronized (applyLock) {
+            List<ConfigProblem> problems = validator.validate(current.get().config());
+            if (!problems.isEmpty()) {
+                throw new InvalidConfigException(problems);
+            }
+            validators.add(validator);
+        }
+    }
+
+    /** Removes a validator. */
+    public void removeValidator(ConfigValidator validator) {
+        validators.remove(validator);
+    }
+
     /** Removes a listener. */
     public void removeListener(ConfigListener listener) {
         listeners.remove(listener);
@@ -90,6 +112,17 @@ public final class MigrationControl {
             ConfigSnapshot before = current.get();
             if (before.version() > 0 && before.config().equals(next)) {
                 return new ApplyResult(ApplyResult.Outcome.UNCHANGED, before, List.of(), List.of(), List.of());
+            }
+            List<ConfigProblem> refused = new ArrayList<>();
+            for (ConfigValidator validator : validators) {
+                try {
+                    refused.addAll(validator.validate(next));
+                } catch (RuntimeException e) {
+                    refused.add(new ConfigProblem("", "check " + validator.getClass().getName() + " failed: " + e));
+                }
+            }
+            if (!refused.isEmpty()) {
+                return reject(source, refused);
             }
             List<ConfigProblem> illegal = before.version() == 0 ? List.of() : StageMoves.illegal(before.config(), next);
             List<String> forced = new ArrayList<>();

@@ -15,14 +15,18 @@ public final class RoutingTable {
 
     private final ConfigSnapshot snapshot;
     private final Map<String, UnitRoutes> units;
+    private final Map<String, UnitConfig> unitByTable;
 
     private RoutingTable(ConfigSnapshot snapshot) {
         this.snapshot = snapshot;
         Map<String, UnitRoutes> map = new HashMap<>();
+        Map<String, UnitConfig> byTable = new HashMap<>();
         for (UnitConfig unit : snapshot.config().units().values()) {
             map.put(unit.name(), new UnitRoutes(unit, snapshot.version()));
+            unit.tables().keySet().forEach(t -> byTable.put(t, unit));
         }
         this.units = map;
+        this.unitByTable = byTable;
     }
 
     /** Compiles the routes of a document. */
@@ -42,7 +46,17 @@ public final class RoutingTable {
 
     /** The unit a table belongs to, empty for tables that are not migrated. */
     public Optional<UnitConfig> unitOfTable(String table) {
-        return snapshot.config().unitOfTable(table);
+        return Optional.ofNullable(unitOf(table.toLowerCase(java.util.Locale.ROOT)));
+    }
+
+    /** The unit a lower-case table name belongs to, or null: the allocation-free form for the hot path. */
+    public UnitConfig unitOf(String lowerCaseTable) {
+        return unitByTable.get(lowerCaseTable);
+    }
+
+    /** Whether every user of {@code unit} is in a stage that writes one side only, and the same one. */
+    public boolean isSingleSided(UnitConfig unit) {
+        return !unit.stage().writesBoth() && !unit.hasGray();
     }
 
     /** Routes an integral key (no allocation). */

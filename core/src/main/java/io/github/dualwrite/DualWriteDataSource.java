@@ -1,0 +1,231 @@
+package io.github.dualwrite;
+
+import io.github.dualwrite.config.MigrationControl;
+import io.github.dualwrite.jdbc.DualWriteStats;
+import io.github.dualwrite.jdbc.Engine;
+import io.github.dualwrite.journal.FallbackJournal;
+import io.github.dualwrite.journal.FileJournal;
+import io.github.dualwrite.journal.JdbcJournal;
+import io.github.dualwrite.journal.Journal;
+import io.github.dualwrite.routing.StatementRoute;
+import io.github.dualwrite.sql.SqlClassifier;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
+import java.time.Clock;
+import java.util.Objects;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * The DataSource an application uses instead of its old one: every statement goes to the old database, the
+ * new one or both, as the stage switch and the gray ratio say for its user. No DAO changes.
+ *
+ * <pre>{@code
+ * DataSource ds = DualWriteDataSource.builder()
+ *         .oldDataSource(oldHikari)                 // the database being left
+ *         .newDataSource(shardingSphereDataSource)  // the sharded one
+ *         .control(MigrationControl.start(config, "classpath:dualwrite.yaml"))
+ *         .build();
+ * }</pre>
+ *
+ * <p>Guarantees: the secondary side never breaks the business call (its errors, timeouts and an open circuit
+ * breaker are absorbed); every secondary write that did not verifiably apply is in the journal before the
+ * call returns; a transaction routes by the document and the route of its first statement, commits the
+ * authority first and rolls back both.
+ *
+ * <p>Refused with an {@link SQLException} (SQLState 0A000), because no routing could keep both sides right:
+ * a write touching two units or a unit and a table that is not migrated while a unit writes both sides; keys
+ * of one statement, batch or transaction with different authorities; schema changes to migrated tables in
+ * dual stages; transaction control written as SQL in dual stages; writes without routing key under
+ * {@code unkeyed-policy: REJECT}.
+ */
+public final class DualWriteDataSource implements DataSource, AutoCloseable {
+
+    private final DataSource oldDataSource;
+    private final Engine engine;
+    private final Journal journal;
+    private final MigrationControl control;
+
+    private DualWriteDataSource(Builder b) {
+        this.oldDataSource = b.oldDataSource;
+        this.control = b.control;
+        this.journal = b.journal != null ? b.journal
+                : new FallbackJournal(new JdbcJournal(b.oldDataSource, b.journalTable), new FileJournal(b.journalFile));
+        this.engine = new Engine(b.oldDataSource, b.newDataSource, b.control,
+                new SqlClassifier(b.sqlDialect, b.classifierCacheSize), journal, b.clock);
+    }
+
+    /** Starts a builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A logical connection; physical connections to each side are taken from their pools when needed. */
+    @Override
+    public Connection getConnection() throws SQLException {
+        return engine.connect();
+    }
+
+    /** Not supported: the two sides have their own credentials, configured on their DataSources. */
+    @Override
+    public Connection getConnection(String username, String password) throws SQLException {
+        throw new SQLFeatureNotSupportedException("dualwrite: configure credentials on the old and new DataSources;"
+                + " use getConnection()");
+    }
+
+    /** Where {@code sql} would go now for the calling thread (its routing scope included), without running it. */
+    public StatementRoute explain(String sql, Object... params) {
+        return engine.explain(sql, params);
+    }
+
+    /** Counters since this DataSource was built. */
+    public DualWriteStats stats() {
+        return engine.statistics();
+    }
+
+    /** The journal of secondary writes waiting for repair. */
+    public Journal journal() {
+        return journal;
+    }
+
+    /** The stage switch this DataSource follows. */
+    public MigrationControl control() {
+        return control;
+    }
+
+    /** Closes the journal. The old and new DataSources belong to the caller and stay open. */
+    @Override
+    public void close() {
+        journal.close();
+    }
+
+    @Override
+    public PrintWriter getLogWriter() throws SQLException {
+        return oldDataSource.getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) throws SQLException {
+        oldDataSource.setLogWriter(out);
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) throws SQLException {
+        oldDataSource.setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() throws SQLException {
+        return oldDataSource.getLoginTimeout();
+    }
+
+    @Override
+    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
+        throw new SQLFeatureNotSupportedException("dualwrite logs through slf4j");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        return iface.isInstance(oldDataSource) ? iface.cast(oldDataSource) : oldDataSource.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        return iface.isInstance(this) || iface.isInstance(oldDataSource) || oldDataSource.isWrapperFor(iface);
+    }
+
+    /** Builds a {@link DualWriteDataSource}; old, new and control are required. */
+    public static final class Builder {
+        private DataSource oldDataSource;
+        private DataSource newDataSource;
+        private MigrationControl control;
+        private Journal journal;
+        private String journalTable = JdbcJournal.DEFAULT_TABLE;
+        private Path journalFile = Path.of("dualwrite-journal", "journal.jsonl");
+        private Clock clock = Clock.systemUTC();
+        private String sqlDialect = "MySQL";
+        private int classifierCacheSize = SqlClassifier.DEFAULT_CACHE_SIZE;
+
+        private Builder() {
+        }
+
+        /** The database being left (usually a HikariCP pool). */
+        public Builder oldDataSource(DataSource value) {
+            this.oldDataSource = Objects.requireNonNull(value, "oldDataSource");
+            return this;
+        }
+
+        /** The new, sharded database (usually ShardingSphere-JDBC over HikariCP pools). */
+        public Builder newDataSource(DataSource value) {
+            this.newDataSource = Objects.requireNonNull(value, "newDataSource");
+            return this;
+        }
+
+        /** The stage switch to follow. */
+        public Builder control(MigrationControl value) {
+            this.control = Objects.requireNonNull(value, "control");
+            return this;
+        }
+
+        /**
+         * The journal; by default table {@code dualwrite_journal} on the old DataSource, falling back to
+         * {@link #journalFile(Path)}.
+         */
+        public Builder journal(Journal value) {
+            this.journal = Objects.requireNonNull(value, "journal");
+            return this;
+        }
+
+        /** The default journal's table name; default {@code dualwrite_journal}. */
+        public Builder journalTable(String value) {
+            this.journalTable = Objects.requireNonNull(value, "journalTable");
+            return this;
+        }
+
+        /** The default journal's fallback file; default {@code dualwrite-journal/journal.jsonl} in the working directory. */
+        public Builder journalFile(Path value) {
+            this.journalFile = Objects.requireNonNull(value, "journalFile");
+            return this;
+        }
+
+        /** The clock for journal times and the circuit breaker; default UTC system clock. */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /** ShardingSphere's name of the SQL dialect; default {@code MySQL} (also for MariaDB and H2 MODE=MySQL). */
+        public Builder sqlDialect(String value) {
+            this.sqlDialect = Objects.requireNonNull(value, "sqlDialect");
+            return this;
+        }
+
+        /** Distinct SQL texts whose classification is cached; default 10000. */
+        public Builder classifierCacheSize(int value) {
+            this.classifierCacheSize = value;
+            return this;
+        }
+
+        /**
+         * Builds the DataSource.
+         *
+         * @throws IllegalStateException when old, new or control is missing
+         * @throws io.github.dualwrite.config.InvalidConfigException when the document in force asks for
+         *         something this engine cannot do (secondary.mode ASYNC)
+         */
+        public DualWriteDataSource build() {
+            if (oldDataSource == null || newDataSource == null || control == null) {
+                throw new IllegalStateException("DualWriteDataSource needs oldDataSource, newDataSource and control;"
+                        + " missing: " + (oldDataSource == null ? "oldDataSource " : "")
+                        + (newDataSource == null ? "newDataSource " : "") + (control == null ? "control" : ""));
+            }
+            return new DualWriteDataSource(this);
+        }
+    }
+}

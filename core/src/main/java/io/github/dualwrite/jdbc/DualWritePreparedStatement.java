@@ -1,0 +1,981 @@
+package io.github.dualwrite.jdbc;
+
+import io.github.dualwrite.config.Side;
+import io.github.dualwrite.journal.JournalEntry;
+import io.github.dualwrite.routing.RoutingTable;
+import io.github.dualwrite.sql.SqlShape;
+import java.io.InputStream;
+import java.io.Reader;
+import java.math.BigDecimal;
+import java.net.URL;
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.Clob;
+import java.sql.Date;
+import java.sql.NClob;
+import java.sql.ParameterMetaData;
+import java.sql.PreparedStatement;
+import java.sql.Ref;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.RowId;
+import java.sql.SQLException;
+import java.sql.SQLType;
+import java.sql.SQLXML;
+import java.sql.Statement;
+import java.sql.Time;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.Calendar;
+import java.util.List;
+
+/**
+ * A prepared statement that routes each execution by its bound parameters.
+ *
+ * <p>When every table it touches is migrated by units whose users are all on one side (or not migrated at
+ * all), it is prepared there at once and executions go straight through ("pass-through"); parameters are
+ * still recorded, so that if the stage switch moves before an execution it is routed like any other.
+ * Otherwise parameters are recorded and bound at execution on the side(s) the plan names.
+ */
+final class DualWritePreparedStatement extends DualWriteStatement implements PreparedStatement {
+
+    private final String sql;
+    private final SqlShape shape;
+    private final Params params = new Params();
+    private final List<Params> batch = new ArrayList<>();
+    /** [side * 2 + (with forced generated keys ? 1 : 0)] */
+    private final PreparedStatement[] prepared = new PreparedStatement[4];
+    private final PreparedStatement[] lastOnSide = new PreparedStatement[2];
+    private final Invocation routed = new Routed();
+    private PreparedStatement direct;
+    private Side directSide;
+    private RoutingTable decided;
+
+    DualWritePreparedStatement(DualWriteConnection conn, String sql, StatementOptions options) throws SQLException {
+        super(conn, options);
+        this.sql = sql;
+        this.shape = conn.engine().classify(sql);
+        RoutingTable table = conn.table();
+        Side side = conn.fixedSide(shape, table, false);
+        if (side != null) {
+            direct = prepared(side, false);
+            directSide = side;
+            decided = table;
+        }
+    }
+
+    /**
+     * Whether this execution can go straight to the side chosen at prepare time. Re-checked against the
+     * document in force (or the transaction's), so a stage switch is never missed.
+     */
+    private boolean direct(boolean write) throws SQLException {
+        if (direct == null) {
+            return false;
+        }
+        RoutingTable table = conn.table();
+        if (table != decided || write && conn.pins() != null) {
+            if (conn.fixedSide(shape, table, write) != directSide) {
+                direct.clearBatch();
+                direct = null;
+                return false;
+            }
+            decided = table;
+        }
+        conn.engine().stats().passThrough.increment();
+        if (write) {
+            conn.wroteAlone(directSide);
+            conn.engine().stats().writes.increment();
+        } else {
+            countRead(directSide);
+        }
+        resetResults();
+        applyTimeout(direct, false);
+        last = direct;
+        return true;
+    }
+
+    /** The physical prepared statement of a side, prepared on first use. */
+    private PreparedStatement prepared(Side side, boolean keys) throws SQLException {
+        boolean callerKeys = options.wantsKeys() || options.columnIndexes() != null || options.columnNames() != null;
+        int slot = side.ordinal() * 2 + (keys && !callerKeys ? 1 : 0);
+        PreparedStatement ps = prepared[slot];
+        if (ps == null) {
+            ps = configure(options.prepare(conn.physical(side), sql, keys));
+            prepared[slot] = ps;
+        }
+        lastOnSide[side.ordinal()] = ps;
+        return ps;
+    }
+
+    private PreparedStatement bound(Side side, boolean keys, boolean secondary) throws SQLException {
+        PreparedStatement ps = prepared(side, keys);
+        ps.clearParameters();
+        params.bindAll(ps);
+        applyTimeout(ps, secondary);
+        if (!secondary) {
+            last = ps;
+        }
+        return ps;
+    }
+
+    /** Executions that need routing. */
+    private final class Routed implements Invocation {
+        @Override
+        public SqlShape shape() {
+            return shape;
+        }
+
+        @Override
+        public Object[] values() {
+            return params.values();
+        }
+
+        @Override
+        public long update(Side side, boolean keys, boolean secondary) throws SQLException {
+            return bound(side, keys, secondary).executeUpdate();
+        }
+
+        @Override
+        public ResultSet query(Side side) throws SQLException {
+            return bound(side, false, false).executeQuery();
+        }
+
+        @Override
+        public boolean execute(Side side, boolean keys) throws SQLException {
+            return bound(side, keys, false).execute();
+        }
+
+        @Override
+        public ResultSet generatedKeys(Side side) throws SQLException {
+            PreparedStatement ps = lastOnSide[side.ordinal()];
+            if (ps == null) {
+                throw new SQLException("dualwrite: nothing ran on " + side + " yet");
+            }
+            return ps.getGeneratedKeys();
+        }
+
+        @Override
+        public long updateWithIds(Side side, InsertRewrite rewrite, List<Object> ids, boolean secondary)
+                throws SQLException {
+            PreparedStatement ps = rewrittenStatement(side, rewrite.sql(), secondary);
+            ps.clearParameters();
+            rewrite.bind(ps, params, ids);
+            if (!secondary) {
+                last = ps;
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public ResultSet executeQuery() throws SQLException {
+        checkOpen();
+        if (direct(false)) {
+            return wrap(direct.executeQuery());
+        }
+        return runQuery(routed);
+    }
+
+    @Override
+    public int executeUpdate() throws SQLException {
+        return (int) executeLargeUpdate();
+    }
+
+    @Override
+    public long executeLargeUpdate() throws SQLException {
+        checkOpen();
+        if (direct(true)) {
+            return direct.executeUpdate();
+        }
+        return runUpdate(routed, options.wantsKeys() || options.columnIndexes() != null || options.columnNames() != null);
+    }
+
+    @Override
+    public boolean execute() throws SQLException {
+        checkOpen();
+        if (direct(shape.isWrite())) {
+            return direct.execute();
+        }
+        return runExecute(routed, options.wantsKeys() || options.columnIndexes() != null || options.columnNames() != null);
+    }
+
+    // ------------------------------------------------------------------ batches
+
+    @Override
+    public void addBatch() throws SQLException {
+        checkOpen();
+        batch.add(params.snapshot());
+        if (direct != null) {
+            direct.addBatch();
+        }
+    }
+
+    @Override
+    public void clearBatch() throws SQLException {
+        checkOpen();
+        batch.clear();
+        if (direct != null) {
+            direct.clearBatch();
+        }
+    }
+
+    @Override
+    public int[] executeBatch() throws SQLException {
+        return toInts(executeLargeBatch());
+    }
+
+    /**
+     * Runs the rows as one batch where they run first, then, for the rows whose stage needs it, as one
+     * batch on the secondary, comparing counts row by row ({@code -2}, SUCCESS_NO_INFO, is trusted for plain
+     * inserts only, other rows are journaled as unverified).
+     */
+    @Override
+    public long[] executeLargeBatch() throws SQLException {
+        checkOpen();
+        List<Params> rows = new ArrayList<>(batch);
+        batch.clear();
+        if (rows.isEmpty()) {
+            return new long[0];
+        }
+        if (direct(true)) {
+            return toLongs(direct.executeBatch());
+        }
+        resetResults();
+        List<Plan> plans = new ArrayList<>(rows.size());
+        for (Params row : rows) {
+            plans.add(conn.plan(shape, row.values()));
+        }
+        Side primary = BatchPlans.commonPrimary(plans);
+        boolean ids = plans.stream().anyMatch(p -> p.idSide() != null);
+        PreparedStatement ps = prepared(primary, ids);
+        for (Params row : rows) {
+            ps.clearParameters();
+            row.bindAll(ps);
+            ps.addBatch();
+        }
+        applyTimeout(ps, false);
+        last = ps;
+        conn.engine().stats().writes.increment();
+        long[] counts = toLongs(ps.executeBatch());
+        List<List<Object>> rowIds = new ArrayList<>();
+        boolean idsBroken = false;
+        if (ids) {
+            setCapturedKeysFrom(ps);
+            idsBroken = !splitIds(rows.size(), rowIds);
+        }
+        while (rowIds.size() < rows.size()) {
+            rowIds.add(null);
+        }
+        return new BatchSecondary(rows, plans, rowIds, counts, idsBroken).run();
+    }
+
+    private List<Object> capturedIds;
+
+    private void setCapturedKeysFrom(PreparedStatement ps) throws SQLException {
+        javax.sql.rowset.CachedRowSet keys = capture(ps.getGeneratedKeys());
+        setCapturedKeys(keys);
+        capturedIds = firstColumn(keys);
+    }
+
+    /** Splits the batch's generated ids into one list per row; false when their number does not fit. */
+    private boolean splitIds(int rowCount, List<List<Object>> out) {
+        int perRow = shape.insert() == null ? 1 : shape.insert().rows().size();
+        if (capturedIds.size() != rowCount * perRow) {
+            return false;
+        }
+        for (int r = 0; r < rowCount; r++) {
+            out.add(capturedIds.subList(r * perRow, (r + 1) * perRow));
+        }
+        return true;
+    }
+
+    /** The second half of a routed batch. */
+    private final class BatchSecondary {
+        private final List<Params> rows;
+        private final List<Plan> plans;
+        private final List<List<Object>> ids;
+        private final long[] counts;
+        private final boolean idsBroken;
+
+        BatchSecondary(List<Params> rows, List<Plan> plans, List<List<Object>> ids, long[] counts, boolean idsBroken) {
+            this.rows = rows;
+            this.plans = plans;
+            this.ids = ids;
+            this.counts = counts;
+            this.idsBroken = idsBroken;
+        }
+
+        long[] run() throws SQLException {
+            List<Integer> dual = new ArrayList<>();
+            List<JournalEntry> journal = new ArrayList<>();
+            java.time.Instant now = conn.engine().clock().instant();
+            for (int i = 0; i < plans.size(); i++) {
+                Plan p = plans.get(i);
+                if (!p.dual()) {
+                    conn.wroteAlone(p.primary());
+                } else if (p.journalInstead() != null) {
+                    journal.addAll(Journaling.entries(now, p, rows.get(i).values(), ids.get(i), p.behind(),
+                            p.journalInstead(), null, p.reason()));
+                } else if (idsBroken && p.idSide() != null || rows.get(i).notRepeatable() != null) {
+                    journal.addAll(Journaling.entries(now, p, rows.get(i).values(), ids.get(i), p.behind(),
+                            JournalEntry.Reason.NOT_REPEATABLE, null, idsBroken
+                                    ? "the batch returned a number of generated ids that does not fit its rows"
+                                    : rows.get(i).notRepeatable()));
+                } else {
+                    dual.add(i);
+                }
+            }
+            conn.engine().journal(journal);
+            if (dual.isEmpty()) {
+                return counts;
+            }
+            Plan first = plans.get(dual.get(0));
+            Side second = first.secondary();
+            List<Plan> dualPlans = new ArrayList<>();
+            List<Object[]> values = new ArrayList<>();
+            List<List<Object>> dualIds = new ArrayList<>();
+            long[] expected = new long[dual.size()];
+            for (int k = 0; k < dual.size(); k++) {
+                int i = dual.get(k);
+                dualPlans.add(plans.get(i));
+                values.add(rows.get(i).values());
+                dualIds.add(ids.get(i));
+                expected[k] = i < counts.length ? counts[i] : Statement.EXECUTE_FAILED;
+            }
+            SecondaryWork.Batch.Call call = () -> secondaryBatch(second, dual, first.idSide() != null, second != first.authority());
+            if (second == first.authority()) {
+                return authorityBatch(call, dualPlans, values, dualIds, expected);
+            }
+            conn.runSecondary(second, new SecondaryWork.Batch(dualPlans, values, dualIds, expected, call));
+            return counts;
+        }
+
+        private long[] secondaryBatch(Side side, List<Integer> dual, boolean withIds, boolean secondary) throws SQLException {
+            PreparedStatement ps;
+            if (withIds) {
+                InsertRewrite rw = conn.engine().rewrite(shape, plans.get(dual.get(0)).unit()
+                        .table(shape.tables().get(0)).orElseThrow().primaryKey().get(0));
+                ps = rewrittenStatement(side, rw.sql(), secondary);
+                for (int i : dual) {
+                    ps.clearParameters();
+                    rw.bind(ps, rows.get(i), ids.get(i));
+                    ps.addBatch();
+                }
+            } else {
+                ps = prepared(side, false);
+                applyTimeout(ps, secondary);
+                for (int i : dual) {
+                    ps.clearParameters();
+                    rows.get(i).bindAll(ps);
+                    ps.addBatch();
+                }
+            }
+            return toLongs(ps.executeBatch());
+        }
+
+        /** NEW_PRIMARY rows without id: the authority (new) runs second and its failure is the caller's. */
+        private long[] authorityBatch(SecondaryWork.Batch.Call call, List<Plan> dualPlans, List<Object[]> values,
+                                      List<List<Object>> dualIds, long[] oldCounts) throws SQLException {
+            long[] result;
+            try {
+                result = call.run();
+            } catch (SQLException | RuntimeException e) {
+                SecondaryWork.Batch all = new SecondaryWork.Batch(dualPlans, values, dualIds, oldCounts, () -> oldCounts);
+                List<JournalEntry> entries = new ArrayList<>();
+                for (JournalEntry entry : all.everything(conn.engine().clock().instant(), JournalEntry.Reason.ERROR, e,
+                        "the authority refused the rows after the old side generated their ids")) {
+                    entries.add(behindOld(entry));
+                }
+                conn.engine().journal(entries);
+                throw e;
+            }
+            setOwnCount(-1);
+            return result;
+        }
+
+        private JournalEntry behindOld(JournalEntry e) {
+            return new JournalEntry(e.id(), e.entryId(), e.createdAt(), e.unit(), e.table(), e.routingKey(),
+                    e.primaryKey(), e.operation(), Side.OLD, e.sql(), e.params(), e.reason(), e.errorClass(),
+                    e.errorMessage(), e.status(), e.attempts(), e.nextAttemptAt(), e.leaseOwner(), e.leaseUntil());
+        }
+    }
+
+    // ------------------------------------------------------------------ parameters
+
+    @Override
+    public void clearParameters() throws SQLException {
+        checkOpen();
+        params.clear();
+        if (direct != null) {
+            direct.clearParameters();
+        }
+    }
+
+    /** Records a value; vendor objects (LOBs, arrays) can be bound on the side that made them only. */
+    private void record(int index, Object value, Params.Binder binder) {
+        if (value instanceof Blob || value instanceof Clob || value instanceof Array || value instanceof Ref
+                || value instanceof RowId || value instanceof SQLXML) {
+            params.setNotRepeatable(index, value, binder, "a " + value.getClass().getSimpleName()
+                    + " is tied to the connection that made it");
+        } else {
+            params.set(index, value, binder);
+        }
+    }
+
+    @Override
+    public ResultSetMetaData getMetaData() throws SQLException {
+        checkOpen();
+        return direct != null ? direct.getMetaData() : prepared(conn.plan(shape, params.values()).primary(), false).getMetaData();
+    }
+
+    @Override
+    public ParameterMetaData getParameterMetaData() throws SQLException {
+        checkOpen();
+        return direct != null ? direct.getParameterMetaData()
+                : prepared(conn.plan(shape, params.values()).primary(), false).getParameterMetaData();
+    }
+
+    // ------------------------------------------------------------------ the SQL is fixed: these are refused
+
+    private static SQLException fixedSql() {
+        return new SQLException("dualwrite: a PreparedStatement runs its own SQL; this method takes another", "HY000");
+    }
+
+    @Override
+    public ResultSet executeQuery(String sql) throws SQLException {
+        throw fixedSql();
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql) throws SQLException {
+        throw fixedSql();
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+        throw fixedSql();
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, int[] columnIndexes) throws SQLException {
+        throw fixedSql();
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
+        throw fixedSql();
+    }
+
+    @Override
+    public boolean execute(String sql) throws SQLException {
+        throw fixedSql();
+    }
+
+    @Override
+    public boolean execute(String sql, int autoGeneratedKeys) throws SQLException {
+        throw fixedSql();
+    }
+
+    @Override
+    public boolean execute(String sql, int[] columnIndexes) throws SQLException {
+        throw fixedSql();
+    }
+
+    @Override
+    public boolean execute(String sql, String[] columnNames) throws SQLException {
+        throw fixedSql();
+    }
+
+    @Override
+    public void addBatch(String sql) throws SQLException {
+        throw fixedSql();
+    }
+
+    @Override
+    List<Statement> physicalStatements() {
+        List<Statement> out = super.physicalStatements();
+        for (PreparedStatement ps : prepared) {
+            if (ps != null) {
+                out.add(ps);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "DualWritePreparedStatement[" + sql + "]";
+    }
+
+    // ------------------------------------------------------------------ setters: recorded, and passed on in pass-through
+
+    @Override
+    public void setNull(int parameterIndex, int sqlType) throws SQLException {
+        checkOpen();
+        params.set(parameterIndex, null, (ps, i) -> ps.setNull(i, sqlType));
+        if (direct != null) {
+            direct.setNull(parameterIndex, sqlType);
+        }
+    }
+
+    @Override
+    public void setBoolean(int parameterIndex, boolean x) throws SQLException {
+        checkOpen();
+        params.set(parameterIndex, x, (ps, i) -> ps.setBoolean(i, x));
+        if (direct != null) {
+            direct.setBoolean(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setByte(int parameterIndex, byte x) throws SQLException {
+        checkOpen();
+        params.set(parameterIndex, x, (ps, i) -> ps.setByte(i, x));
+        if (direct != null) {
+            direct.setByte(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setShort(int parameterIndex, short x) throws SQLException {
+        checkOpen();
+        params.set(parameterIndex, x, (ps, i) -> ps.setShort(i, x));
+        if (direct != null) {
+            direct.setShort(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setInt(int parameterIndex, int x) throws SQLException {
+        checkOpen();
+        params.set(parameterIndex, x, (ps, i) -> ps.setInt(i, x));
+        if (direct != null) {
+            direct.setInt(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setLong(int parameterIndex, long x) throws SQLException {
+        checkOpen();
+        params.set(parameterIndex, x, (ps, i) -> ps.setLong(i, x));
+        if (direct != null) {
+            direct.setLong(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setFloat(int parameterIndex, float x) throws SQLException {
+        checkOpen();
+        params.set(parameterIndex, x, (ps, i) -> ps.setFloat(i, x));
+        if (direct != null) {
+            direct.setFloat(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setDouble(int parameterIndex, double x) throws SQLException {
+        checkOpen();
+        params.set(parameterIndex, x, (ps, i) -> ps.setDouble(i, x));
+        if (direct != null) {
+            direct.setDouble(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setBigDecimal(int parameterIndex, BigDecimal x) throws SQLException {
+        checkOpen();
+        params.set(parameterIndex, x, (ps, i) -> ps.setBigDecimal(i, x));
+        if (direct != null) {
+            direct.setBigDecimal(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setString(int parameterIndex, String x) throws SQLException {
+        checkOpen();
+        params.set(parameterIndex, x, (ps, i) -> ps.setString(i, x));
+        if (direct != null) {
+            direct.setString(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setBytes(int parameterIndex, byte[] x) throws SQLException {
+        checkOpen();
+        params.set(parameterIndex, x, (ps, i) -> ps.setBytes(i, x));
+        if (direct != null) {
+            direct.setBytes(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setDate(int parameterIndex, java.sql.Date x) throws SQLException {
+        checkOpen();
+        params.set(parameterIndex, x, (ps, i) -> ps.setDate(i, x));
+        if (direct != null) {
+            direct.setDate(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setTime(int parameterIndex, java.sql.Time x) throws SQLException {
+        checkOpen();
+        params.set(parameterIndex, x, (ps, i) -> ps.setTime(i, x));
+        if (direct != null) {
+            direct.setTime(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setTimestamp(int parameterIndex, java.sql.Timestamp x) throws SQLException {
+        checkOpen();
+        params.set(parameterIndex, x, (ps, i) -> ps.setTimestamp(i, x));
+        if (direct != null) {
+            direct.setTimestamp(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setAsciiStream(int parameterIndex, java.io.InputStream x, int length) throws SQLException {
+        checkOpen();
+        byte[] bytes = Streams.bytes(x, length);
+        params.set(parameterIndex, bytes, (ps, i) -> ps.setAsciiStream(i, Streams.in(bytes), length));
+        if (direct != null) {
+            direct.setAsciiStream(parameterIndex, Streams.in(bytes), length);
+        }
+    }
+
+    @Override
+    @Deprecated
+    public void setUnicodeStream(int parameterIndex, java.io.InputStream x, int length) throws SQLException {
+        checkOpen();
+        byte[] bytes = Streams.bytes(x, length);
+        params.set(parameterIndex, bytes, (ps, i) -> ps.setUnicodeStream(i, Streams.in(bytes), length));
+        if (direct != null) {
+            direct.setUnicodeStream(parameterIndex, Streams.in(bytes), length);
+        }
+    }
+
+    @Override
+    public void setBinaryStream(int parameterIndex, java.io.InputStream x, int length) throws SQLException {
+        checkOpen();
+        byte[] bytes = Streams.bytes(x, length);
+        params.set(parameterIndex, bytes, (ps, i) -> ps.setBinaryStream(i, Streams.in(bytes), length));
+        if (direct != null) {
+            direct.setBinaryStream(parameterIndex, Streams.in(bytes), length);
+        }
+    }
+
+    @Override
+    public void setObject(int parameterIndex, Object x, int targetSqlType) throws SQLException {
+        checkOpen();
+        record(parameterIndex, x, (ps, i) -> ps.setObject(i, x, targetSqlType));
+        if (direct != null) {
+            direct.setObject(parameterIndex, x, targetSqlType);
+        }
+    }
+
+    @Override
+    public void setObject(int parameterIndex, Object x) throws SQLException {
+        checkOpen();
+        record(parameterIndex, x, (ps, i) -> ps.setObject(i, x));
+        if (direct != null) {
+            direct.setObject(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setCharacterStream(int parameterIndex, java.io.Reader reader, int length) throws SQLException {
+        checkOpen();
+        String text = Streams.text(reader, length);
+        params.set(parameterIndex, text, (ps, i) -> ps.setCharacterStream(i, Streams.reader(text), length));
+        if (direct != null) {
+            direct.setCharacterStream(parameterIndex, Streams.reader(text), length);
+        }
+    }
+
+    @Override
+    public void setRef(int parameterIndex, Ref x) throws SQLException {
+        checkOpen();
+        params.setNotRepeatable(parameterIndex, x, (ps, i) -> ps.setRef(i, x), "a Ref is tied to the connection that made it");
+        if (direct != null) {
+            direct.setRef(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setBlob(int parameterIndex, Blob x) throws SQLException {
+        checkOpen();
+        params.setNotRepeatable(parameterIndex, x, (ps, i) -> ps.setBlob(i, x), "a Blob is tied to the connection that made it");
+        if (direct != null) {
+            direct.setBlob(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setClob(int parameterIndex, Clob x) throws SQLException {
+        checkOpen();
+        params.setNotRepeatable(parameterIndex, x, (ps, i) -> ps.setClob(i, x), "a Clob is tied to the connection that made it");
+        if (direct != null) {
+            direct.setClob(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setArray(int parameterIndex, Array x) throws SQLException {
+        checkOpen();
+        params.setNotRepeatable(parameterIndex, x, (ps, i) -> ps.setArray(i, x), "a Array is tied to the connection that made it");
+        if (direct != null) {
+            direct.setArray(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setDate(int parameterIndex, java.sql.Date x, Calendar cal) throws SQLException {
+        checkOpen();
+        params.set(parameterIndex, x, (ps, i) -> ps.setDate(i, x, cal));
+        if (direct != null) {
+            direct.setDate(parameterIndex, x, cal);
+        }
+    }
+
+    @Override
+    public void setTime(int parameterIndex, java.sql.Time x, Calendar cal) throws SQLException {
+        checkOpen();
+        params.set(parameterIndex, x, (ps, i) -> ps.setTime(i, x, cal));
+        if (direct != null) {
+            direct.setTime(parameterIndex, x, cal);
+        }
+    }
+
+    @Override
+    public void setTimestamp(int parameterIndex, java.sql.Timestamp x, Calendar cal) throws SQLException {
+        checkOpen();
+        params.set(parameterIndex, x, (ps, i) -> ps.setTimestamp(i, x, cal));
+        if (direct != null) {
+            direct.setTimestamp(parameterIndex, x, cal);
+        }
+    }
+
+    @Override
+    public void setNull(int parameterIndex, int sqlType, String typeName) throws SQLException {
+        checkOpen();
+        params.set(parameterIndex, null, (ps, i) -> ps.setNull(i, sqlType, typeName));
+        if (direct != null) {
+            direct.setNull(parameterIndex, sqlType, typeName);
+        }
+    }
+
+    @Override
+    public void setURL(int parameterIndex, java.net.URL x) throws SQLException {
+        checkOpen();
+        params.set(parameterIndex, x, (ps, i) -> ps.setURL(i, x));
+        if (direct != null) {
+            direct.setURL(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setRowId(int parameterIndex, RowId x) throws SQLException {
+        checkOpen();
+        params.setNotRepeatable(parameterIndex, x, (ps, i) -> ps.setRowId(i, x), "a RowId is tied to the connection that made it");
+        if (direct != null) {
+            direct.setRowId(parameterIndex, x);
+        }
+    }
+
+    @Override
+    public void setNString(int parameterIndex, String value) throws SQLException {
+        checkOpen();
+        params.set(parameterIndex, value, (ps, i) -> ps.setNString(i, value));
+        if (direct != null) {
+            direct.setNString(parameterIndex, value);
+        }
+    }
+
+    @Override
+    public void setNCharacterStream(int parameterIndex, Reader value, long length) throws SQLException {
+        checkOpen();
+        String text = Streams.text(value, length);
+        params.set(parameterIndex, text, (ps, i) -> ps.setNCharacterStream(i, Streams.reader(text), length));
+        if (direct != null) {
+            direct.setNCharacterStream(parameterIndex, Streams.reader(text), length);
+        }
+    }
+
+    @Override
+    public void setNClob(int parameterIndex, NClob value) throws SQLException {
+        checkOpen();
+        params.setNotRepeatable(parameterIndex, value, (ps, i) -> ps.setNClob(i, value), "a NClob is tied to the connection that made it");
+        if (direct != null) {
+            direct.setNClob(parameterIndex, value);
+        }
+    }
+
+    @Override
+    public void setClob(int parameterIndex, Reader reader, long length) throws SQLException {
+        checkOpen();
+        String text = Streams.text(reader, length);
+        params.set(parameterIndex, text, (ps, i) -> ps.setClob(i, Streams.reader(text), length));
+        if (direct != null) {
+            direct.setClob(parameterIndex, Streams.reader(text), length);
+        }
+    }
+
+    @Override
+    public void setBlob(int parameterIndex, InputStream inputStream, long length) throws SQLException {
+        checkOpen();
+        byte[] bytes = Streams.bytes(inputStream, length);
+        params.set(parameterIndex, bytes, (ps, i) -> ps.setBlob(i, Streams.in(bytes), length));
+        if (direct != null) {
+            direct.setBlob(parameterIndex, Streams.in(bytes), length);
+        }
+    }
+
+    @Override
+    public void setNClob(int parameterIndex, Reader reader, long length) throws SQLException {
+        checkOpen();
+        String text = Streams.text(reader, length);
+        params.set(parameterIndex, text, (ps, i) -> ps.setNClob(i, Streams.reader(text), length));
+        if (direct != null) {
+            direct.setNClob(parameterIndex, Streams.reader(text), length);
+        }
+    }
+
+    @Override
+    public void setSQLXML(int parameterIndex, SQLXML xmlObject) throws SQLException {
+        checkOpen();
+        params.setNotRepeatable(parameterIndex, xmlObject, (ps, i) -> ps.setSQLXML(i, xmlObject), "a SQLXML is tied to the connection that made it");
+        if (direct != null) {
+            direct.setSQLXML(parameterIndex, xmlObject);
+        }
+    }
+
+    @Override
+    public void setObject(int parameterIndex, Object x, int targetSqlType, int scaleOrLength) throws SQLException {
+        checkOpen();
+        record(parameterIndex, x, (ps, i) -> ps.setObject(i, x, targetSqlType, scaleOrLength));
+        if (direct != null) {
+            direct.setObject(parameterIndex, x, targetSqlType, scaleOrLength);
+        }
+    }
+
+    @Override
+    public void setAsciiStream(int parameterIndex, java.io.InputStream x, long length) throws SQLException {
+        checkOpen();
+        byte[] bytes = Streams.bytes(x, length);
+        params.set(parameterIndex, bytes, (ps, i) -> ps.setAsciiStream(i, Streams.in(bytes), length));
+        if (direct != null) {
+            direct.setAsciiStream(parameterIndex, Streams.in(bytes), length);
+        }
+    }
+
+    @Override
+    public void setBinaryStream(int parameterIndex, java.io.InputStream x, long length) throws SQLException {
+        checkOpen();
+        byte[] bytes = Streams.bytes(x, length);
+        params.set(parameterIndex, bytes, (ps, i) -> ps.setBinaryStream(i, Streams.in(bytes), length));
+        if (direct != null) {
+            direct.setBinaryStream(parameterIndex, Streams.in(bytes), length);
+        }
+    }
+
+    @Override
+    public void setCharacterStream(int parameterIndex, java.io.Reader reader, long length) throws SQLException {
+        checkOpen();
+        String text = Streams.text(reader, length);
+        params.set(parameterIndex, text, (ps, i) -> ps.setCharacterStream(i, Streams.reader(text), length));
+        if (direct != null) {
+            direct.setCharacterStream(parameterIndex, Streams.reader(text), length);
+        }
+    }
+
+    @Override
+    public void setAsciiStream(int parameterIndex, java.io.InputStream x) throws SQLException {
+        checkOpen();
+        byte[] bytes = Streams.bytes(x, -1);
+        params.set(parameterIndex, bytes, (ps, i) -> ps.setAsciiStream(i, Streams.in(bytes)));
+        if (direct != null) {
+            direct.setAsciiStream(parameterIndex, Streams.in(bytes));
+        }
+    }
+
+    @Override
+    public void setBinaryStream(int parameterIndex, java.io.InputStream x) throws SQLException {
+        checkOpen();
+        byte[] bytes = Streams.bytes(x, -1);
+        params.set(parameterIndex, bytes, (ps, i) -> ps.setBinaryStream(i, Streams.in(bytes)));
+        if (direct != null) {
+            direct.setBinaryStream(parameterIndex, Streams.in(bytes));
+        }
+    }
+
+    @Override
+    public void setCharacterStream(int parameterIndex, java.io.Reader reader) throws SQLException {
+        checkOpen();
+        String text = Streams.text(reader, -1);
+        params.set(parameterIndex, text, (ps, i) -> ps.setCharacterStream(i, Streams.reader(text)));
+        if (direct != null) {
+            direct.setCharacterStream(parameterIndex, Streams.reader(text));
+        }
+    }
+
+    @Override
+    public void setNCharacterStream(int parameterIndex, Reader value) throws SQLException {
+        checkOpen();
+        String text = Streams.text(value, -1);
+        params.set(parameterIndex, text, (ps, i) -> ps.setNCharacterStream(i, Streams.reader(text)));
+        if (direct != null) {
+            direct.setNCharacterStream(parameterIndex, Streams.reader(text));
+        }
+    }
+
+    @Override
+    public void setClob(int parameterIndex, Reader reader) throws SQLException {
+        checkOpen();
+        String text = Streams.text(reader, -1);
+        params.set(parameterIndex, text, (ps, i) -> ps.setClob(i, Streams.reader(text)));
+        if (direct != null) {
+            direct.setClob(parameterIndex, Streams.reader(text));
+        }
+    }
+
+    @Override
+    public void setBlob(int parameterIndex, InputStream inputStream) throws SQLException {
+        checkOpen();
+        byte[] bytes = Streams.bytes(inputStream, -1);
+        params.set(parameterIndex, bytes, (ps, i) -> ps.setBlob(i, Streams.in(bytes)));
+        if (direct != null) {
+            direct.setBlob(parameterIndex, Streams.in(bytes));
+        }
+    }
+
+    @Override
+    public void setNClob(int parameterIndex, Reader reader) throws SQLException {
+        checkOpen();
+        String text = Streams.text(reader, -1);
+        params.set(parameterIndex, text, (ps, i) -> ps.setNClob(i, Streams.reader(text)));
+        if (direct != null) {
+            direct.setNClob(parameterIndex, Streams.reader(text));
+        }
+    }
+
+    @Override
+    public void setObject(int parameterIndex, Object x, SQLType targetSqlType, int scaleOrLength) throws SQLException {
+        checkOpen();
+        record(parameterIndex, x, (ps, i) -> ps.setObject(i, x, targetSqlType, scaleOrLength));
+        if (direct != null) {
+            direct.setObject(parameterIndex, x, targetSqlType, scaleOrLength);
+        }
+    }
+
+    @Override
+    public void setObject(int parameterIndex, Object x, SQLType targetSqlType) throws SQLException {
+        checkOpen();
+        record(parameterIndex, x, (ps, i) -> ps.setObject(i, x, targetSqlType));
+        if (direct != null) {
+            direct.setObject(parameterIndex, x, targetSqlType);
+        }
+    }
+
+}

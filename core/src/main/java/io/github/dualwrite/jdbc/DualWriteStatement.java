@@ -1,0 +1,858 @@
+package io.github.dualwrite.jdbc;
+
+import io.github.dualwrite.config.Side;
+import io.github.dualwrite.journal.JournalEntry;
+import io.github.dualwrite.sql.SqlShape;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import javax.sql.rowset.CachedRowSet;
+import javax.sql.rowset.RowSetFactory;
+import javax.sql.rowset.RowSetProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A statement that routes each execution. Reads run on the plan's read side; writes run on the authority
+ * and then, behind the circuit breaker, on the secondary, whose failures and row-count differences are
+ * journaled, never thrown. The application sees the authority's results: counts, generated keys, errors.
+ */
+class DualWriteStatement implements Statement, TrackedStatement, DualWriteResultSet.Owner {
+
+    private static final Logger log = LoggerFactory.getLogger(DualWriteStatement.class);
+    private static final RowSetFactory ROW_SETS = rowSets();
+
+    final DualWriteConnection conn;
+    final StatementOptions options;
+    private final Statement[] physical = new Statement[2];
+    private final PreparedStatement[] rewritten = new PreparedStatement[2];
+    private final String[] rewrittenSql = new String[2];
+    private final List<String> batch = new ArrayList<>();
+    /** The physical statement the application's results come from. */
+    Statement last;
+    private DualWriteResultSet lastResultSet;
+    private CachedRowSet capturedKeys;
+    private long ownCount = -1;
+    private int maxRows;
+    private long largeMaxRows;
+    private int fetchSize;
+    private int queryTimeout;
+    private int maxFieldSize;
+    private Integer fetchDirection;
+    private Boolean escapeProcessing;
+    private Boolean poolable;
+    private String cursorName;
+    private boolean closeOnCompletion;
+    boolean closed;
+
+    DualWriteStatement(DualWriteConnection conn, StatementOptions options) {
+        this.conn = conn;
+        this.options = options;
+    }
+
+    // ------------------------------------------------------------------ orchestration shared with prepared statements
+
+    /** Runs a read on its plan's side. */
+    final ResultSet runQuery(Invocation inv) throws SQLException {
+        Plan plan = conn.plan(inv.shape(), inv.values());
+        countRead(plan.primary());
+        return wrap(inv.query(plan.primary()));
+    }
+
+    /** Runs {@code execute()}: a write as {@link #runUpdate}, anything else on its plan's side. */
+    final boolean runExecute(Invocation inv, boolean callerKeys) throws SQLException {
+        SqlShape shape = inv.shape();
+        if (shape.isWrite()) {
+            runUpdate(inv, callerKeys);
+            return false;
+        }
+        Plan plan = conn.plan(shape, inv.values());
+        countRead(plan.primary());
+        resetResults();
+        return inv.execute(plan.primary(), callerKeys);
+    }
+
+    /**
+     * Runs a write: authority first, then the secondary (or the journal). When the INSERT lacks its id, the
+     * old side runs first and its generated ids are copied into the new side's INSERT; in NEW_PRIMARY that
+     * makes the new side (the authority) the second one, and its failure is the application's failure.
+     */
+    final long runUpdate(Invocation inv, boolean callerKeys) throws SQLException {
+        Plan plan = conn.plan(inv.shape(), inv.values());
+        resetResults();
+        conn.engine().stats().writes.increment();
+        Side first = plan.primary();
+        if (!plan.dual()) {
+            conn.wroteAlone(first);
+            long n = inv.update(first, callerKeys, false);
+            ownCount = n;
+            return n;
+        }
+        boolean ids = plan.idSide() != null;
+        long n1 = inv.update(first, callerKeys || ids, false);
+        ownCount = n1;
+        List<Object> idValues = null;
+        if (ids) {
+            capturedKeys = capture(inv.generatedKeys(first));
+            idValues = firstColumn(capturedKeys);
+        }
+        Object[] values = inv.values();
+        if (plan.journalInstead() != null) {
+            conn.engine().journal(Journaling.entries(conn.engine().clock().instant(), plan, values, idValues,
+                    plan.behind(), plan.journalInstead(), null, plan.reason()));
+            return n1;
+        }
+        Side second = plan.secondary();
+        List<Object> finalIds = idValues;
+        SecondaryWork.Single.Call call = ids
+                ? () -> updateWithIds(inv, plan, second, finalIds, second != plan.authority())
+                : () -> inv.update(second, false, second != plan.authority());
+        if (second == plan.authority()) {
+            return authorityAfterIds(inv, plan, values, idValues, n1, call);
+        }
+        conn.runSecondary(second, new SecondaryWork.Single(plan, values, idValues, n1, call));
+        return n1;
+    }
+
+    /** NEW_PRIMARY insert without id: the old side made the id, now the authority (new) must take the row. */
+    private long authorityAfterIds(Invocation inv, Plan plan, Object[] values, List<Object> ids, long n1,
+                                   SecondaryWork.Single.Call call) throws SQLException {
+        long n2;
+        try {
+            n2 = call.run();
+        } catch (SQLException | RuntimeException e) {
+            // the old side holds a row the authority refused: repair removes it
+            conn.engine().journal(Journaling.entries(conn.engine().clock().instant(), plan, values, ids, plan.primary(),
+                    JournalEntry.Reason.ERROR, e, "the authority refused the row after the old side generated its id"));
+            throw e;
+        }
+        ownCount = n2;
+        JournalEntry.Reason mismatch = SecondaryWork.compare(plan, n2, n1);
+        if (mismatch != null) {
+            conn.engine().journal(Journaling.entries(conn.engine().clock().instant(), plan, values, ids, plan.primary(),
+                    mismatch, null, "affected rows: " + plan.authority() + " " + n2 + ", " + plan.primary() + " " + n1));
+        }
+        return n2;
+    }
+
+    private long updateWithIds(Invocation inv, Plan plan, Side side, List<Object> ids, boolean secondary)
+            throws SQLException {
+        if (ids.size() != plan.shape().insert().rows().size()) {
+            throw new SQLException("dualwrite: the old side returned " + ids.size() + " generated ids for "
+                    + plan.shape().insert().rows().size() + " rows; cannot copy them to the new side");
+        }
+        InsertRewrite rw = conn.engine().rewrite(plan.shape(), plan.unit().table(plan.shape().tables().get(0))
+                .orElseThrow().primaryKey().get(0));
+        return inv.updateWithIds(side, rw, ids, secondary);
+    }
+
+    /** A prepared statement for a rewritten INSERT on {@code side}, reused while the SQL stays the same. */
+    final PreparedStatement rewrittenStatement(Side side, String sql, boolean secondary) throws SQLException {
+        int i = side.ordinal();
+        if (rewritten[i] == null || !sql.equals(rewrittenSql[i])) {
+            if (rewritten[i] != null) {
+                rewritten[i].close();
+            }
+            rewritten[i] = conn.physical(side).prepareStatement(sql);
+            rewrittenSql[i] = sql;
+        }
+        applyTimeout(rewritten[i], secondary);
+        return rewritten[i];
+    }
+
+    static List<Object> firstColumn(CachedRowSet keys) throws SQLException {
+        List<Object> out = new ArrayList<>();
+        keys.beforeFirst();
+        while (keys.next()) {
+            out.add(keys.getObject(1));
+        }
+        keys.beforeFirst();
+        return out;
+    }
+
+    static CachedRowSet capture(ResultSet keys) throws SQLException {
+        try (ResultSet rs = keys) {
+            CachedRowSet copy = ROW_SETS.createCachedRowSet();
+            copy.populate(rs);
+            return copy;
+        }
+    }
+
+    final void setCapturedKeys(CachedRowSet keys) {
+        this.capturedKeys = keys;
+    }
+
+    final void setOwnCount(long count) {
+        this.ownCount = count;
+    }
+
+    /** Applies the application's settings to a new physical statement. */
+    final <S extends Statement> S configure(S s) throws SQLException {
+        if (maxRows != 0) {
+            s.setMaxRows(maxRows);
+        }
+        if (largeMaxRows != 0) {
+            s.setLargeMaxRows(largeMaxRows);
+        }
+        if (fetchSize != 0) {
+            s.setFetchSize(fetchSize);
+        }
+        if (maxFieldSize != 0) {
+            s.setMaxFieldSize(maxFieldSize);
+        }
+        if (fetchDirection != null) {
+            s.setFetchDirection(fetchDirection);
+        }
+        if (escapeProcessing != null) {
+            s.setEscapeProcessing(escapeProcessing);
+        }
+        if (poolable != null) {
+            s.setPoolable(poolable);
+        }
+        if (cursorName != null) {
+            s.setCursorName(cursorName);
+        }
+        return s;
+    }
+
+    /** Secondaries get the configured secondary timeout; everything else the application's. */
+    final void applyTimeout(Statement s, boolean secondary) throws SQLException {
+        s.setQueryTimeout(secondary ? conn.engine().secondaryTimeoutSeconds() : queryTimeout);
+    }
+
+    final void countRead(Side side) {
+        (side == Side.OLD ? conn.engine().stats().readsOld : conn.engine().stats().readsNew).increment();
+    }
+
+    final ResultSet wrap(ResultSet rs) {
+        if (rs == null) {
+            return null;
+        }
+        lastResultSet = new DualWriteResultSet(this, rs);
+        return lastResultSet;
+    }
+
+    final void resetResults() throws SQLException {
+        if (lastResultSet != null) {
+            lastResultSet.close();
+            lastResultSet = null;
+        }
+        capturedKeys = null;
+        ownCount = -1;
+        last = null;
+    }
+
+    /** The physical statement of this object on {@code side}; plain statements only. */
+    Statement physicalFor(Side side) throws SQLException {
+        int i = side.ordinal();
+        if (physical[i] == null) {
+            physical[i] = configure(options.create(conn.physical(side)));
+        }
+        return physical[i];
+    }
+
+    // ------------------------------------------------------------------ plain SQL
+
+    /** A plain statement's SQL run through the same orchestration. */
+    private final class Plain implements Invocation {
+        private final String sql;
+        private final SqlShape shape;
+        private final int keysFlag;
+        private final int[] columnIndexes;
+        private final String[] columnNames;
+
+        Plain(String sql, int keysFlag, int[] columnIndexes, String[] columnNames) {
+            this.sql = sql;
+            this.shape = conn.engine().classify(sql);
+            this.keysFlag = keysFlag;
+            this.columnIndexes = columnIndexes;
+            this.columnNames = columnNames;
+        }
+
+        @Override
+        public SqlShape shape() {
+            return shape;
+        }
+
+        @Override
+        public Object[] values() {
+            return null;
+        }
+
+        @Override
+        public long update(Side side, boolean keys, boolean secondary) throws SQLException {
+            Statement s = physicalFor(side);
+            applyTimeout(s, secondary);
+            if (!secondary) {
+                last = s;
+            }
+            if (columnIndexes != null && !secondary) {
+                return s.executeUpdate(sql, columnIndexes);
+            }
+            if (columnNames != null && !secondary) {
+                return s.executeUpdate(sql, columnNames);
+            }
+            boolean want = keys || (!secondary && keysFlag == RETURN_GENERATED_KEYS);
+            return s.executeUpdate(sql, want ? RETURN_GENERATED_KEYS : NO_GENERATED_KEYS);
+        }
+
+        @Override
+        public ResultSet query(Side side) throws SQLException {
+            Statement s = physicalFor(side);
+            applyTimeout(s, false);
+            last = s;
+            return s.executeQuery(sql);
+        }
+
+        @Override
+        public boolean execute(Side side, boolean keys) throws SQLException {
+            Statement s = physicalFor(side);
+            applyTimeout(s, false);
+            last = s;
+            return s.execute(sql, keys || keysFlag == RETURN_GENERATED_KEYS ? RETURN_GENERATED_KEYS : NO_GENERATED_KEYS);
+        }
+
+        @Override
+        public ResultSet generatedKeys(Side side) throws SQLException {
+            return physicalFor(side).getGeneratedKeys();
+        }
+
+        @Override
+        public long updateWithIds(Side side, InsertRewrite rewrite, List<Object> ids, boolean secondary)
+                throws SQLException {
+            PreparedStatement ps = rewrittenStatement(side, rewrite.sql(), secondary);
+            rewrite.bind(ps, null, ids);
+            if (!secondary) {
+                last = ps;
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    @Override
+    public ResultSet executeQuery(String sql) throws SQLException {
+        checkOpen();
+        return runQuery(new Plain(sql, NO_GENERATED_KEYS, null, null));
+    }
+
+    @Override
+    public int executeUpdate(String sql) throws SQLException {
+        return (int) executeLargeUpdate(sql);
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql) throws SQLException {
+        checkOpen();
+        return runUpdate(new Plain(sql, NO_GENERATED_KEYS, null, null), false);
+    }
+
+    @Override
+    public int executeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+        return (int) executeLargeUpdate(sql, autoGeneratedKeys);
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
+        checkOpen();
+        return runUpdate(new Plain(sql, autoGeneratedKeys, null, null), autoGeneratedKeys == RETURN_GENERATED_KEYS);
+    }
+
+    @Override
+    public int executeUpdate(String sql, int[] columnIndexes) throws SQLException {
+        return (int) executeLargeUpdate(sql, columnIndexes);
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, int[] columnIndexes) throws SQLException {
+        checkOpen();
+        return runUpdate(new Plain(sql, RETURN_GENERATED_KEYS, columnIndexes, null), true);
+    }
+
+    @Override
+    public int executeUpdate(String sql, String[] columnNames) throws SQLException {
+        return (int) executeLargeUpdate(sql, columnNames);
+    }
+
+    @Override
+    public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
+        checkOpen();
+        return runUpdate(new Plain(sql, RETURN_GENERATED_KEYS, null, columnNames), true);
+    }
+
+    @Override
+    public boolean execute(String sql) throws SQLException {
+        checkOpen();
+        return runExecute(new Plain(sql, NO_GENERATED_KEYS, null, null), false);
+    }
+
+    @Override
+    public boolean execute(String sql, int autoGeneratedKeys) throws SQLException {
+        checkOpen();
+        return runExecute(new Plain(sql, autoGeneratedKeys, null, null), autoGeneratedKeys == RETURN_GENERATED_KEYS);
+    }
+
+    @Override
+    public boolean execute(String sql, int[] columnIndexes) throws SQLException {
+        checkOpen();
+        return runExecute(new Plain(sql, RETURN_GENERATED_KEYS, columnIndexes, null), true);
+    }
+
+    @Override
+    public boolean execute(String sql, String[] columnNames) throws SQLException {
+        checkOpen();
+        return runExecute(new Plain(sql, RETURN_GENERATED_KEYS, null, columnNames), true);
+    }
+
+    // ------------------------------------------------------------------ plain batches
+
+    @Override
+    public void addBatch(String sql) throws SQLException {
+        checkOpen();
+        batch.add(sql);
+    }
+
+    @Override
+    public void clearBatch() throws SQLException {
+        checkOpen();
+        batch.clear();
+    }
+
+    @Override
+    public int[] executeBatch() throws SQLException {
+        return toInts(executeLargeBatch());
+    }
+
+    /**
+     * Runs every SQL of the batch on the authority in one batch, then the ones that need it on the
+     * secondary in a second batch, comparing counts statement by statement.
+     */
+    @Override
+    public long[] executeLargeBatch() throws SQLException {
+        checkOpen();
+        List<String> sqls = new ArrayList<>(batch);
+        batch.clear();
+        resetResults();
+        if (sqls.isEmpty()) {
+            return new long[0];
+        }
+        List<Plan> plans = new ArrayList<>(sqls.size());
+        for (String sql : sqls) {
+            plans.add(conn.plan(conn.engine().classify(sql), null));
+        }
+        Side primary = BatchPlans.commonPrimary(plans);
+        Statement s = physicalFor(primary);
+        applyTimeout(s, false);
+        for (String sql : sqls) {
+            s.addBatch(sql);
+        }
+        last = s;
+        conn.engine().stats().writes.increment();
+        long[] counts = toLongs(s.executeBatch());
+        List<Integer> dual = new ArrayList<>();
+        List<JournalEntry> journal = new ArrayList<>();
+        for (int i = 0; i < plans.size(); i++) {
+            Plan p = plans.get(i);
+            if (!p.dual()) {
+                conn.wroteAlone(p.primary());
+            } else if (p.journalInstead() != null || p.idSide() != null) {
+                journal.addAll(Journaling.entries(conn.engine().clock().instant(), p, null, null, p.behind(),
+                        JournalEntry.Reason.NOT_REPEATABLE.equals(p.journalInstead()) || p.idSide() != null
+                                ? JournalEntry.Reason.NOT_REPEATABLE : p.journalInstead(),
+                        null, p.idSide() != null ? "a plain-statement batch cannot carry generated ids" : p.reason()));
+            } else {
+                dual.add(i);
+            }
+        }
+        conn.engine().journal(journal);
+        if (!dual.isEmpty()) {
+            Side second = plans.get(dual.get(0)).secondary();
+            List<Plan> dualPlans = new ArrayList<>();
+            List<Object[]> noValues = new ArrayList<>();
+            List<List<Object>> noIds = new ArrayList<>();
+            long[] expected = new long[dual.size()];
+            for (int k = 0; k < dual.size(); k++) {
+                dualPlans.add(plans.get(dual.get(k)));
+                noValues.add(null);
+                noIds.add(null);
+                expected[k] = dual.get(k) < counts.length ? counts[dual.get(k)] : EXECUTE_FAILED;
+            }
+            conn.runSecondary(second, new SecondaryWork.Batch(dualPlans, noValues, noIds, expected, () -> {
+                Statement sec = physicalFor(second);
+                applyTimeout(sec, true);
+                for (int i : dual) {
+                    sec.addBatch(sqls.get(i));
+                }
+                return toLongs(sec.executeBatch());
+            }));
+        }
+        ownCount = -1;
+        return counts;
+    }
+
+    /** Physical statements run with the int forms: ShardingSphere does not implement the large ones. */
+    static long[] toLongs(int[] counts) {
+        long[] out = new long[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            out[i] = counts[i];
+        }
+        return out;
+    }
+
+    static int[] toInts(long[] counts) {
+        int[] out = new int[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            out[i] = (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, counts[i]));
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ results
+
+    @Override
+    public ResultSet getResultSet() throws SQLException {
+        checkOpen();
+        if (last == null || ownCount >= 0) {
+            return null;
+        }
+        if (lastResultSet != null) {
+            return lastResultSet;
+        }
+        return wrap(last.getResultSet());
+    }
+
+    @Override
+    public int getUpdateCount() throws SQLException {
+        return (int) getLargeUpdateCount();
+    }
+
+    @Override
+    public long getLargeUpdateCount() throws SQLException {
+        checkOpen();
+        if (ownCount >= 0 || last == null) {
+            return ownCount;
+        }
+        return last.getLargeUpdateCount();
+    }
+
+    @Override
+    public boolean getMoreResults() throws SQLException {
+        return getMoreResults(CLOSE_CURRENT_RESULT);
+    }
+
+    @Override
+    public boolean getMoreResults(int current) throws SQLException {
+        checkOpen();
+        if (ownCount >= 0 || last == null) {
+            ownCount = -1;
+            last = null;
+            return false;
+        }
+        lastResultSet = null;
+        return last.getMoreResults(current);
+    }
+
+    /** The generated keys of the last write: a private copy when dual write had to read them itself. */
+    @Override
+    public ResultSet getGeneratedKeys() throws SQLException {
+        checkOpen();
+        if (capturedKeys != null) {
+            return capturedKeys.createCopy();
+        }
+        if (last == null) {
+            return ROW_SETS.createCachedRowSet();
+        }
+        return new DualWriteResultSet(this, last.getGeneratedKeys());
+    }
+
+    // ------------------------------------------------------------------ settings
+
+    @Override
+    public int getMaxFieldSize() throws SQLException {
+        checkOpen();
+        return maxFieldSize;
+    }
+
+    @Override
+    public void setMaxFieldSize(int max) throws SQLException {
+        checkOpen();
+        maxFieldSize = max;
+        forEachPhysical(s -> s.setMaxFieldSize(max));
+    }
+
+    @Override
+    public int getMaxRows() throws SQLException {
+        checkOpen();
+        return maxRows;
+    }
+
+    @Override
+    public void setMaxRows(int max) throws SQLException {
+        checkOpen();
+        maxRows = max;
+        forEachPhysical(s -> s.setMaxRows(max));
+    }
+
+    @Override
+    public long getLargeMaxRows() throws SQLException {
+        checkOpen();
+        return largeMaxRows != 0 ? largeMaxRows : maxRows;
+    }
+
+    @Override
+    public void setLargeMaxRows(long max) throws SQLException {
+        checkOpen();
+        largeMaxRows = max;
+        forEachPhysical(s -> s.setLargeMaxRows(max));
+    }
+
+    @Override
+    public void setEscapeProcessing(boolean enable) throws SQLException {
+        checkOpen();
+        escapeProcessing = enable;
+        forEachPhysical(s -> s.setEscapeProcessing(enable));
+    }
+
+    @Override
+    public int getQueryTimeout() throws SQLException {
+        checkOpen();
+        return queryTimeout;
+    }
+
+    @Override
+    public void setQueryTimeout(int seconds) throws SQLException {
+        checkOpen();
+        if (seconds < 0) {
+            throw new SQLException("dualwrite: query timeout must be >= 0 but was " + seconds, "22023");
+        }
+        queryTimeout = seconds;
+    }
+
+    @Override
+    public void cancel() throws SQLException {
+        checkOpen();
+        forEachPhysical(Statement::cancel);
+    }
+
+    @Override
+    public SQLWarning getWarnings() throws SQLException {
+        checkOpen();
+        return last == null ? null : last.getWarnings();
+    }
+
+    @Override
+    public void clearWarnings() throws SQLException {
+        checkOpen();
+        forEachPhysical(Statement::clearWarnings);
+    }
+
+    @Override
+    public void setCursorName(String name) throws SQLException {
+        checkOpen();
+        cursorName = name;
+        forEachPhysical(s -> s.setCursorName(name));
+    }
+
+    @Override
+    public void setFetchDirection(int direction) throws SQLException {
+        checkOpen();
+        fetchDirection = direction;
+        forEachPhysical(s -> s.setFetchDirection(direction));
+    }
+
+    @Override
+    public int getFetchDirection() throws SQLException {
+        checkOpen();
+        return fetchDirection != null ? fetchDirection : ResultSet.FETCH_FORWARD;
+    }
+
+    @Override
+    public void setFetchSize(int rows) throws SQLException {
+        checkOpen();
+        fetchSize = rows;
+        forEachPhysical(s -> s.setFetchSize(rows));
+    }
+
+    @Override
+    public int getFetchSize() throws SQLException {
+        checkOpen();
+        return fetchSize;
+    }
+
+    @Override
+    public int getResultSetConcurrency() throws SQLException {
+        checkOpen();
+        return options.concurrency() < 0 ? ResultSet.CONCUR_READ_ONLY : options.concurrency();
+    }
+
+    @Override
+    public int getResultSetType() throws SQLException {
+        checkOpen();
+        return options.type() < 0 ? ResultSet.TYPE_FORWARD_ONLY : options.type();
+    }
+
+    @Override
+    public int getResultSetHoldability() throws SQLException {
+        checkOpen();
+        return options.holdability() < 0 ? conn.getHoldability() : options.holdability();
+    }
+
+    @Override
+    public void setPoolable(boolean value) throws SQLException {
+        checkOpen();
+        poolable = value;
+        forEachPhysical(s -> s.setPoolable(value));
+    }
+
+    @Override
+    public boolean isPoolable() throws SQLException {
+        checkOpen();
+        return poolable != null ? poolable : false;
+    }
+
+    @Override
+    public void closeOnCompletion() throws SQLException {
+        checkOpen();
+        closeOnCompletion = true;
+    }
+
+    @Override
+    public boolean isCloseOnCompletion() throws SQLException {
+        checkOpen();
+        return closeOnCompletion;
+    }
+
+    @Override
+    public Statement statement() {
+        return this;
+    }
+
+    /** Called when a result set of this statement closes. */
+    @Override
+    public final void resultSetClosed(DualWriteResultSet rs) throws SQLException {
+        if (rs == lastResultSet) {
+            lastResultSet = null;
+        }
+        if (closeOnCompletion) {
+            close();
+        }
+    }
+
+    @Override
+    public Connection getConnection() throws SQLException {
+        checkOpen();
+        return conn;
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Override
+    public void close() throws SQLException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        conn.forget(this);
+        SQLException first = null;
+        for (Statement s : physicalStatements()) {
+            try {
+                s.close();
+            } catch (SQLException e) {
+                if (first == null) {
+                    first = e;
+                }
+            }
+        }
+        lastResultSet = null;
+        last = null;
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    @Override
+    public void closeQuietly() {
+        try {
+            close();
+        } catch (SQLException | RuntimeException e) {
+            log.debug("dualwrite: closing a statement failed", e);
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    final void checkOpen() throws SQLException {
+        if (closed) {
+            throw new SQLException("dualwrite: this statement is closed", "HY010");
+        }
+        conn.checkOpen();
+    }
+
+    /** Every physical statement this object holds (subclasses add theirs). */
+    List<Statement> physicalStatements() {
+        List<Statement> out = new ArrayList<>(4);
+        for (Statement s : physical) {
+            if (s != null) {
+                out.add(s);
+            }
+        }
+        for (Statement s : rewritten) {
+            if (s != null) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    /** Applies a setting to every physical statement already created. */
+    final void forEachPhysical(StatementAction action) throws SQLException {
+        for (Statement s : physicalStatements()) {
+            action.apply(s);
+        }
+    }
+
+    /** A setting applied to a physical statement. */
+    @FunctionalInterface
+    interface StatementAction {
+        void apply(Statement s) throws SQLException;
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return iface.cast(this);
+        }
+        Statement s = last != null ? last : physicalFor(Side.OLD);
+        return iface.isInstance(s) ? iface.cast(s) : s.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws SQLException {
+        if (iface.isInstance(this)) {
+            return true;
+        }
+        Statement s = last != null ? last : physicalFor(Side.OLD);
+        return iface.isInstance(s) || s.isWrapperFor(iface);
+    }
+
+    private static RowSetFactory rowSets() {
+        try {
+            return RowSetProvider.newFactory();
+        } catch (SQLException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "DualWriteStatement" + (closed ? " (closed)" : "") + Arrays.toString(physical);
+    }
+}

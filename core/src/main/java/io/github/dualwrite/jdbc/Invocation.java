@@ -1,0 +1,31 @@
+package io.github.dualwrite.jdbc;
+
+import io.github.dualwrite.config.Side;
+import io.github.dualwrite.sql.SqlShape;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/** One execution request, run by side: the SQL as written, or an INSERT rewritten to carry ids. */
+interface Invocation {
+
+    SqlShape shape();
+
+    /** Parameter values by 0-based index (empty for plain statements). */
+    Object[] values();
+
+    /** Runs the statement as written; {@code keys} asks for generated keys; secondaries get the secondary timeout. */
+    long update(Side side, boolean keys, boolean secondary) throws SQLException;
+
+    /** Runs a query. */
+    ResultSet query(Side side) throws SQLException;
+
+    /** Runs it with {@code execute()}: true when the first result is a ResultSet. */
+    boolean execute(Side side, boolean keys) throws SQLException;
+
+    /** The generated keys of the last run on {@code side}. */
+    ResultSet generatedKeys(Side side) throws SQLException;
+
+    /** Runs the INSERT rewritten to carry {@code ids}. */
+    long updateWithIds(Side side, InsertRewrite rewrite, List<Object> ids, boolean secondary) throws SQLException;
+}

@@ -1,0 +1,321 @@
+package io.github.dualwrite.jdbc;
+
+import io.github.dualwrite.DualWrite;
+import io.github.dualwrite.config.MigrationConfig;
+import io.github.dualwrite.config.RoutingKey;
+import io.github.dualwrite.config.Side;
+import io.github.dualwrite.config.Stage;
+import io.github.dualwrite.config.UnitConfig;
+import io.github.dualwrite.config.UnkeyedPolicy;
+import io.github.dualwrite.journal.JournalEntry;
+import io.github.dualwrite.routing.Route;
+import io.github.dualwrite.routing.RoutingTable;
+import io.github.dualwrite.sql.InsertShape;
+import io.github.dualwrite.sql.SqlKind;
+import io.github.dualwrite.sql.SqlShape;
+import io.github.dualwrite.sql.ValueRef;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Decides where one execution goes: the rules of the design in one place.
+ *
+ * <ul>
+ *   <li>No migrated table: the old side.</li>
+ *   <li>Two units, or a unit and a table that is not migrated, in one statement: reads go to the old side
+ *       (refused when a unit is NEW_ONLY, the old side is stale then); writes are refused unless every unit
+ *       involved is OLD_ONLY, because one statement cannot be split between sides.</li>
+ *   <li>One unit: the routing key comes from the explicit scope, else the hint, else the SQL. Each key is
+ *       routed; all keys of one statement (multi-row INSERT) must share an authority, and the write is
+ *       repeated on the other side if any of them writes both.</li>
+ *   <li>No key: reads follow the base stage; writes follow the unkeyed policy.</li>
+ *   <li>In a transaction, every unit keeps the route of its first statement, and all writes share one
+ *       authority: mixing authorities is refused because no commit order could keep both units whole.</li>
+ * </ul>
+ */
+final class Planner {
+
+    private static final String SQLSTATE_REJECTED = "0A000";
+
+    private Planner() {
+    }
+
+    static Plan plan(SqlShape shape, Object[] values, RoutingTable table, TxPins pins, boolean secondaryBroken)
+            throws SQLException {
+        MigrationConfig config = table.snapshot().config();
+        SqlKind kind = shape.kind();
+        if (kind == SqlKind.UNPARSED) {
+            return unparsed(shape, config);
+        }
+        if (kind == SqlKind.TRANSACTION_CONTROL) {
+            if (anyWritesBoth(config)) {
+                throw reject("transaction control written as SQL (" + abbreviate(shape.sql()) + ") would bypass"
+                        + " dual write; use Connection.setAutoCommit/commit/rollback instead");
+            }
+            return Plan.single(shape, null, null, Side.OLD, Side.OLD, List.of(), "none", "transaction control");
+        }
+        UnitConfig unit = null;
+        List<String> others = new ArrayList<>();
+        Set<String> units = new LinkedHashSet<>();
+        for (String t : shape.tables()) {
+            UnitConfig u = table.unitOf(t);
+            if (u == null) {
+                others.add(t);
+            } else {
+                units.add(u.name());
+                unit = u;
+            }
+        }
+        if (unit == null) {
+            return Plan.single(shape, null, null, Side.OLD, Side.OLD, List.of(), "none", "no migrated table");
+        }
+        if (units.size() > 1 || !others.isEmpty()) {
+            return crossing(shape, table, units, others);
+        }
+        if (kind == SqlKind.DDL) {
+            if (table.isSingleSided(unit)) {
+                Side side = unit.stage().authority();
+                return Plan.single(shape, unit, unit.stage(), side, side, List.of(), "none", "schema change in a single-side stage");
+            }
+            throw reject("schema change on migrated table " + shape.tables() + " of unit " + unit.name() + " in stage "
+                    + describeStages(unit) + ": run it on each side yourself (through ShardingSphere for the new side)");
+        }
+        return keyed(shape, values, table, unit, pins, secondaryBroken);
+    }
+
+    private static Plan keyed(SqlShape shape, Object[] values, RoutingTable table, UnitConfig unit, TxPins pins,
+                              boolean secondaryBroken) throws SQLException {
+        List<RoutingKey> keys = new ArrayList<>(2);
+        String source = findKeys(shape, values, unit, keys);
+        boolean write = shape.isWrite();
+        TxPins.Pinned pinned = pins == null ? null : pins.unit(unit.name());
+        TxPins.Pinned own = keys.isEmpty() ? unkeyedRoute(shape, table, unit, write) : combine(shape, table, unit, keys);
+        TxPins.Pinned route = own;
+        if (pinned != null) {
+            if (write && pinned.authority() != own.authority()) {
+                throw reject("this transaction writes unit " + unit.name() + " with authority " + pinned.authority()
+                        + ", but key " + keys + " has authority " + own.authority() + " (stage " + own.stage()
+                        + "); keep one user per transaction while the gray share moves authority");
+            }
+            Side secondary = pinned.secondary() != null ? pinned.secondary() : own.secondary();
+            route = new TxPins.Pinned(pinned.stage(), pinned.authority(), secondary, pinned.readSide());
+        } else if (pins != null) {
+            pins.pin(unit.name(), own);
+        }
+        if (pins != null && write) {
+            if (pins.authority() != null && pins.authority() != route.authority()) {
+                throw reject("this transaction already writes with authority " + pins.authority() + "; unit "
+                        + unit.name() + " (stage " + route.stage() + ") has authority " + route.authority()
+                        + ": no commit order keeps both whole, use one transaction per unit");
+            }
+            pins.pinAuthority(route.authority());
+        }
+        if (!write) {
+            Side side = route.readSide();
+            String why = "read side of stage " + route.stage();
+            if (shape.kind() == SqlKind.LOCKING_SELECT) {
+                side = route.authority();
+                why = "locking read: on the authority";
+            } else if (secondaryBroken && side != route.authority()) {
+                side = route.authority();
+                why = "the transaction's secondary failed, so reads stay on the authority";
+            }
+            return Plan.single(shape, unit, route.stage(), side, route.authority(), keys, source, why);
+        }
+        if (route.secondary() == null) {
+            return Plan.single(shape, unit, route.stage(), route.authority(), route.authority(), keys, source,
+                    "stage " + route.stage() + " writes one side");
+        }
+        if (keys.isEmpty()) {
+            UnkeyedPolicy policy = table.snapshot().config().unkeyedPolicy();
+            if (policy == UnkeyedPolicy.REJECT) {
+                throw reject("no routing key for unit " + unit.name() + " (column " + unit.routingColumn() + ") in "
+                        + abbreviate(shape.sql()) + " and unkeyed-policy is REJECT: bind " + unit.routingColumn()
+                        + " = ? or open DualWrite.routeBy(userId)");
+            }
+            if (policy == UnkeyedPolicy.JOURNAL) {
+                return new Plan(shape, unit, route.stage(), route.authority(), null, route.authority(), keys, source,
+                        JournalEntry.Reason.UNKEYED, null, "no routing key: authority only, journaled (unkeyed-policy JOURNAL)");
+            }
+        }
+        return dualWrite(shape, unit, route, keys, source);
+    }
+
+    /** A write to both sides: checks whether the statement can be repeated and who generates ids. */
+    private static Plan dualWrite(SqlShape shape, UnitConfig unit, TxPins.Pinned route, List<RoutingKey> keys,
+                                  String source) {
+        Side authority = route.authority();
+        String why = "stage " + route.stage() + " writes " + authority + " then " + route.secondary()
+                + (keys.isEmpty() ? " (no routing key: unkeyed-policy EXECUTE_BOTH)" : "");
+        InsertShape insert = shape.insert();
+        if (insert != null) {
+            List<String> pk = unit.table(shape.tables().get(0)).orElseThrow().primaryKey();
+            boolean listsColumns = !insert.columns().isEmpty();
+            boolean pkMissing = listsColumns && pk.stream().anyMatch(c -> insert.columnIndex(c) < 0);
+            if (insert.fromSelect()) {
+                return notRepeatable(shape, unit, route, keys, source, "INSERT ... SELECT reads rows the other side may not have");
+            }
+            if (pkMissing) {
+                if (pk.size() > 1) {
+                    return notRepeatable(shape, unit, route, keys, source, "the composite primary key " + pk + " is not fully listed");
+                }
+                if (!insert.hasRegularColumnList() || insert.onDuplicateKey()) {
+                    return notRepeatable(shape, unit, route, keys, source,
+                            "the old side generates the id and this INSERT form cannot carry it to the new side");
+                }
+                // the old database stays the id authority, whichever side is authoritative for the data
+                return new Plan(shape, unit, route.stage(), Side.OLD, Side.NEW, authority, keys, source, null, Side.OLD,
+                        why + "; the id generated by OLD is copied into the NEW insert");
+            }
+        }
+        return new Plan(shape, unit, route.stage(), authority, route.secondary(), authority, keys, source, null, null, why);
+    }
+
+    private static Plan notRepeatable(SqlShape shape, UnitConfig unit, TxPins.Pinned route, List<RoutingKey> keys,
+                                      String source, String why) {
+        return new Plan(shape, unit, route.stage(), route.authority(), null, route.authority(), keys, source,
+                JournalEntry.Reason.NOT_REPEATABLE, null, why + ": authority only, journaled for repair");
+    }
+
+    /** Finds the routing keys: the scope's or hint's, else the values bound to the routing column. */
+    private static String findKeys(SqlShape shape, Object[] values, UnitConfig unit, List<RoutingKey> keys) {
+        RoutingKey context = DualWrite.contextKey();
+        if (context != null) {
+            keys.add(context);
+            return DualWrite.contextKeyIsExplicit() ? "scope" : "hint";
+        }
+        List<ValueRef> refs = shape.bindings(unit.routingColumn());
+        if (refs.isEmpty()) {
+            return "none";
+        }
+        for (ValueRef ref : refs) {
+            Object value = ref.isKnown() ? ref.resolve(values) : null;
+            RoutingKey key;
+            try {
+                key = value == null ? null : RoutingKey.of(value);
+            } catch (IllegalArgumentException e) {
+                key = null;
+            }
+            if (key == null) {
+                keys.clear();
+                return "none";
+            }
+            if (!keys.contains(key)) {
+                keys.add(key);
+            }
+        }
+        return "sql";
+    }
+
+    /** One route for all keys of a statement: one authority, both sides written if any key needs it. */
+    private static TxPins.Pinned combine(SqlShape shape, RoutingTable table, UnitConfig unit, List<RoutingKey> keys)
+            throws SQLException {
+        Route first = table.route(unit.name(), keys.get(0));
+        if (keys.size() == 1) {
+            return pinned(first);
+        }
+        Side authority = first.authority();
+        boolean both = first.writesBoth();
+        Side read = first.readSide();
+        for (int i = 1; i < keys.size(); i++) {
+            Route r = table.route(unit.name(), keys.get(i));
+            if (r.authority() != authority) {
+                throw reject("keys " + keys + " of unit " + unit.name() + " are in stages with different authorities ("
+                        + first.stage() + ", " + r.stage() + "); split " + abbreviate(shape.sql()) + " per user");
+            }
+            both |= r.writesBoth();
+            if (r.readSide() != read) {
+                read = authority;
+            }
+        }
+        return new TxPins.Pinned(first.stage(), authority, both ? authority.other() : null, read);
+    }
+
+    /** Statements without key follow the base stage; a write must not straddle two authorities. */
+    private static TxPins.Pinned unkeyedRoute(SqlShape shape, RoutingTable table, UnitConfig unit, boolean write)
+            throws SQLException {
+        Route base = table.routeUnkeyed(unit.name());
+        if (!unit.hasGray()) {
+            return pinned(base);
+        }
+        Stage gray = unit.gray().stage();
+        if (write && gray.authority() != base.authority()) {
+            throw reject("no routing key for unit " + unit.name() + " in " + abbreviate(shape.sql()) + ", and its users are"
+                    + " split between authorities (" + unit.stage() + ", gray " + gray + "): bind "
+                    + unit.routingColumn() + " = ? or open DualWrite.routeBy(userId)");
+        }
+        boolean both = base.writesBoth() || gray.writesBoth();
+        return new TxPins.Pinned(base.stage(), base.authority(), both ? base.authority().other() : null, base.readSide());
+    }
+
+    private static TxPins.Pinned pinned(Route r) {
+        return new TxPins.Pinned(r.stage(), r.authority(), r.secondary(), r.readSide());
+    }
+
+    private static Plan crossing(SqlShape shape, RoutingTable table, Set<String> units, List<String> others)
+            throws SQLException {
+        EnumSet<Stage> stages = EnumSet.noneOf(Stage.class);
+        MigrationConfig config = table.snapshot().config();
+        for (String name : units) {
+            UnitConfig u = config.units().get(name);
+            stages.add(u.stage());
+            if (u.hasGray()) {
+                stages.add(u.gray().stage());
+            }
+        }
+        String what = "statement touches " + (units.size() > 1 ? "units " + units : "unit " + units.iterator().next())
+                + (others.isEmpty() ? "" : " and tables that are not migrated " + others);
+        if (others.isEmpty() && stages.equals(EnumSet.of(Stage.NEW_ONLY))) {
+            return Plan.single(shape, null, Stage.NEW_ONLY, Side.NEW, Side.NEW, List.of(), "none", what + ": all NEW_ONLY, the new side");
+        }
+        boolean oldAuthoritative = stages.stream().allMatch(st -> st.authority() == Side.OLD);
+        boolean allowed = stages.equals(EnumSet.of(Stage.OLD_ONLY))
+                || (shape.kind() == SqlKind.LOCKING_SELECT && oldAuthoritative)
+                || (!shape.isWrite() && shape.kind() != SqlKind.LOCKING_SELECT && !stages.contains(Stage.NEW_ONLY));
+        if (allowed) {
+            return Plan.single(shape, null, null, Side.OLD, Side.OLD, List.of(), "none", what + ": the old side");
+        }
+        if (!shape.isWrite()) {
+            throw reject(what + " in stages " + stages + ": the old side is not complete for all of them; split the statement");
+        }
+        throw reject(what + " in stages " + stages + ": one statement cannot be split between the sides; write each"
+                + " unit in its own statement");
+    }
+
+    private static Plan unparsed(SqlShape shape, MigrationConfig config) throws SQLException {
+        for (UnitConfig u : config.units().values()) {
+            if (u.stage().authority() == Side.NEW || u.gray().stage().authority() == Side.NEW) {
+                throw reject("cannot route " + abbreviate(shape.sql()) + ": " + shape.problem() + ", and unit " + u.name()
+                        + " is already authoritative on the new side");
+            }
+        }
+        return Plan.single(shape, null, null, Side.OLD, Side.OLD, List.of(), "none",
+                "not classified (" + shape.problem() + "): the old side only");
+    }
+
+    private static boolean anyWritesBoth(MigrationConfig config) {
+        for (UnitConfig u : config.units().values()) {
+            if (u.stage().writesBoth() || u.hasGray()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describeStages(UnitConfig unit) {
+        return unit.hasGray() ? unit.stage() + " (gray " + unit.gray().stage() + ")" : unit.stage().name();
+    }
+
+    static String abbreviate(String sql) {
+        String flat = sql.replaceAll("\\s+", " ").trim();
+        return flat.length() <= 120 ? flat : flat.substring(0, 117) + "...";
+    }
+
+    static SQLException reject(String message) {
+        return new SQLException("dualwrite: " + message, SQLSTATE_REJECTED);
+    }
+}

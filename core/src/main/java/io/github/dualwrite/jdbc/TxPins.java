@@ -1,0 +1,50 @@
+package io.github.dualwrite.jdbc;
+
+import io.github.dualwrite.config.Side;
+import io.github.dualwrite.config.Stage;
+import io.github.dualwrite.routing.RoutingTable;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * What a transaction has decided so far (guarantee G6): the document it routes by, pinned at its first
+ * statement, and per unit the route of the first statement that touched the unit. Later statements follow
+ * these decisions even if the stage switch moves meanwhile.
+ */
+final class TxPins {
+
+    /** One unit's route within the transaction. */
+    record Pinned(Stage stage, Side authority, Side secondary, Side readSide) {
+    }
+
+    private final RoutingTable table;
+    private final Map<String, Pinned> units = new HashMap<>(4);
+    private Side authority;
+
+    TxPins(RoutingTable table) {
+        this.table = table;
+    }
+
+    RoutingTable table() {
+        return table;
+    }
+
+    Pinned unit(String name) {
+        return units.get(name);
+    }
+
+    void pin(String name, Pinned route) {
+        units.putIfAbsent(name, route);
+    }
+
+    /** The side the transaction's writes are authoritative on, null before its first write. */
+    Side authority() {
+        return authority;
+    }
+
+    void pinAuthority(Side side) {
+        if (authority == null) {
+            authority = side;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.github.dualwrite.journal;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The journal a dual-write DataSource uses by default: the table first; the file when the table cannot be
+ * written; and, when neither works, every entry in full at ERROR level and counted, never silently dropped.
+ * Entries that went to the file are moved into the table the next time the table accepts a write, and by
+ * {@link #replayFile()} (called at construction, so a restart moves what a previous run left behind).
+ */
+public final class FallbackJournal implements Journal {
+
+    private static final Logger log = LoggerFactory.getLogger(FallbackJournal.class);
+
+    private final JdbcJournal table;
+    private final FileJournal file;
+    private final AtomicLong lost = new AtomicLong();
+    private final AtomicLong toFile = new AtomicLong();
+
+    /** Journals into {@code table}, falling back to {@code file}. */
+    public FallbackJournal(JdbcJournal table, FileJournal file) {
+        this.table = table;
+        this.file = file;
+        replayFile();
+    }
+
+    @Override
+    public void record(List<JournalEntry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        try {
+            table.tryRecord(entries);
+            if (!file.isEmpty()) {
+                replayFile();
+            }
+            return;
+        } catch (SQLException | RuntimeException tableFailure) {
+            try {
+                file.tryAppend(entries);
+                toFile.addAndGet(entries.size());
+                log.warn("dualwrite journal table {} cannot be written ({}); {} entries kept in {}", table.table(),
+                        tableFailure.getMessage(), entries.size(), file.file());
+                return;
+            } catch (IOException | RuntimeException fileFailure) {
+                for (JournalEntry entry : entries) {
+                    lost.incrementAndGet();
+                    log.error("dualwrite journal LOST an entry: table {} failed ({}) and file {} failed ({}): {}",
+                            table.table(), tableFailure.getMessage(), file.file(), fileFailure.getMessage(),
+                            entry.describe());
+                }
+            }
+        }
+    }
+
+    /**
+     * Moves the file's entries into the table (entries already there are skipped), then empties the file.
+     *
+     * @return how many entries were moved, 0 when the table is still unreachable
+     */
+    public synchronized int replayFile() {
+        try {
+            List<JournalEntry> entries = file.readAll();
+            if (entries.isEmpty()) {
+                return 0;
+            }
+            table.replay(entries);
+            file.clear();
+            log.info("dualwrite journal moved {} entries from {} into table {}", entries.size(), file.file(), table.table());
+            return entries.size();
+        } catch (SQLException | IOException | RuntimeException e) {
+            log.debug("dualwrite journal file {} not replayed yet: {}", file.file(), e.getMessage());
+            return 0;
+        }
+    }
+
+    /** Pending entries in the table plus those still waiting in the file. */
+    @Override
+    public long pendingCount() {
+        return table.pendingCount() + file.pendingCount();
+    }
+
+    @Override
+    public List<JournalEntry> read(long afterId, int limit) {
+        return table.read(afterId, limit);
+    }
+
+    /** Entries written to the file because the table could not be written, since start. */
+    public long fileFallbackCount() {
+        return toFile.get();
+    }
+
+    @Override
+    public long lostCount() {
+        return lost.get();
+    }
+
+    @Override
+    public void close() {
+        table.close();
+        file.close();
+    }
+}

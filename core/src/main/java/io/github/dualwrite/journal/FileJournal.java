@@ -1,0 +1,149 @@
+package io.github.dualwrite.journal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The journal as an append-only file, one JSON entry per line, forced to disk before {@link #record}
+ * returns. It is the fallback for when the journal table cannot be written (the database that holds it is
+ * the one that is down); {@link FallbackJournal} moves its entries into the table once that is reachable.
+ * A line cut short by a crash is skipped when reading.
+ */
+public final class FileJournal implements Journal {
+
+    private static final Logger log = LoggerFactory.getLogger(FileJournal.class);
+
+    private final Path file;
+    private final AtomicLong lost = new AtomicLong();
+
+    /** A journal in {@code file}; its directory is created when needed. */
+    public FileJournal(Path file) {
+        this.file = file.toAbsolutePath().normalize();
+    }
+
+    /** The file. */
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public void record(List<JournalEntry> entries) {
+        try {
+            tryAppend(entries);
+        } catch (IOException | RuntimeException e) {
+            for (JournalEntry entry : entries) {
+                lost.incrementAndGet();
+                log.error("dualwrite journal LOST an entry (file {} failed: {}): {}", file, e.getMessage(), entry.describe());
+            }
+        }
+    }
+
+    /** Appends the entries and forces them to disk, or throws. */
+    public synchronized void tryAppend(List<JournalEntry> entries) throws IOException {
+        if (entries.isEmpty()) {
+            return;
+        }
+        StringBuilder lines = new StringBuilder();
+        for (JournalEntry e : entries) {
+            lines.append(EntryJson.write(e)).append('\n');
+        }
+        Files.createDirectories(file.getParent());
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND)) {
+            ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(true);
+        }
+    }
+
+    /** Every complete entry in the file, oldest first. */
+    public synchronized List<JournalEntry> readAll() throws IOException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+        List<JournalEntry> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank()) {
+                continue;
+            }
+            try {
+                out.add(EntryJson.read(line));
+            } catch (IOException | RuntimeException e) {
+                log.warn("dualwrite journal file {} line {} is not a complete entry (cut by a crash?); skipped: {}",
+                        file, i + 1, line);
+            }
+        }
+        return out;
+    }
+
+    /** Whether the file holds anything. */
+    public boolean isEmpty() {
+        try {
+            return !Files.exists(file) || Files.size(file) == 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** Empties the file, once its entries are safely elsewhere. */
+    public synchronized void clear() throws IOException {
+        if (Files.exists(file)) {
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                channel.truncate(0);
+                channel.force(true);
+            }
+        }
+    }
+
+    @Override
+    public long pendingCount() {
+        try {
+            return readAll().stream().filter(e -> e.status() == JournalEntry.Status.PENDING).count();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read journal file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<JournalEntry> read(long afterId, int limit) {
+        try {
+            List<JournalEntry> all = readAll();
+            List<JournalEntry> out = new ArrayList<>();
+            for (int i = 0; i < all.size() && out.size() < limit; i++) {
+                if (i + 1 > afterId) {
+                    out.add(all.get(i).withId(i + 1));
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read journal file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public long lostCount() {
+        return lost.get();
+    }
+
+    @Override
+    public void close() {
+        // nothing is held open between appends
+    }
+}

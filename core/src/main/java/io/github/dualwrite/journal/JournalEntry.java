@@ -1,0 +1,105 @@
+package io.github.dualwrite.journal;
+
+import io.github.dualwrite.config.Side;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * One secondary write that did not verifiably apply, kept until it is repaired. Repair does not replay
+ * {@link #sql()}: it re-reads the rows of {@link #routingKey()} (or {@link #primaryKey()}) on the
+ * authoritative side and makes the other side equal; the SQL and parameters are there for people.
+ *
+ * @param id            the journal's own number, null until stored
+ * @param entryId       a UUID that makes storing the same entry twice harmless (file replay)
+ * @param createdAt     when it happened
+ * @param unit          the migration unit
+ * @param table         the table written
+ * @param routingKey    the user the rows belong to, null when the statement had none
+ * @param primaryKey    the primary-key values, JSON array per row, null when unknown
+ * @param operation     what the statement did: INSERT, UPDATE, DELETE, REPLACE, UPSERT, OTHER
+ * @param failedSide    the side that is behind
+ * @param sql           the statement as the application sent it
+ * @param params        its parameters as JSON
+ * @param reason        why it is journaled ({@link Reason})
+ * @param errorClass    the exception's class, null when there was none (row-count mismatch, breaker open)
+ * @param errorMessage  the exception's message or a description of the mismatch
+ * @param status        PENDING until repaired, DONE after, DEAD when given up
+ * @param attempts      repair attempts so far
+ * @param nextAttemptAt when the next repair attempt may run
+ * @param leaseOwner    the repairer holding it, null when free
+ * @param leaseUntil    until when that repairer holds it
+ */
+public record JournalEntry(Long id, String entryId, Instant createdAt, String unit, String table, String routingKey,
+                           String primaryKey, String operation, Side failedSide, String sql, String params,
+                           Reason reason, String errorClass, String errorMessage, Status status, int attempts,
+                           Instant nextAttemptAt, String leaseOwner, Instant leaseUntil) {
+
+    /** Repair state. */
+    public enum Status {
+        /** Waiting to be repaired. */
+        PENDING,
+        /** Repaired. */
+        DONE,
+        /** Given up after too many attempts; the reason is kept. */
+        DEAD
+    }
+
+    /** Why a secondary write was journaled. */
+    public enum Reason {
+        /** The secondary statement threw. */
+        ERROR,
+        /** The secondary affected a different number of rows than the authority. */
+        ROW_COUNT_MISMATCH,
+        /** The driver reported SUCCESS_NO_INFO (-2), so the secondary's effect could not be checked. */
+        UNVERIFIED,
+        /** The circuit breaker in front of the secondary was open. */
+        BREAKER_OPEN,
+        /** The secondary committed nothing: its commit failed or its transaction was rolled back alone. */
+        COMMIT_FAILED,
+        /** The statement carried no routing key and the unkeyed policy is JOURNAL. */
+        UNKEYED,
+        /** The statement cannot be repeated on the secondary as written (INSERT ... SELECT, LOBs, no column list). */
+        NOT_REPEATABLE
+    }
+
+    /** Checks the required parts. */
+    public JournalEntry {
+        Objects.requireNonNull(entryId, "entryId");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(unit, "unit");
+        Objects.requireNonNull(table, "table");
+        Objects.requireNonNull(operation, "operation");
+        Objects.requireNonNull(failedSide, "failedSide");
+        Objects.requireNonNull(sql, "sql");
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(nextAttemptAt, "nextAttemptAt");
+    }
+
+    /** A new pending entry with a fresh entry id. */
+    public static JournalEntry pending(Instant now, String unit, String table, String routingKey, String primaryKey,
+                                       String operation, Side failedSide, String sql, String params, Reason reason,
+                                       String errorClass, String errorMessage) {
+        return new JournalEntry(null, UUID.randomUUID().toString(), now, unit, table, routingKey, primaryKey,
+                operation, failedSide, sql, params, reason, errorClass, truncate(errorMessage, 2000),
+                Status.PENDING, 0, now, null, null);
+    }
+
+    /** A copy with the journal's id. */
+    public JournalEntry withId(long newId) {
+        return new JournalEntry(newId, entryId, createdAt, unit, table, routingKey, primaryKey, operation, failedSide,
+                sql, params, reason, errorClass, errorMessage, status, attempts, nextAttemptAt, leaseOwner, leaseUntil);
+    }
+
+    /** One line for logs: everything needed to repair by hand if the journal itself is lost. */
+    public String describe() {
+        return "unit=" + unit + " table=" + table + " key=" + routingKey + " pk=" + primaryKey + " op=" + operation
+                + " behind=" + failedSide + " reason=" + reason + " error=" + errorClass + ": " + errorMessage
+                + " sql=" + sql + " params=" + params + " at=" + createdAt + " entry=" + entryId;
+    }
+
+    static String truncate(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max - 3) + "...";
+    }
+}

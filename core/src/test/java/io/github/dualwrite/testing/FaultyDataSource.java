@@ -1,0 +1,124 @@
+package io.github.dualwrite.testing;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.CallableStatement;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
+
+/**
+ * A DataSource that breaks on demand, to prove the secondary side can never break the business call:
+ * {@link Fault#DOWN} refuses connections, {@link Fault#EXECUTE} makes every statement execution throw,
+ * {@link Fault#WRITES} only writes (anything but SELECT), {@link Fault#COMMIT} makes commits throw.
+ * Test code only: it wraps with {@link Proxy}.
+ */
+public final class FaultyDataSource {
+
+    /** What breaks. */
+    public enum Fault {
+        /** Nothing: everything passes through. */
+        NONE,
+        /** {@code getConnection()} throws. */
+        DOWN,
+        /** Every execute/executeQuery/executeUpdate/executeBatch throws. */
+        EXECUTE,
+        /** Executions of anything but a SELECT throw. */
+        WRITES,
+        /** {@code commit()} throws. */
+        COMMIT
+    }
+
+    private final DataSource target;
+    private final AtomicReference<Fault> fault = new AtomicReference<>(Fault.NONE);
+    private final AtomicInteger injected = new AtomicInteger();
+
+    private FaultyDataSource(DataSource target) {
+        this.target = target;
+    }
+
+    /** Wraps {@code target}; returns the controller, whose {@link #dataSource()} is the proxy. */
+    public static FaultyDataSource wrap(DataSource target) {
+        return new FaultyDataSource(target);
+    }
+
+    /** Sets the fault; {@link Fault#NONE} heals. */
+    public FaultyDataSource set(Fault value) {
+        fault.set(value);
+        return this;
+    }
+
+    /** How many failures were injected. */
+    public int injected() {
+        return injected.get();
+    }
+
+    /** The faulty DataSource. */
+    public DataSource dataSource() {
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        if (fault.get() == Fault.DOWN) {
+                            injected.incrementAndGet();
+                            throw new SQLTransientConnectionException("injected: database down");
+                        }
+                        return wrapConnection((Connection) invoke(target, method, args));
+                    }
+                    return invoke(target, method, args);
+                });
+    }
+
+    private Connection wrapConnection(Connection c) {
+        return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    String name = method.getName();
+                    if (name.equals("commit") && fault.get() == Fault.COMMIT) {
+                        injected.incrementAndGet();
+                        throw new SQLException("injected: commit failed");
+                    }
+                    Object result = invoke(c, method, args);
+                    if (result instanceof CallableStatement) {
+                        return result;
+                    }
+                    if (result instanceof PreparedStatement ps) {
+                        return wrapStatement(ps, PreparedStatement.class, (String) args[0]);
+                    }
+                    if (result instanceof Statement s) {
+                        return wrapStatement(s, Statement.class, null);
+                    }
+                    return result;
+                });
+    }
+
+    private <S extends Statement> S wrapStatement(S s, Class<S> type, String preparedSql) {
+        InvocationHandler h = (proxy, method, args) -> {
+            String name = method.getName();
+            if (name.startsWith("execute")) {
+                String sql = preparedSql != null ? preparedSql : args != null && args.length > 0 && args[0] instanceof String t ? t : "";
+                Fault f = fault.get();
+                boolean select = sql.trim().toLowerCase(java.util.Locale.ROOT).startsWith("select");
+                if (f == Fault.EXECUTE || f == Fault.WRITES && !select) {
+                    injected.incrementAndGet();
+                    throw new SQLException("injected: execution failed");
+                }
+            }
+            return invoke(s, method, args);
+        };
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, h));
+    }
+
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.github.dualwrite.testing;
+
+import io.github.dualwrite.DualWriteDataSource;
+import io.github.dualwrite.config.GrayConfig;
+import io.github.dualwrite.config.MigrationConfig;
+import io.github.dualwrite.config.MigrationControl;
+import io.github.dualwrite.config.Stage;
+import io.github.dualwrite.config.TableConfig;
+import io.github.dualwrite.config.UnitConfig;
+import io.github.dualwrite.config.UnkeyedPolicy;
+import io.github.dualwrite.journal.FallbackJournal;
+import io.github.dualwrite.journal.FileJournal;
+import io.github.dualwrite.journal.JdbcJournal;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * A dual-write DataSource over a {@link DbPair}, with both sides wrapped in {@link FaultyDataSource}s and
+ * the {@link Schema}'s two units configured: {@code points} (points_account, points_detail) and
+ * {@code coupon}. Stages are moved with {@link #stage}; forced, so tests can jump anywhere.
+ */
+public final class Stack implements AutoCloseable {
+
+    private final DbPair pair;
+    private final FaultyDataSource oldSide;
+    private final FaultyDataSource newSide;
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T08:00:00Z"));
+    private final MigrationControl control = MigrationControl.empty(clock);
+    private final JdbcJournal table;
+    private final FileJournal file;
+    private final DualWriteDataSource dataSource;
+
+    /** A stack over {@code pair}, its fallback journal file in {@code journalDir}, everything OLD_ONLY. */
+    public Stack(DbPair pair, Path journalDir) {
+        this.pair = pair;
+        this.oldSide = FaultyDataSource.wrap(pair.oldDataSource());
+        this.newSide = FaultyDataSource.wrap(pair.newDataSource());
+        control.apply(config(Stage.OLD_ONLY, Stage.OLD_ONLY, 0, UnkeyedPolicy.EXECUTE_BOTH), "test").orThrow();
+        this.table = new JdbcJournal(oldSide.dataSource());
+        this.file = new FileJournal(journalDir.resolve("journal.jsonl"));
+        this.dataSource = DualWriteDataSource.builder().oldDataSource(oldSide.dataSource())
+                .newDataSource(newSide.dataSource()).control(control).journal(new FallbackJournal(table, file))
+                .clock(clock).build();
+    }
+
+    /** The document the stack uses, for a stage of {@code points} (coupon follows the same stages). */
+    public static MigrationConfig config(Stage stage, Stage grayStage, int ratio, UnkeyedPolicy policy) {
+        GrayConfig gray = new GrayConfig(grayStage, ratio, null, null);
+        return MigrationConfig.builder()
+                .unit(UnitConfig.builder("points").routingColumn("user_id")
+                        .table(TableConfig.of("points_account").withVersionColumn("gmt_modified"))
+                        .table(TableConfig.of("points_detail").withVersionColumn("gmt_modified"))
+                        .stage(stage).gray(gray).build())
+                .unit(UnitConfig.builder("coupon").routingColumn("user_id").tables("coupon").stage(stage).gray(gray).build())
+                .unkeyedPolicy(policy).force(true).build();
+    }
+
+    /** Moves every unit to {@code stage}, {@code ratio} basis points of users in {@code grayStage}. */
+    public Stack stage(Stage stage, Stage grayStage, int ratio) {
+        return stage(stage, grayStage, ratio, UnkeyedPolicy.EXECUTE_BOTH);
+    }
+
+    /** Like {@link #stage(Stage, Stage, int)} with another unkeyed policy. */
+    public Stack stage(Stage stage, Stage grayStage, int ratio, UnkeyedPolicy policy) {
+        control.apply(config(stage, grayStage, ratio, policy), "test").orThrow();
+        return this;
+    }
+
+    /** Everybody in {@code stage}. */
+    public Stack stage(Stage stage) {
+        return stage(stage, stage, 0);
+    }
+
+    public DualWriteDataSource dataSource() {
+        return dataSource;
+    }
+
+    public DbPair pair() {
+        return pair;
+    }
+
+    public FaultyDataSource oldSide() {
+        return oldSide;
+    }
+
+    public FaultyDataSource newSide() {
+        return newSide;
+    }
+
+    public MigrationControl control() {
+        return control;
+    }
+
+    public MutableClock clock() {
+        return clock;
+    }
+
+    public JdbcJournal journalTable() {
+        return table;
+    }
+
+    public FileJournal journalFile() {
+        return file;
+    }
+
+    /** Empties both sides and the journal table. */
+    public void reset() {
+        pair.truncateAll();
+        oldSide.set(FaultyDataSource.Fault.NONE);
+        newSide.set(FaultyDataSource.Fault.NONE);
+        try {
+            table.createIfAbsent();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        pair.updateOld("DELETE FROM " + table.table());
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}
