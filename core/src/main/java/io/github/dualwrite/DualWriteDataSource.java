@@ -86,6 +86,14 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
         return engine.statistics();
     }
 
+    /**
+     * Closes both circuit breakers, forgetting recent failures: for operators who fixed a secondary and do
+     * not want to wait for the breaker's own probe.
+     */
+    public void resetCircuitBreakers() {
+        engine.resetBreakers();
+    }
+
     /** The journal of secondary writes waiting for repair. */
     public Journal journal() {
         return journal;

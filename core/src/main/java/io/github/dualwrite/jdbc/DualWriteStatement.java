@@ -103,9 +103,17 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
             idValues = firstColumn(capturedKeys);
         }
         Object[] values = inv.values();
-        if (plan.journalInstead() != null) {
+        JournalEntry.Reason instead = plan.journalInstead();
+        String why = plan.reason();
+        if (ids && idValues.size() != plan.shape().insert().rows().size()) {
+            // e.g. MariaDB Connector/J reports only the first id of a multi-row INSERT
+            instead = JournalEntry.Reason.NOT_REPEATABLE;
+            why = "the old side reported " + idValues.size() + " generated ids for " + plan.shape().insert().rows().size()
+                    + " rows, so the new side's rows cannot be made here; repair copies them";
+        }
+        if (instead != null) {
             conn.engine().journal(Journaling.entries(conn.engine().clock().instant(), plan, values, idValues,
-                    plan.behind(), plan.journalInstead(), null, plan.reason()));
+                    plan.behind(), instead, null, why));
             return n1;
         }
         Side second = plan.secondary();
@@ -143,10 +151,6 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
 
     private long updateWithIds(Invocation inv, Plan plan, Side side, List<Object> ids, boolean secondary)
             throws SQLException {
-        if (ids.size() != plan.shape().insert().rows().size()) {
-            throw new SQLException("dualwrite: the old side returned " + ids.size() + " generated ids for "
-                    + plan.shape().insert().rows().size() + " rows; cannot copy them to the new side");
-        }
         InsertRewrite rw = conn.engine().rewrite(plan.shape(), plan.unit().table(plan.shape().tables().get(0))
                 .orElseThrow().primaryKey().get(0));
         return inv.updateWithIds(side, rw, ids, secondary);

@@ -140,6 +140,12 @@ public final class Engine {
         return side == Side.OLD ? b.old : b.neu;
     }
 
+    /** Closes both breakers. */
+    public void resetBreakers() {
+        breakers.old.reset();
+        breakers.neu.reset();
+    }
+
     /** Query timeout for secondary statements, in JDBC's whole seconds (at least 1). */
     int secondaryTimeoutSeconds() {
         long ms = control.current().config().secondary().timeout().toMillis();

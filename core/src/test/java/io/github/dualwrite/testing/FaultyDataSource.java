@@ -33,7 +33,9 @@ public final class FaultyDataSource {
         /** Executions of anything but a SELECT throw. */
         WRITES,
         /** {@code commit()} throws. */
-        COMMIT
+        COMMIT,
+        /** Batches run, but report every count as SUCCESS_NO_INFO (-2), as rewriting drivers do. */
+        NO_INFO_COUNTS
     }
 
     private final DataSource target;
@@ -52,6 +54,12 @@ public final class FaultyDataSource {
     /** Sets the fault; {@link Fault#NONE} heals. */
     public FaultyDataSource set(Fault value) {
         fault.set(value);
+        return this;
+    }
+
+    /** Forgets the failures injected so far. */
+    public FaultyDataSource resetCount() {
+        injected.set(0);
         return this;
     }
 
@@ -109,7 +117,13 @@ public final class FaultyDataSource {
                     throw new SQLException("injected: execution failed");
                 }
             }
-            return invoke(s, method, args);
+            Object result = invoke(s, method, args);
+            if (name.equals("executeBatch") && fault.get() == Fault.NO_INFO_COUNTS) {
+                int[] counts = ((int[]) result).clone();
+                java.util.Arrays.fill(counts, Statement.SUCCESS_NO_INFO);
+                return counts;
+            }
+            return result;
         };
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, h));
     }

@@ -106,8 +106,9 @@ public final class Stack implements AutoCloseable {
     /** Empties both sides and the journal table. */
     public void reset() {
         pair.truncateAll();
-        oldSide.set(FaultyDataSource.Fault.NONE);
-        newSide.set(FaultyDataSource.Fault.NONE);
+        oldSide.set(FaultyDataSource.Fault.NONE).resetCount();
+        newSide.set(FaultyDataSource.Fault.NONE).resetCount();
+        dataSource.resetCircuitBreakers();
         try {
             table.createIfAbsent();
         } catch (java.sql.SQLException e) {
