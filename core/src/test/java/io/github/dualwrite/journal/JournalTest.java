@@ -1,0 +1,123 @@
+package io.github.dualwrite.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.dualwrite.config.Side;
+import io.github.dualwrite.testing.FaultyDataSource;
+import io.github.dualwrite.testing.FaultyDataSource.Fault;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.List;
+import javax.sql.DataSource;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JournalTest {
+
+    @TempDir
+    Path dir;
+
+    static JournalEntry entry(String key) {
+        return JournalEntry.pending(Instant.parse("2026-11-21T08:00:00Z"), "points", "points_detail", key, "[1]",
+                "UPDATE", Side.NEW, "UPDATE points_detail SET amount = ? WHERE user_id = ?", "[1,\"" + key + "\"]",
+                JournalEntry.Reason.ERROR, "java.sql.SQLException", "boom");
+    }
+
+    static DataSource h2(String name, String mode) {
+        JdbcDataSource ds = new JdbcDataSource();
+        ds.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1;MODE=" + mode);
+        return ds;
+    }
+
+    @Test
+    void theTableJournalStoresReadsAndCountsEntries() {
+        checkTableJournal(h2("journal_table", "MySQL"));
+    }
+
+    static void checkTableJournal(DataSource ds) {
+        JdbcJournal journal = new JdbcJournal(ds);
+        journal.record(List.of(entry("1"), entry("2")));
+        assertThat(journal.pendingCount()).isEqualTo(2);
+        List<JournalEntry> read = journal.read(0, 10);
+        assertThat(read).hasSize(2);
+        JournalEntry first = read.get(0);
+        assertThat(first.id()).isPositive();
+        assertThat(first.routingKey()).isEqualTo("1");
+        assertThat(first.failedSide()).isEqualTo(Side.NEW);
+        assertThat(first.reason()).isEqualTo(JournalEntry.Reason.ERROR);
+        assertThat(first.createdAt()).isEqualTo(Instant.parse("2026-11-21T08:00:00Z"));
+        assertThat(first.params()).isEqualTo("[1,\"1\"]");
+        assertThat(journal.read(first.id(), 10)).extracting(JournalEntry::routingKey).containsExactly("2");
+        assertThat(journal.lostCount()).isZero();
+    }
+
+    @Test
+    void theJournalTableDdlRunsOnPostgresqlSyntax() throws Exception {
+        DataSource pg = h2("journal_pg", "PostgreSQL");
+        try (Connection c = pg.getConnection(); Statement s = c.createStatement()) {
+            for (String ddl : JournalSchema.create("PostgreSQL", "dualwrite_journal")) {
+                s.execute(ddl);
+            }
+            for (String ddl : JournalSchema.create("PostgreSQL", "dualwrite_journal")) {
+                s.execute(ddl); // IF NOT EXISTS: starting twice is harmless
+            }
+        }
+    }
+
+    @Test
+    void theFileJournalSurvivesARestartAndSkipsALineCutByACrash() throws Exception {
+        Path file = dir.resolve("j/journal.jsonl");
+        new FileJournal(file).record(List.of(entry("1"), entry("2")));
+        Files.writeString(file, "{\"entryId\":\"cut-by-cra", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        FileJournal restarted = new FileJournal(file);
+        assertThat(restarted.readAll()).extracting(JournalEntry::routingKey).containsExactly("1", "2");
+        assertThat(restarted.pendingCount()).isEqualTo(2);
+        assertThat(restarted.read(1, 10)).extracting(JournalEntry::id).containsExactly(2L);
+        restarted.clear();
+        assertThat(restarted.isEmpty()).isTrue();
+    }
+
+    @Test
+    void theFallbackJournalUsesTheFileWhileTheTableIsDownAndMovesItBack() throws Exception {
+        FaultyDataSource faulty = FaultyDataSource.wrap(h2("journal_fallback", "MySQL"));
+        FallbackJournal journal = new FallbackJournal(new JdbcJournal(faulty.dataSource()),
+                new FileJournal(dir.resolve("fallback.jsonl")));
+        faulty.set(Fault.DOWN);
+        journal.record(List.of(entry("1")));
+        journal.record(List.of(entry("2")));
+        assertThat(journal.fileFallbackCount()).isEqualTo(2);
+        assertThat(journal.lostCount()).isZero();
+        faulty.set(Fault.NONE);
+        journal.record(List.of(entry("3")));
+        assertThat(journal.read(0, 10)).extracting(JournalEntry::routingKey).containsExactlyInAnyOrder("1", "2", "3");
+        assertThat(new FileJournal(dir.resolve("fallback.jsonl")).isEmpty()).isTrue();
+        assertThat(journal.replayFile()).isZero();
+        assertThat(journal.pendingCount()).isEqualTo(3);
+    }
+
+    @Test
+    void replayingTheSameEntriesTwiceStoresThemOnce() throws Exception {
+        JdbcJournal table = new JdbcJournal(h2("journal_replay", "MySQL"));
+        List<JournalEntry> entries = List.of(entry("1"), entry("2"));
+        table.replay(entries);
+        table.replay(entries);
+        assertThat(table.pendingCount()).isEqualTo(2);
+    }
+
+    @Test
+    void whenTableAndFileBothFailTheEntryIsLoggedAndCountedNotThrown() throws Exception {
+        FaultyDataSource faulty = FaultyDataSource.wrap(h2("journal_lost", "MySQL")).set(Fault.DOWN);
+        Path notADirectory = dir.resolve("blocker");
+        Files.writeString(notADirectory, "a file where the journal's directory should be");
+        FallbackJournal journal = new FallbackJournal(new JdbcJournal(faulty.dataSource()),
+                new FileJournal(notADirectory.resolve("journal.jsonl")));
+        journal.record(List.of(entry("1"), entry("2")));
+        assertThat(journal.lostCount()).isEqualTo(2);
+    }
+}
