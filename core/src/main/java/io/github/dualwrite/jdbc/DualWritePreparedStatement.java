@@ -41,12 +41,12 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
 
     private final String sql;
     private final SqlShape shape;
-    private final Params params = new Params();
-    private final List<Params> batch = new ArrayList<>();
-    /** [side * 2 + (with forced generated keys ? 1 : 0)] */
-    private final PreparedStatement[] prepared = new PreparedStatement[4];
-    private final PreparedStatement[] lastOnSide = new PreparedStatement[2];
-    private final Invocation routed = new Routed();
+    private final Params params;
+    private List<Params> batch;
+    /** [side * 2 + (with forced generated keys ? 1 : 0)]; allocated when the statement is first routed. */
+    private PreparedStatement[] prepared;
+    private PreparedStatement[] lastOnSide;
+    private Invocation routed;
     private PreparedStatement direct;
     private Side directSide;
     private RoutingTable decided;
@@ -55,10 +55,11 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         super(conn, options);
         this.sql = sql;
         this.shape = conn.engine().classify(sql);
+        this.params = new Params(Math.max(shape.parameterCount(), 1));
         RoutingTable table = conn.table();
         Side side = conn.fixedSide(shape, table, false);
         if (side != null) {
-            direct = prepared(side, false);
+            direct = configure(options.prepare(conn.physical(side), sql, false));
             directSide = side;
             decided = table;
         }
@@ -75,8 +76,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         RoutingTable table = conn.table();
         if (table != decided || write && conn.pins() != null) {
             if (conn.fixedSide(shape, table, write) != directSide) {
-                direct.clearBatch();
-                direct = null;
+                leavePassThrough();
                 return false;
             }
             decided = table;
@@ -94,11 +94,29 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         return true;
     }
 
+    /** From now on every execution is routed; the direct statement is kept as its side's statement. */
+    private void leavePassThrough() throws SQLException {
+        direct.clearBatch();
+        slots()[directSide.ordinal() * 2] = direct;
+        direct = null;
+    }
+
+    private PreparedStatement[] slots() {
+        if (prepared == null) {
+            prepared = new PreparedStatement[4];
+            lastOnSide = new PreparedStatement[2];
+        }
+        return prepared;
+    }
+
     /** The physical prepared statement of a side, prepared on first use. */
     private PreparedStatement prepared(Side side, boolean keys) throws SQLException {
+        if (direct != null) {
+            leavePassThrough();
+        }
         boolean callerKeys = options.wantsKeys() || options.columnIndexes() != null || options.columnNames() != null;
         int slot = side.ordinal() * 2 + (keys && !callerKeys ? 1 : 0);
-        PreparedStatement ps = prepared[slot];
+        PreparedStatement ps = slots()[slot];
         if (ps == null) {
             ps = configure(options.prepare(conn.physical(side), sql, keys));
             prepared[slot] = ps;
@@ -147,7 +165,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
 
         @Override
         public ResultSet generatedKeys(Side side) throws SQLException {
-            PreparedStatement ps = lastOnSide[side.ordinal()];
+            PreparedStatement ps = lastOnSide == null ? null : lastOnSide[side.ordinal()];
             if (ps == null) {
                 throw new SQLException("dualwrite: nothing ran on " + side + " yet");
             }
@@ -173,7 +191,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         if (direct(false)) {
             return wrap(direct.executeQuery());
         }
-        return runQuery(routed);
+        return runQuery(routed());
     }
 
     @Override
@@ -187,7 +205,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         if (direct(true)) {
             return direct.executeUpdate();
         }
-        return runUpdate(routed, options.wantsKeys() || options.columnIndexes() != null || options.columnNames() != null);
+        return runUpdate(routed(), options.wantsKeys() || options.columnIndexes() != null || options.columnNames() != null);
     }
 
     @Override
@@ -196,7 +214,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         if (direct(shape.isWrite())) {
             return direct.execute();
         }
-        return runExecute(routed, options.wantsKeys() || options.columnIndexes() != null || options.columnNames() != null);
+        return runExecute(routed(), options.wantsKeys() || options.columnIndexes() != null || options.columnNames() != null);
     }
 
     // ------------------------------------------------------------------ batches
@@ -204,6 +222,9 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     @Override
     public void addBatch() throws SQLException {
         checkOpen();
+        if (batch == null) {
+            batch = new ArrayList<>();
+        }
         batch.add(params.snapshot());
         if (direct != null) {
             direct.addBatch();
@@ -213,7 +234,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     @Override
     public void clearBatch() throws SQLException {
         checkOpen();
-        batch.clear();
+        batch = null;
         if (direct != null) {
             direct.clearBatch();
         }
@@ -232,8 +253,8 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     @Override
     public long[] executeLargeBatch() throws SQLException {
         checkOpen();
-        List<Params> rows = new ArrayList<>(batch);
-        batch.clear();
+        List<Params> rows = batch == null ? List.of() : batch;
+        batch = null;
         if (rows.isEmpty()) {
             return new long[0];
         }
@@ -425,7 +446,10 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     @Override
     public ResultSetMetaData getMetaData() throws SQLException {
         checkOpen();
-        return direct != null ? direct.getMetaData() : prepared(conn.plan(shape, params.values()).primary(), false).getMetaData();
+        if (direct != null) {
+            return direct.getMetaData();
+        }
+        return prepared(conn.plan(shape, params.values()).primary(), false).getMetaData();
     }
 
     @Override
@@ -492,14 +516,19 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     }
 
     @Override
-    List<Statement> physicalStatements() {
-        List<Statement> out = super.physicalStatements();
-        for (PreparedStatement ps : prepared) {
-            if (ps != null) {
-                out.add(ps);
-            }
+    void forEachPhysical(StatementAction action) throws SQLException {
+        super.forEachPhysical(action);
+        applyAll(prepared, action);
+        if (direct != null) {
+            action.apply(direct);
         }
-        return out;
+    }
+
+    private Invocation routed() {
+        if (routed == null) {
+            routed = new Routed();
+        }
+        return routed;
     }
 
     @Override

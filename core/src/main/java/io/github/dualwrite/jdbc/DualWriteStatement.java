@@ -30,10 +30,11 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
 
     final DualWriteConnection conn;
     final StatementOptions options;
-    private final Statement[] physical = new Statement[2];
-    private final PreparedStatement[] rewritten = new PreparedStatement[2];
-    private final String[] rewrittenSql = new String[2];
-    private final List<String> batch = new ArrayList<>();
+    // allocated on first use: most statements run once, on one side
+    private Statement[] physical;
+    private PreparedStatement[] rewritten;
+    private String[] rewrittenSql;
+    private List<String> batch;
     /** The physical statement the application's results come from. */
     Statement last;
     private DualWriteResultSet lastResultSet;
@@ -49,6 +50,8 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
     private Boolean poolable;
     private String cursorName;
     private boolean closeOnCompletion;
+    /** Query timeouts set on physical statements (absent: the driver's default, 0). */
+    private java.util.Map<Statement, Integer> timeouts;
     boolean closed;
 
     DualWriteStatement(DualWriteConnection conn, StatementOptions options) {
@@ -159,6 +162,10 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
     /** A prepared statement for a rewritten INSERT on {@code side}, reused while the SQL stays the same. */
     final PreparedStatement rewrittenStatement(Side side, String sql, boolean secondary) throws SQLException {
         int i = side.ordinal();
+        if (rewritten == null) {
+            rewritten = new PreparedStatement[2];
+            rewrittenSql = new String[2];
+        }
         if (rewritten[i] == null || !sql.equals(rewrittenSql[i])) {
             if (rewritten[i] != null) {
                 rewritten[i].close();
@@ -225,9 +232,20 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         return s;
     }
 
-    /** Secondaries get the configured secondary timeout; everything else the application's. */
+    /**
+     * Secondaries get the configured secondary timeout; everything else the application's. Only changes
+     * are sent: some drivers (H2) turn every setQueryTimeout into a session command.
+     */
     final void applyTimeout(Statement s, boolean secondary) throws SQLException {
-        s.setQueryTimeout(secondary ? conn.engine().secondaryTimeoutSeconds() : queryTimeout);
+        int want = secondary ? conn.engine().secondaryTimeoutSeconds() : queryTimeout;
+        Integer applied = timeouts == null ? null : timeouts.get(s);
+        if ((applied == null ? 0 : applied) != want) {
+            s.setQueryTimeout(want);
+            if (timeouts == null) {
+                timeouts = new java.util.IdentityHashMap<>(4);
+            }
+            timeouts.put(s, want);
+        }
     }
 
     final void countRead(Side side) {
@@ -255,6 +273,9 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
     /** The physical statement of this object on {@code side}; plain statements only. */
     Statement physicalFor(Side side) throws SQLException {
         int i = side.ordinal();
+        if (physical == null) {
+            physical = new Statement[2];
+        }
         if (physical[i] == null) {
             physical[i] = configure(options.create(conn.physical(side)));
         }
@@ -418,13 +439,18 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
     @Override
     public void addBatch(String sql) throws SQLException {
         checkOpen();
+        if (batch == null) {
+            batch = new ArrayList<>();
+        }
         batch.add(sql);
     }
 
     @Override
     public void clearBatch() throws SQLException {
         checkOpen();
-        batch.clear();
+        if (batch != null) {
+            batch.clear();
+        }
     }
 
     @Override
@@ -439,8 +465,8 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
     @Override
     public long[] executeLargeBatch() throws SQLException {
         checkOpen();
-        List<String> sqls = new ArrayList<>(batch);
-        batch.clear();
+        List<String> sqls = batch == null ? List.of() : new ArrayList<>(batch);
+        batch = null;
         resetResults();
         if (sqls.isEmpty()) {
             return new long[0];
@@ -762,20 +788,20 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         }
         closed = true;
         conn.forget(this);
-        SQLException first = null;
-        for (Statement s : physicalStatements()) {
+        SQLException[] first = {null};
+        forEachPhysical(s -> {
             try {
                 s.close();
             } catch (SQLException e) {
-                if (first == null) {
-                    first = e;
+                if (first[0] == null) {
+                    first[0] = e;
                 }
             }
-        }
+        });
         lastResultSet = null;
         last = null;
-        if (first != null) {
-            throw first;
+        if (first[0] != null) {
+            throw first[0];
         }
     }
 
@@ -800,26 +826,19 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         conn.checkOpen();
     }
 
-    /** Every physical statement this object holds (subclasses add theirs). */
-    List<Statement> physicalStatements() {
-        List<Statement> out = new ArrayList<>(4);
-        for (Statement s : physical) {
-            if (s != null) {
-                out.add(s);
-            }
-        }
-        for (Statement s : rewritten) {
-            if (s != null) {
-                out.add(s);
-            }
-        }
-        return out;
+    /** Applies an action to every physical statement already created (subclasses add theirs). */
+    void forEachPhysical(StatementAction action) throws SQLException {
+        applyAll(physical, action);
+        applyAll(rewritten, action);
     }
 
-    /** Applies a setting to every physical statement already created. */
-    final void forEachPhysical(StatementAction action) throws SQLException {
-        for (Statement s : physicalStatements()) {
-            action.apply(s);
+    static void applyAll(Statement[] statements, StatementAction action) throws SQLException {
+        if (statements != null) {
+            for (Statement s : statements) {
+                if (s != null) {
+                    action.apply(s);
+                }
+            }
         }
     }
 
@@ -857,6 +876,6 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
 
     @Override
     public String toString() {
-        return "DualWriteStatement" + (closed ? " (closed)" : "") + Arrays.toString(physical);
+        return "DualWriteStatement" + (closed ? " (closed)" : "") + (physical == null ? "[]" : Arrays.toString(physical));
     }
 }

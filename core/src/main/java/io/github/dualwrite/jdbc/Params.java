@@ -18,24 +18,24 @@ final class Params {
 
     private static final Object[] NO_VALUES = new Object[0];
 
+    private final int capacity;
     private Object[] values;
     private Binder[] binders;
     private int count;
     private String notRepeatable;
 
-    Params() {
-        this(8);
-    }
-
-    private Params(int capacity) {
-        values = new Object[capacity];
-        binders = new Binder[capacity];
+    /** Room for {@code capacity} parameters; grows when more are set. */
+    Params(int capacity) {
+        this.capacity = Math.max(capacity, 1);
     }
 
     /** Records parameter {@code index} (1-based, as in JDBC). */
     void set(int index, Object value, Binder binder) {
         int i = index - 1;
-        if (i >= values.length) {
+        if (values == null) {
+            values = new Object[Math.max(capacity, index)];
+            binders = new Binder[values.length];
+        } else if (i >= values.length) {
             int size = Math.max(values.length * 2, index);
             values = Arrays.copyOf(values, size);
             binders = Arrays.copyOf(binders, size);
@@ -97,8 +97,10 @@ final class Params {
     /** A copy for {@code addBatch}. */
     Params snapshot() {
         Params copy = new Params(Math.max(count, 1));
-        System.arraycopy(values, 0, copy.values, 0, count);
-        System.arraycopy(binders, 0, copy.binders, 0, count);
+        if (count > 0) {
+            copy.values = Arrays.copyOf(values, count);
+            copy.binders = Arrays.copyOf(binders, count);
+        }
         copy.count = count;
         copy.notRepeatable = notRepeatable;
         return copy;
@@ -106,8 +108,10 @@ final class Params {
 
     /** Forgets every parameter ({@code clearParameters}). */
     void clear() {
-        Arrays.fill(values, 0, count, null);
-        Arrays.fill(binders, 0, count, null);
+        if (values != null) {
+            Arrays.fill(values, 0, count, null);
+            Arrays.fill(binders, 0, count, null);
+        }
         count = 0;
         notRepeatable = null;
     }

@@ -37,6 +37,7 @@ public final class Schema {
         List<String> ddl = new ArrayList<>();
         for (String table : TABLES) {
             ddl.add("CREATE TABLE " + table + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, " + columns(table) + ")");
+            ddl.add("CREATE INDEX " + table + "_user ON " + table + " (user_id)");
         }
         ddl.add("CREATE TABLE " + UNMIGRATED_TABLE + " (name VARCHAR(64) PRIMARY KEY, val VARCHAR(255))");
         return ddl;
@@ -47,6 +48,7 @@ public final class Schema {
         for (String table : TABLES) {
             for (int i = 0; i < TABLES_PER_SHARD; i++) {
                 ddl.add("CREATE TABLE " + table + "_" + i + " (id BIGINT PRIMARY KEY, " + columns(table) + ")");
+                ddl.add("CREATE INDEX " + table + "_" + i + "_user ON " + table + "_" + i + " (user_id)");
             }
         }
         return ddl;

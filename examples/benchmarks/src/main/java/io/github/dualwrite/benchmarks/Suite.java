@@ -1,7 +1,10 @@
 package io.github.dualwrite.benchmarks;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -10,12 +13,20 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs the benchmark suite and prints one summary line per figure. {@code --quick} trades precision for
- * time (fewer, shorter iterations); the figures are for comparing ratios within one run, never absolute.
+ * Runs the JMH suite and prints one summary line per figure. Ratios compare medians of the same run
+ * (candidate over baseline); they are the figures to read on a noisy machine, never the absolute times.
  *
  * <pre>
- * NS router_route_long 12.3      ns/op, median of the measured iterations
+ * RATIO passthrough_select 1.04            OLD_ONLY select through dual write / bare HikariCP (H2)
+ * RATIO passthrough_update 1.02            OLD_ONLY update / bare HikariCP (H2)
+ * RATIO dualwrite_sync_update 1.03         DUAL_WRITE update / (old update + new update) (H2)
+ * RATIO ..._mariadb                        the same on the local MariaDB
+ * NS classifier_cache_hit 25.0             ns/op
+ * NS router_route_long 30.1                ns/op
  * </pre>
+ *
+ * {@code --quick} runs fewer and shorter iterations (a few minutes); {@code --no-mariadb} skips the
+ * MariaDB half.
  */
 public final class Suite {
 
@@ -23,9 +34,13 @@ public final class Suite {
     }
 
     public static void main(String[] args) throws RunnerException {
-        boolean quick = java.util.Arrays.asList(args).contains("--quick");
+        boolean quick = Arrays.asList(args).contains("--quick");
+        boolean mariadb = !Arrays.asList(args).contains("--no-mariadb");
         ChainedOptionsBuilder options = new OptionsBuilder()
                 .include(RouterBenchmark.class.getName())
+                .include(ClassifierBenchmark.class.getName())
+                .include(EngineBenchmark.class.getName())
+                .param("db", mariadb ? new String[] {"h2", "mariadb"} : new String[] {"h2"})
                 .forks(1)
                 .shouldFailOnError(true);
         if (quick) {
@@ -33,21 +48,38 @@ public final class Suite {
                     .measurementIterations(3).measurementTime(TimeValue.seconds(1));
         }
         Collection<RunResult> results = new Runner(options.build()).run();
-        System.out.println();
-        System.out.println("== summary (" + (quick ? "quick" : "full") + " run)");
+        Map<String, Double> medians = new TreeMap<>();
         for (RunResult r : results) {
             String method = r.getParams().getBenchmark();
             String name = method.substring(method.lastIndexOf('.') + 1);
-            System.out.printf(Locale.ROOT, "NS %s %.1f%n", figureName(name), Medians.of(r));
+            String db = r.getParams().getParam("db");
+            medians.put(db == null ? name : name + "@" + db, Medians.of(r));
         }
+        System.out.println();
+        System.out.println("== summary (" + (quick ? "quick" : "full") + " run; medians of measured iterations)");
+        for (String db : mariadb ? new String[] {"h2", "mariadb"} : new String[] {"h2"}) {
+            String suffix = db.equals("h2") ? "" : "_" + db;
+            ratio("passthrough_select" + suffix, medians.get("selectPassThrough@" + db), medians.get("selectBareOld@" + db));
+            ratio("passthrough_update" + suffix, medians.get("updatePassThrough@" + db), medians.get("updateBareOld@" + db));
+            ratio("dualwrite_sync_update" + suffix, medians.get("updateDualWrite@" + db),
+                    medians.get("updateBareOld@" + db) + medians.get("updateBareNew@" + db));
+        }
+        ns("classifier_cache_hit", medians.get("classifyCacheHit"));
+        ns("router_route_long", medians.get("routeLongKey"));
+        ns("router_route_boxed", medians.get("routeBoxedKey"));
+        ns("router_route_text", medians.get("routeTextKey"));
+        medians.forEach((name, value) -> {
+            if (name.contains("@")) {
+                System.out.printf(Locale.ROOT, "US %s %.2f%n", name, value);
+            }
+        });
     }
 
-    private static String figureName(String method) {
-        return switch (method) {
-            case "routeLongKey" -> "router_route_long";
-            case "routeBoxedKey" -> "router_route_boxed";
-            case "routeTextKey" -> "router_route_text";
-            default -> method;
-        };
+    private static void ratio(String name, double candidate, double baseline) {
+        System.out.printf(Locale.ROOT, "RATIO %s %.3f%n", name, candidate / baseline);
+    }
+
+    private static void ns(String name, double value) {
+        System.out.printf(Locale.ROOT, "NS %s %.1f%n", name, value);
     }
 }
