@@ -33,6 +33,20 @@ final class StageMoves {
                 }
                 continue;
             }
+            if (a != null && (a.stage() != Stage.OLD_ONLY || a.hasGray())) {
+                for (String table : a.tables().keySet()) {
+                    if (!b.tables().containsKey(table)) {
+                        problems.add(new ConfigProblem(path + ".tables", "removing table " + table + " from a unit in stage "
+                                + describe(a) + " sends it back to the old database alone; move the unit to OLD_ONLY"
+                                + " first (or set force: true)"));
+                    }
+                }
+                if (!a.routingColumn().equalsIgnoreCase(b.routingColumn())) {
+                    problems.add(new ConfigProblem(path + ".routing-column", "changing the routing column from "
+                            + a.routingColumn() + " to " + b.routingColumn() + " in stage " + describe(a)
+                            + " moves users between buckets mid-migration; move the unit to OLD_ONLY first (or set force: true)"));
+                }
+            }
             Map<String, List<String>> moves = new LinkedHashMap<>();
             for (Cohort c : cohorts(a, b)) {
                 Stage from = a == null ? Stage.OLD_ONLY : effective(a, c.grayBefore);

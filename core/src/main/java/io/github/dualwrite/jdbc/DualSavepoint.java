@@ -10,11 +10,13 @@ final class DualSavepoint implements Savepoint {
     private final String name;
     private final Savepoint[] sides;
     private final int secondaryWrites;
+    private final int journalEntries;
 
-    DualSavepoint(String name, Savepoint[] sides, int secondaryWrites) {
+    DualSavepoint(String name, Savepoint[] sides, int secondaryWrites, int journalEntries) {
         this.name = name;
         this.sides = sides;
         this.secondaryWrites = secondaryWrites;
+        this.journalEntries = journalEntries;
     }
 
     static DualSavepoint of(Savepoint savepoint) throws SQLException {
@@ -30,6 +32,10 @@ final class DualSavepoint implements Savepoint {
 
     int secondaryWrites() {
         return secondaryWrites;
+    }
+
+    int journalEntries() {
+        return journalEntries;
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.github.dualwrite.jdbc;
 import io.github.dualwrite.config.Side;
 import io.github.dualwrite.journal.JournalEntry;
 import io.github.dualwrite.routing.RoutingTable;
+import io.github.dualwrite.sql.SqlKind;
 import io.github.dualwrite.sql.SqlShape;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.sql.Array;
@@ -43,8 +44,6 @@ final class DualWriteConnection implements Connection {
     private final Engine engine;
     private final Connection[] physical = new Connection[2];
     private final List<TrackedStatement> statements = new ArrayList<>();
-    /** Secondary writes of the current transaction, to journal if its secondary commit fails. */
-    private final List<SecondaryWork> txSecondary = new ArrayList<>();
     private boolean autoCommit = true;
     private boolean readOnly;
     private Integer isolation;
@@ -53,8 +52,8 @@ final class DualWriteConnection implements Connection {
     private Integer networkTimeout;
     private String catalog;
     private String schema;
-    private TxPins pins;
-    private boolean secondaryBroken;
+    /** The current transaction, null in auto-commit mode and before a transaction's first statement. */
+    private TxState tx;
     private boolean closed;
 
     DualWriteConnection(Engine engine) {
@@ -72,34 +71,33 @@ final class DualWriteConnection implements Connection {
         if (autoCommit) {
             return engine.table();
         }
-        if (pins == null) {
-            pins = new TxPins(engine.table());
+        return tx().pins.table();
+    }
+
+    private TxState tx() {
+        if (tx == null) {
+            tx = new TxState(new TxPins(engine.table()));
         }
-        return pins.table();
+        return tx;
     }
 
     /** The transaction's decisions so far, null in auto-commit mode. */
     TxPins pins() {
-        if (autoCommit) {
-            return null;
-        }
-        table();
-        return pins;
+        return autoCommit ? null : tx().pins;
     }
 
     /** Decides where a statement goes; counts refusals. */
     Plan plan(SqlShape shape, Object[] values) throws SQLException {
         checkOpen();
         try {
-            Plan plan = Planner.plan(shape, values, table(), pins(), secondaryBroken);
+            Plan plan = Planner.plan(shape, values, table(), pins(), !autoCommit && tx().secondaryBehind);
             if (plan.unit() != null && plan.keys().isEmpty() && shape.isWrite() && plan.dual()) {
                 engine.stats().unkeyed.increment();
-                engine.warnOnce("unkeyed:" + shape.sql(), "dualwrite: no routing key for unit " + plan.unit().name()
-                        + " in `" + Planner.abbreviate(shape.sql()) + "`: " + plan.reason()
-                        + " (logged once per statement)");
+                engine.warnOnce("unkeyed", shape.sql(), () -> "dualwrite: no routing key for unit " + plan.unit().name()
+                        + " in `" + Planner.abbreviate(shape.sql()) + "`: " + plan.reason() + " (logged once per statement)");
             }
             if (shape.problem() != null) {
-                engine.warnOnce("unparsed:" + shape.sql(), "dualwrite: " + plan.reason() + ": `"
+                engine.warnOnce("unparsed", shape.sql(), () -> "dualwrite: " + plan.reason() + ": `"
                         + Planner.abbreviate(shape.sql()) + "` (logged once per statement)");
             }
             return plan;
@@ -109,44 +107,75 @@ final class DualWriteConnection implements Connection {
         }
     }
 
+    /** Where the whole application lives: the new side once every unit is NEW_ONLY, else the old one. */
+    Side homeSide() {
+        io.github.dualwrite.config.MigrationConfig config = table().snapshot().config();
+        if (config.units().isEmpty()) {
+            return Side.OLD;
+        }
+        for (io.github.dualwrite.config.UnitConfig u : config.units().values()) {
+            if (u.stage() != io.github.dualwrite.config.Stage.NEW_ONLY || u.hasGray()) {
+                return Side.OLD;
+            }
+        }
+        return Side.NEW;
+    }
+
     /**
      * Whether a statement can skip planning: it touches no migrated table, or only units whose users are
-     * all on one side. Returns that side, or null when the statement must be planned at each execution.
+     * all on one side (and, with tables that are not migrated, that side is the old one). Returns that
+     * side, or null when the statement must be planned at each execution.
      */
     Side fixedSide(SqlShape shape, RoutingTable table, boolean write) {
-        if (shape.problem() != null || shape.kind() == io.github.dualwrite.sql.SqlKind.TRANSACTION_CONTROL) {
+        if (shape.problem() != null || shape.kind() == SqlKind.TRANSACTION_CONTROL || shape.kind() == SqlKind.OTHER_WRITE) {
             return null;
         }
-        Side side = Side.OLD;
-        boolean unit = false;
+        Side side = null;
+        boolean unmigrated = false;
         for (String t : shape.tables()) {
             io.github.dualwrite.config.UnitConfig u = table.unitOf(t);
             if (u == null) {
-                if (unit && side != Side.OLD) {
-                    return null;
-                }
+                unmigrated = true;
                 continue;
             }
             if (!table.isSingleSided(u)) {
                 return null;
             }
             Side s = u.stage().authority();
-            if (unit && s != side) {
+            if (side != null && s != side) {
                 return null;
             }
             side = s;
-            unit = true;
         }
-        if (write && pins != null && pins.authority() != null && pins.authority() != side) {
+        if (side == null) {
+            side = Side.OLD;
+        } else if (unmigrated && side != Side.OLD) {
             return null;
         }
         return side;
     }
 
-    /** Records that a write ran on {@code side} alone inside a transaction. */
-    void wroteAlone(Side side) {
+    /** Records that a write ran on {@code side}, its authority for the rows it touched. */
+    void wroteAuthoritative(Side side) {
         if (!autoCommit) {
-            pins().pinAuthority(side);
+            tx().wroteAuthoritative(side);
+        }
+    }
+
+    /**
+     * Journals entries: at once in auto-commit mode; inside a transaction after its authority commits
+     * (dropped if it rolls back), and reads stay on the authority for the rest of the transaction.
+     */
+    void journal(List<JournalEntry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        if (autoCommit) {
+            engine.journal(entries);
+        } else {
+            TxState t = tx();
+            t.journal.addAll(entries);
+            t.secondaryBehind = true;
         }
     }
 
@@ -189,41 +218,82 @@ final class DualWriteConnection implements Connection {
         return c;
     }
 
+    /**
+     * Applies a setting to every open side: the side that holds the transaction's authority (or the home
+     * side) first, failures thrown; then the other one, whose failure drops it (its secondary work is
+     * journaled) unless it holds authoritative writes of its own.
+     */
+    private void forEachSide(PhysicalAction action) throws SQLException {
+        Side first = autoCommit || tx == null ? homeSide() : tx.authority(homeSide());
+        Connection a = physical[first.ordinal()];
+        if (a != null) {
+            action.apply(a);
+        }
+        Side other = first.other();
+        Connection b = physical[other.ordinal()];
+        if (b == null) {
+            return;
+        }
+        try {
+            action.apply(b);
+        } catch (SQLException | RuntimeException e) {
+            if (!autoCommit && tx != null && tx.holdsAuthoritativeWrites(other)) {
+                throw e;
+            }
+            log.warn("dualwrite: the {} side refused a connection setting ({}); it is dropped from this connection",
+                    other, e.toString());
+            if (!autoCommit && tx != null) {
+                abandonSecondary(other, engine.clock().instant(), e);
+            }
+            physical[other.ordinal()] = null;
+            closeQuietly(b);
+        }
+    }
+
+    /** A setting applied to a physical connection. */
+    @FunctionalInterface
+    private interface PhysicalAction {
+        void apply(Connection c) throws SQLException;
+    }
+
     // ------------------------------------------------------------------ the secondary side
 
     /**
      * Runs the secondary half of a write behind the circuit breaker. Whatever happens is absorbed
-     * (guarantee G1) and whatever did not verifiably apply is journaled before returning (G2). Inside a
-     * transaction a failure abandons the secondary transaction: it is rolled back and everything it held is
-     * journaled.
+     * (guarantee G1) and whatever did not verifiably apply is journaled (G2): before this returns in
+     * auto-commit mode, when the authority commits in a transaction. Inside a transaction a failure abandons
+     * the secondary transaction: it is rolled back and everything it held is journaled.
      */
     void runSecondary(Side side, SecondaryWork work) {
         EngineStats stats = engine.stats();
         java.time.Instant now = engine.clock().instant();
-        if (!autoCommit && secondaryBroken) {
-            engine.journal(work.everything(now, JournalEntry.Reason.ERROR, null,
+        if (!autoCommit && tx().secondaryAbandoned) {
+            journal(work.everything(now, JournalEntry.Reason.ERROR, null,
                     "not run: the secondary transaction was abandoned after an earlier failure"));
             return;
         }
         CircuitBreaker breaker = engine.breaker(side);
         if (!breaker.tryAcquirePermission()) {
             stats.breakerRejections.increment();
-            engine.journal(work.everything(now, JournalEntry.Reason.BREAKER_OPEN, null,
+            journal(work.everything(now, JournalEntry.Reason.BREAKER_OPEN, null,
                     "not run: the circuit breaker in front of " + side + " is " + breaker.getState()));
             return;
         }
         long start = System.nanoTime();
         try {
             work.run();
-        } catch (SQLException | RuntimeException e) {
+        } catch (SQLException | RuntimeException | LinkageError | java.util.ServiceConfigurationError e) {
             breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
             stats.secondaryFailures.increment();
             log.debug("dualwrite: secondary {} failed, journaled", side, e);
-            List<JournalEntry> entries = new ArrayList<>(work.everything(now, JournalEntry.Reason.ERROR, e, null));
-            if (!autoCommit) {
-                entries.addAll(abandonSecondary(side, now, e));
+            List<JournalEntry> entries = work.everything(now, JournalEntry.Reason.ERROR, e, null);
+            if (autoCommit) {
+                engine.journal(entries);
+            } else {
+                TxState t = tx();
+                t.abandonment.addAll(entries);
+                abandonSecondary(side, now, e);
             }
-            engine.journal(entries);
             return;
         }
         breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -231,36 +301,24 @@ final class DualWriteConnection implements Connection {
         List<JournalEntry> unverified = work.unverified(now);
         if (!unverified.isEmpty()) {
             stats.rowCountMismatches.add(unverified.size());
-            engine.journal(unverified);
+            journal(unverified);
         }
         if (!autoCommit) {
-            txSecondary.add(work);
+            tx().secondaryWrites.add(work);
         }
     }
 
-    /** Rolls the secondary transaction back and returns entries for what it held. */
-    private List<JournalEntry> abandonSecondary(Side side, java.time.Instant now, Throwable cause) {
-        secondaryBroken = true;
-        Connection c = physical[side.ordinal()];
-        if (c != null) {
-            try {
-                c.rollback();
-            } catch (SQLException | RuntimeException e) {
-                log.debug("dualwrite: rolling back the abandoned secondary failed", e);
-            }
-        }
-        List<JournalEntry> entries = new ArrayList<>();
-        for (SecondaryWork w : txSecondary) {
-            entries.addAll(w.everything(now, JournalEntry.Reason.COMMIT_FAILED, cause,
+    /** Rolls the secondary transaction back and keeps entries for everything it held. */
+    private void abandonSecondary(Side side, java.time.Instant now, Throwable cause) {
+        TxState t = tx();
+        t.secondaryAbandoned = true;
+        t.secondaryBehind = true;
+        rollbackQuietly(physical[side.ordinal()]);
+        for (SecondaryWork w : t.secondaryWrites) {
+            t.abandonment.addAll(w.everything(now, JournalEntry.Reason.COMMIT_FAILED, cause,
                     "rolled back: a later secondary statement of the same transaction failed"));
         }
-        txSecondary.clear();
-        return entries;
-    }
-
-    /** Whether the current transaction gave up on its secondary side. */
-    boolean secondaryBroken() {
-        return secondaryBroken;
+        t.secondaryWrites.clear();
     }
 
     // ------------------------------------------------------------------ transactions
@@ -271,16 +329,12 @@ final class DualWriteConnection implements Connection {
         if (value == autoCommit) {
             return;
         }
-        if (value) {
+        if (value && tx != null) {
             commit();
         }
+        forEachSide(c -> c.setAutoCommit(value));
         autoCommit = value;
-        for (Connection c : physical) {
-            if (c != null) {
-                c.setAutoCommit(value);
-            }
-        }
-        endTransaction();
+        tx = null;
     }
 
     @Override
@@ -289,63 +343,86 @@ final class DualWriteConnection implements Connection {
         return autoCommit;
     }
 
+    /**
+     * Commits the authority first. If it fails, the other side is rolled back and the failure thrown. Then
+     * the other side: a failure is journaled (its secondary writes did not apply) and thrown only if that
+     * side holds authoritative writes of its own (a table that is not migrated, say), because those are now
+     * lost. Journal entries of the transaction are written once the authority has committed.
+     */
     @Override
     public void commit() throws SQLException {
         checkOpen();
         if (autoCommit) {
             throw new SQLException("dualwrite: commit() called in auto-commit mode", "25000");
         }
-        Side authority = pins != null && pins.authority() != null ? pins.authority() : Side.OLD;
-        Connection first = physical[authority.ordinal()];
-        Connection second = physical[authority.other().ordinal()];
+        TxState t = tx;
+        tx = null;
+        if (t == null) {
+            commitQuietlyAll();
+            return;
+        }
+        Side first = t.authority(homeSide());
+        Connection a = physical[first.ordinal()];
+        Connection b = physical[first.other().ordinal()];
         try {
-            if (first != null) {
-                first.commit();
+            if (a != null) {
+                a.commit();
             }
         } catch (SQLException | RuntimeException e) {
-            rollbackQuietly(second);
-            endTransaction();
+            rollbackQuietly(b);
             throw e;
         }
-        if (second != null) {
+        List<JournalEntry> entries = t.journalOnCommit();
+        SQLException secondFailed = null;
+        if (b != null) {
             try {
-                second.commit();
+                b.commit();
             } catch (SQLException | RuntimeException e) {
                 engine.stats().secondaryFailures.increment();
-                List<JournalEntry> entries = new ArrayList<>();
-                for (SecondaryWork w : txSecondary) {
+                for (SecondaryWork w : t.secondaryWrites) {
                     entries.addAll(w.everything(engine.clock().instant(), JournalEntry.Reason.COMMIT_FAILED, e, null));
                 }
-                engine.journal(entries);
-                rollbackQuietly(second);
+                rollbackQuietly(b);
+                if (t.holdsAuthoritativeWrites(first.other())) {
+                    secondFailed = new SQLException("dualwrite: the transaction committed on " + first + " but its commit on "
+                            + first.other() + ", which held writes of its own, failed; those are lost: " + e.getMessage(),
+                            "40000", e);
+                }
             }
         }
-        endTransaction();
+        engine.journal(entries);
+        if (secondFailed != null) {
+            throw secondFailed;
+        }
     }
 
+    private void commitQuietlyAll() throws SQLException {
+        for (Connection c : physical) {
+            if (c != null) {
+                c.commit();
+            }
+        }
+    }
+
+    /** Rolls back both sides; entries waiting for the commit are dropped (nothing they describe happened). */
     @Override
     public void rollback() throws SQLException {
         checkOpen();
         if (autoCommit) {
             throw new SQLException("dualwrite: rollback() called in auto-commit mode", "25000");
         }
-        Side authority = pins != null && pins.authority() != null ? pins.authority() : Side.OLD;
-        Connection first = physical[authority.ordinal()];
-        Connection second = physical[authority.other().ordinal()];
+        TxState t = tx;
+        tx = null;
+        Side first = t == null ? homeSide() : t.authority(homeSide());
+        Connection a = physical[first.ordinal()];
+        Connection b = physical[first.other().ordinal()];
         try {
-            if (first != null) {
-                first.rollback();
+            if (a != null) {
+                a.rollback();
             }
         } finally {
-            rollbackQuietly(second);
-            endTransaction();
+            rollbackQuietly(b);
         }
-    }
-
-    private void endTransaction() {
-        pins = null;
-        txSecondary.clear();
-        secondaryBroken = false;
     }
 
     @Override
@@ -353,44 +430,76 @@ final class DualWriteConnection implements Connection {
         return setSavepoint(null);
     }
 
+    /**
+     * Sets a savepoint on every open side. The secondary's refusal abandons the secondary transaction
+     * (journaled) instead of failing the call.
+     */
     @Override
     public Savepoint setSavepoint(String name) throws SQLException {
         checkOpen();
         if (autoCommit) {
             throw new SQLException("dualwrite: savepoints need a transaction (auto-commit is on)", "25000");
         }
+        TxState t = tx();
+        Side first = t.authority(homeSide());
         Savepoint[] sides = new Savepoint[2];
-        for (Side side : Side.values()) {
-            Connection c = physical[side.ordinal()];
-            if (c != null && !(secondaryBroken && pins != null && pins.authority() == side.other())) {
-                sides[side.ordinal()] = name == null ? c.setSavepoint() : c.setSavepoint(name);
+        Connection a = physical[first.ordinal()];
+        if (a != null) {
+            sides[first.ordinal()] = name == null ? a.setSavepoint() : a.setSavepoint(name);
+        }
+        Connection b = physical[first.other().ordinal()];
+        if (b != null && !t.secondaryAbandoned) {
+            try {
+                sides[first.other().ordinal()] = name == null ? b.setSavepoint() : b.setSavepoint(name);
+            } catch (SQLException | RuntimeException e) {
+                if (t.holdsAuthoritativeWrites(first.other())) {
+                    throw e;
+                }
+                abandonSecondary(first.other(), engine.clock().instant(), e);
             }
         }
-        return new DualSavepoint(name, sides, txSecondary.size());
+        return new DualSavepoint(name, sides, t.secondaryWrites.size(), t.journal.size());
     }
 
     /**
-     * Rolls back to a savepoint on every open side. A side opened after the savepoint was set holds only
-     * later work, so it is rolled back entirely; secondary writes after the savepoint are forgotten.
+     * Rolls back to a savepoint: the authority first, then the other side, which is rolled back entirely
+     * when it was opened after the savepoint (it holds only later work). Secondary writes and journal
+     * entries after the savepoint are forgotten: what they describe no longer happened.
      */
     @Override
     public void rollback(Savepoint savepoint) throws SQLException {
         checkOpen();
         DualSavepoint sp = DualSavepoint.of(savepoint);
-        for (Side side : Side.values()) {
-            Connection c = physical[side.ordinal()];
-            if (c == null) {
-                continue;
-            }
-            Savepoint own = sp.side(side);
-            if (own != null) {
-                c.rollback(own);
-            } else {
-                c.rollback();
+        TxState t = tx();
+        Side first = t.authority(homeSide());
+        rollbackTo(physical[first.ordinal()], sp.side(first));
+        Connection b = physical[first.other().ordinal()];
+        if (b != null && !t.secondaryAbandoned) {
+            try {
+                rollbackTo(b, sp.side(first.other()));
+            } catch (SQLException | RuntimeException e) {
+                if (t.holdsAuthoritativeWrites(first.other())) {
+                    throw e;
+                }
+                abandonSecondary(first.other(), engine.clock().instant(), e);
             }
         }
-        while (txSecondary.size() > sp.secondaryWrites()) {
-            txSecondary.remove(txSecondary.size() - 1);
+        while (t.secondaryWrites.size() > sp.secondaryWrites()) {
+            t.secondaryWrites.remove(t.secondaryWrites.size() - 1);
+        }
+        while (t.journal.size() > sp.journalEntries()) {
+            t.journal.remove(t.journal.size() - 1);
+        }
+    }
+
+    private static void rollbackTo(Connection c, Savepoint own) throws SQLException {
+        if (c == null) {
+            return;
+        }
+        if (own != null) {
+            c.rollback(own);
+        } else {
+            c.rollback();
         }
     }
 
@@ -398,11 +507,19 @@ final class DualWriteConnection implements Connection {
     public void releaseSavepoint(Savepoint savepoint) throws SQLException {
         checkOpen();
         DualSavepoint sp = DualSavepoint.of(savepoint);
-        for (Side side : Side.values()) {
-            Connection c = physical[side.ordinal()];
-            Savepoint own = sp.side(side);
-            if (c != null && own != null) {
-                c.releaseSavepoint(own);
+        TxState t = tx();
+        Side first = t.authority(homeSide());
+        Connection a = physical[first.ordinal()];
+        if (a != null && sp.side(first) != null) {
+            a.releaseSavepoint(sp.side(first));
+        }
+        Connection b = physical[first.other().ordinal()];
+        Savepoint own = sp.side(first.other());
+        if (b != null && own != null && !t.secondaryAbandoned) {
+            try {
+                b.releaseSavepoint(own);
+            } catch (SQLException | RuntimeException e) {
+                log.debug("dualwrite: releasing a savepoint on the secondary failed", e);
             }
         }
     }
@@ -486,14 +603,10 @@ final class DualWriteConnection implements Connection {
      */
     private CallableStatement call(String sql, int type, int concurrency, int holdability) throws SQLException {
         checkOpen();
-        Side side = Side.OLD;
-        for (io.github.dualwrite.config.UnitConfig u : table().snapshot().config().units().values()) {
-            if (u.stage().authority() == Side.NEW && u.gray().stage().authority() == Side.NEW) {
-                side = Side.NEW;
-            }
-        }
-        engine.warnOnce("call:" + sql, "dualwrite: stored procedure call `" + Planner.abbreviate(sql) + "` runs on "
+        Side side = homeSide();
+        engine.warnOnce("call", sql, () -> "dualwrite: stored procedure call `" + Planner.abbreviate(sql) + "` runs on "
                 + side + " only; its writes are not repeated on the other side (logged once per call)");
+        wroteAuthoritative(side);
         Connection c = physical(side);
         CallableStatement delegate;
         if (type < 0) {
@@ -520,12 +633,8 @@ final class DualWriteConnection implements Connection {
     @Override
     public void setReadOnly(boolean value) throws SQLException {
         checkOpen();
+        forEachSide(c -> c.setReadOnly(value));
         readOnly = value;
-        for (Connection c : physical) {
-            if (c != null) {
-                c.setReadOnly(value);
-            }
-        }
     }
 
     @Override
@@ -537,53 +646,41 @@ final class DualWriteConnection implements Connection {
     @Override
     public void setTransactionIsolation(int level) throws SQLException {
         checkOpen();
+        forEachSide(c -> c.setTransactionIsolation(level));
         isolation = level;
-        for (Connection c : physical) {
-            if (c != null) {
-                c.setTransactionIsolation(level);
-            }
-        }
     }
 
     @Override
     public int getTransactionIsolation() throws SQLException {
         checkOpen();
-        return isolation != null ? isolation : physical(Side.OLD).getTransactionIsolation();
+        return isolation != null ? isolation : physical(homeSide()).getTransactionIsolation();
     }
 
     @Override
     public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
         checkOpen();
+        forEachSide(c -> c.setNetworkTimeout(executor, milliseconds));
         networkExecutor = executor;
         networkTimeout = milliseconds;
-        for (Connection c : physical) {
-            if (c != null) {
-                c.setNetworkTimeout(executor, milliseconds);
-            }
-        }
     }
 
     @Override
     public int getNetworkTimeout() throws SQLException {
         checkOpen();
-        return networkTimeout != null ? networkTimeout : physical(Side.OLD).getNetworkTimeout();
+        return networkTimeout != null ? networkTimeout : physical(homeSide()).getNetworkTimeout();
     }
 
     @Override
     public void setHoldability(int value) throws SQLException {
         checkOpen();
+        forEachSide(c -> c.setHoldability(value));
         holdability = value;
-        for (Connection c : physical) {
-            if (c != null) {
-                c.setHoldability(value);
-            }
-        }
     }
 
     @Override
     public int getHoldability() throws SQLException {
         checkOpen();
-        return holdability != null ? holdability : physical(Side.OLD).getHoldability();
+        return holdability != null ? holdability : physical(homeSide()).getHoldability();
     }
 
     /** Applies to the old side only: the new side's physical databases are named by ShardingSphere. */
@@ -599,7 +696,7 @@ final class DualWriteConnection implements Connection {
     @Override
     public String getCatalog() throws SQLException {
         checkOpen();
-        return physical(Side.OLD).getCatalog();
+        return physical(homeSide()).getCatalog();
     }
 
     /** Applies to the old side only, like {@link #setCatalog}. */
@@ -615,7 +712,7 @@ final class DualWriteConnection implements Connection {
     @Override
     public String getSchema() throws SQLException {
         checkOpen();
-        return physical(Side.OLD).getSchema();
+        return physical(homeSide()).getSchema();
     }
 
     // ------------------------------------------------------------------ the rest: the old side speaks for both
@@ -623,12 +720,12 @@ final class DualWriteConnection implements Connection {
     /** The old database's metadata (its {@code getConnection()} is the physical old connection). */
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
-        return physical(Side.OLD).getMetaData();
+        return physical(homeSide()).getMetaData();
     }
 
     @Override
     public String nativeSQL(String sql) throws SQLException {
-        return physical(Side.OLD).nativeSQL(sql);
+        return physical(homeSide()).nativeSQL(sql);
     }
 
     @Override
@@ -649,55 +746,48 @@ final class DualWriteConnection implements Connection {
 
     @Override
     public Map<String, Class<?>> getTypeMap() throws SQLException {
-        return physical(Side.OLD).getTypeMap();
+        return physical(homeSide()).getTypeMap();
     }
 
     @Override
     public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
-        physical(Side.OLD).setTypeMap(map);
+        physical(homeSide()).setTypeMap(map);
     }
 
     @Override
     public Clob createClob() throws SQLException {
-        return physical(Side.OLD).createClob();
+        return physical(homeSide()).createClob();
     }
 
     @Override
     public Blob createBlob() throws SQLException {
-        return physical(Side.OLD).createBlob();
+        return physical(homeSide()).createBlob();
     }
 
     @Override
     public NClob createNClob() throws SQLException {
-        return physical(Side.OLD).createNClob();
+        return physical(homeSide()).createNClob();
     }
 
     @Override
     public SQLXML createSQLXML() throws SQLException {
-        return physical(Side.OLD).createSQLXML();
+        return physical(homeSide()).createSQLXML();
     }
 
     @Override
     public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
-        return physical(Side.OLD).createArrayOf(typeName, elements);
+        return physical(homeSide()).createArrayOf(typeName, elements);
     }
 
     @Override
     public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
-        return physical(Side.OLD).createStruct(typeName, attributes);
+        return physical(homeSide()).createStruct(typeName, attributes);
     }
 
+    /** Whether the home side answers; a sick secondary does not make the connection invalid. */
     @Override
     public boolean isValid(int timeout) throws SQLException {
-        if (closed) {
-            return false;
-        }
-        for (Connection c : physical) {
-            if (c != null && !c.isValid(timeout)) {
-                return false;
-            }
-        }
-        return physical[0] != null || physical(Side.OLD).isValid(timeout);
+        return !closed && physical(homeSide()).isValid(timeout);
     }
 
     @Override
@@ -720,12 +810,12 @@ final class DualWriteConnection implements Connection {
 
     @Override
     public String getClientInfo(String name) throws SQLException {
-        return physical(Side.OLD).getClientInfo(name);
+        return physical(homeSide()).getClientInfo(name);
     }
 
     @Override
     public Properties getClientInfo() throws SQLException {
-        return physical(Side.OLD).getClientInfo();
+        return physical(homeSide()).getClientInfo();
     }
 
     // ------------------------------------------------------------------ lifecycle
@@ -755,6 +845,7 @@ final class DualWriteConnection implements Connection {
                 rollbackQuietly(c);
             }
         }
+        tx = null;
         closed = true;
         SQLException first = null;
         for (int i = 0; i < physical.length; i++) {
@@ -769,7 +860,6 @@ final class DualWriteConnection implements Connection {
                 physical[i] = null;
             }
         }
-        endTransaction();
         if (first != null) {
             throw first;
         }
@@ -791,7 +881,7 @@ final class DualWriteConnection implements Connection {
         if (iface.isInstance(this)) {
             return iface.cast(this);
         }
-        Connection old = physical(Side.OLD);
+        Connection old = physical(homeSide());
         return iface.isInstance(old) ? iface.cast(old) : old.unwrap(iface);
     }
 
@@ -800,7 +890,7 @@ final class DualWriteConnection implements Connection {
         if (iface.isInstance(this)) {
             return true;
         }
-        Connection old = physical(Side.OLD);
+        Connection old = physical(homeSide());
         return iface.isInstance(old) || old.isWrapperFor(iface);
     }
 

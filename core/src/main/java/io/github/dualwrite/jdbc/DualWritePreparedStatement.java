@@ -1,6 +1,7 @@
 package io.github.dualwrite.jdbc;
 
 import io.github.dualwrite.config.Side;
+import io.github.dualwrite.jdbc.Invocation.Keys;
 import io.github.dualwrite.journal.JournalEntry;
 import io.github.dualwrite.routing.RoutingTable;
 import io.github.dualwrite.sql.SqlShape;
@@ -59,7 +60,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         RoutingTable table = conn.table();
         Side side = conn.fixedSide(shape, table, false);
         if (side != null) {
-            direct = configure(options.prepare(conn.physical(side), sql, false));
+            direct = configure(options.prepare(conn.physical(side), sql, Keys.CALLER));
             directSide = side;
             decided = table;
         }
@@ -83,7 +84,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         }
         conn.engine().stats().passThrough.increment();
         if (write) {
-            conn.wroteAlone(directSide);
+            conn.wroteAuthoritative(directSide);
             conn.engine().stats().writes.increment();
         } else {
             countRead(directSide);
@@ -97,25 +98,30 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     /** From now on every execution is routed; the direct statement is kept as its side's statement. */
     private void leavePassThrough() throws SQLException {
         direct.clearBatch();
-        slots()[directSide.ordinal() * 2] = direct;
+        slots()[slot(directSide, Keys.CALLER)] = direct;
         direct = null;
     }
 
     private PreparedStatement[] slots() {
         if (prepared == null) {
-            prepared = new PreparedStatement[4];
+            prepared = new PreparedStatement[6];
             lastOnSide = new PreparedStatement[2];
         }
         return prepared;
     }
 
+    /** One physical statement per side and kind of generated keys; CALLER without keys asked is NONE. */
+    private int slot(Side side, Keys keys) {
+        Keys effective = keys == Keys.CALLER && !options.asksForKeys() ? Keys.NONE : keys;
+        return side.ordinal() * 3 + effective.ordinal();
+    }
+
     /** The physical prepared statement of a side, prepared on first use. */
-    private PreparedStatement prepared(Side side, boolean keys) throws SQLException {
+    private PreparedStatement prepared(Side side, Keys keys) throws SQLException {
         if (direct != null) {
             leavePassThrough();
         }
-        boolean callerKeys = options.wantsKeys() || options.columnIndexes() != null || options.columnNames() != null;
-        int slot = side.ordinal() * 2 + (keys && !callerKeys ? 1 : 0);
+        int slot = slot(side, keys);
         PreparedStatement ps = slots()[slot];
         if (ps == null) {
             ps = configure(options.prepare(conn.physical(side), sql, keys));
@@ -125,7 +131,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         return ps;
     }
 
-    private PreparedStatement bound(Side side, boolean keys, boolean secondary) throws SQLException {
+    private PreparedStatement bound(Side side, Keys keys, boolean secondary) throws SQLException {
         PreparedStatement ps = prepared(side, keys);
         ps.clearParameters();
         params.bindAll(ps);
@@ -149,17 +155,22 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         }
 
         @Override
-        public long update(Side side, boolean keys, boolean secondary) throws SQLException {
+        public String notRepeatable() {
+            return params.notRepeatable();
+        }
+
+        @Override
+        public long update(Side side, Keys keys, boolean secondary) throws SQLException {
             return bound(side, keys, secondary).executeUpdate();
         }
 
         @Override
         public ResultSet query(Side side) throws SQLException {
-            return bound(side, false, false).executeQuery();
+            return bound(side, Keys.NONE, false).executeQuery();
         }
 
         @Override
-        public boolean execute(Side side, boolean keys) throws SQLException {
+        public boolean execute(Side side, Keys keys) throws SQLException {
             return bound(side, keys, false).execute();
         }
 
@@ -205,7 +216,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         if (direct(true)) {
             return direct.executeUpdate();
         }
-        return runUpdate(routed(), options.wantsKeys() || options.columnIndexes() != null || options.columnNames() != null);
+        return runUpdate(routed(), options.asksForKeys());
     }
 
     @Override
@@ -214,7 +225,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         if (direct(shape.isWrite())) {
             return direct.execute();
         }
-        return runExecute(routed(), options.wantsKeys() || options.columnIndexes() != null || options.columnNames() != null);
+        return runExecute(routed(), options.asksForKeys());
     }
 
     // ------------------------------------------------------------------ batches
@@ -268,16 +279,17 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         }
         Side primary = BatchPlans.commonPrimary(plans);
         boolean ids = plans.stream().anyMatch(p -> p.idSide() != null);
-        PreparedStatement ps = prepared(primary, ids);
-        for (Params row : rows) {
-            ps.clearParameters();
-            row.bindAll(ps);
-            ps.addBatch();
-        }
+        PreparedStatement ps = prepared(primary, ids ? Keys.IDS : Keys.CALLER);
         applyTimeout(ps, false);
         last = ps;
         conn.engine().stats().writes.increment();
-        long[] counts = toLongs(ps.executeBatch());
+        BatchRun run = BatchRun.of(ps, () -> {
+            for (Params row : rows) {
+                ps.clearParameters();
+                row.bindAll(ps);
+                ps.addBatch();
+            }
+        });
         List<List<Object>> rowIds = new ArrayList<>();
         boolean idsBroken = false;
         if (ids) {
@@ -287,7 +299,9 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         while (rowIds.size() < rows.size()) {
             rowIds.add(null);
         }
-        return new BatchSecondary(rows, plans, rowIds, counts, idsBroken).run();
+        long[] counts = new BatchSecondary(rows, plans, rowIds, run.counts(), idsBroken).run();
+        run.rethrow();
+        return counts;
     }
 
     private List<Object> capturedIds;
@@ -310,7 +324,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         return true;
     }
 
-    /** The second half of a routed batch. */
+    /** The second half of a routed batch, for the rows the first half applied. */
     private final class BatchSecondary {
         private final List<Params> rows;
         private final List<Plan> plans;
@@ -329,24 +343,43 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         long[] run() throws SQLException {
             List<Integer> dual = new ArrayList<>();
             List<JournalEntry> journal = new ArrayList<>();
+            List<JournalEntry> authoritySkipped = new ArrayList<>();
             java.time.Instant now = conn.engine().clock().instant();
-            for (int i = 0; i < plans.size(); i++) {
+            for (int i = 0; i < plans.size() && i < counts.length; i++) {
                 Plan p = plans.get(i);
+                if (counts[i] == Statement.EXECUTE_FAILED) {
+                    continue;
+                }
+                if (p.primary() == p.authority()) {
+                    conn.wroteAuthoritative(p.authority());
+                }
                 if (!p.dual()) {
-                    conn.wroteAlone(p.primary());
-                } else if (p.journalInstead() != null) {
-                    journal.addAll(Journaling.entries(now, p, rows.get(i).values(), ids.get(i), p.behind(),
-                            p.journalInstead(), null, p.reason()));
-                } else if (idsBroken && p.idSide() != null || rows.get(i).notRepeatable() != null) {
-                    journal.addAll(Journaling.entries(now, p, rows.get(i).values(), ids.get(i), p.behind(),
-                            JournalEntry.Reason.NOT_REPEATABLE, null, idsBroken
-                                    ? "the batch returned a number of generated ids that does not fit its rows"
-                                    : rows.get(i).notRepeatable()));
-                } else {
+                    continue;
+                }
+                JournalEntry.Reason reason = p.journalInstead();
+                String why = p.reason();
+                if (reason == null && (idsBroken && p.idSide() != null || rows.get(i).notRepeatable() != null)) {
+                    reason = JournalEntry.Reason.NOT_REPEATABLE;
+                    why = idsBroken ? "the batch returned a number of generated ids that does not fit its rows"
+                            : rows.get(i).notRepeatable();
+                }
+                if (reason == null) {
                     dual.add(i);
+                } else if (p.secondary() != null && p.secondary() == p.authority()) {
+                    authoritySkipped.addAll(Journaling.entries(now, p, rows.get(i).values(), ids.get(i), p.primary(),
+                            reason, null, why));
+                } else {
+                    journal.addAll(Journaling.entries(now, p, rows.get(i).values(), ids.get(i), p.behind(),
+                            reason, null, why));
                 }
             }
-            conn.engine().journal(journal);
+            conn.journal(journal);
+            if (!authoritySkipped.isEmpty()) {
+                conn.journal(authoritySkipped);
+                throw new SQLException("dualwrite: " + authoritySkipped.size() + " rows of the batch could not be"
+                        + " written on their authoritative side (" + authoritySkipped.get(0).errorMessage()
+                        + "); the rows written on " + plans.get(0).primary() + " are journaled for removal", "0A000");
+            }
             if (dual.isEmpty()) {
                 return counts;
             }
@@ -361,10 +394,11 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
                 dualPlans.add(plans.get(i));
                 values.add(rows.get(i).values());
                 dualIds.add(ids.get(i));
-                expected[k] = i < counts.length ? counts[i] : Statement.EXECUTE_FAILED;
+                expected[k] = counts[i];
             }
-            SecondaryWork.Batch.Call call = () -> secondaryBatch(second, dual, first.idSide() != null, second != first.authority());
-            if (second == first.authority()) {
+            boolean authorityIsSecond = second == first.authority();
+            SecondaryWork.Batch.Call call = () -> secondaryBatch(second, dual, first.idSide() != null, !authorityIsSecond);
+            if (authorityIsSecond) {
                 return authorityBatch(call, dualPlans, values, dualIds, expected);
             }
             conn.runSecondary(second, new SecondaryWork.Batch(dualPlans, values, dualIds, expected, call));
@@ -372,52 +406,61 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         }
 
         private long[] secondaryBatch(Side side, List<Integer> dual, boolean withIds, boolean secondary) throws SQLException {
-            PreparedStatement ps;
             if (withIds) {
                 InsertRewrite rw = conn.engine().rewrite(shape, plans.get(dual.get(0)).unit()
                         .table(shape.tables().get(0)).orElseThrow().primaryKey().get(0));
-                ps = rewrittenStatement(side, rw.sql(), secondary);
-                for (int i : dual) {
-                    ps.clearParameters();
-                    rw.bind(ps, rows.get(i), ids.get(i));
-                    ps.addBatch();
-                }
-            } else {
-                ps = prepared(side, false);
-                applyTimeout(ps, secondary);
+                PreparedStatement ps = rewrittenStatement(side, rw.sql(), secondary);
+                return BatchRun.of(ps, () -> {
+                    for (int i : dual) {
+                        ps.clearParameters();
+                        rw.bind(ps, rows.get(i), ids.get(i));
+                        ps.addBatch();
+                    }
+                }).countsOrThrow();
+            }
+            PreparedStatement ps = prepared(side, Keys.NONE);
+            applyTimeout(ps, secondary);
+            return BatchRun.of(ps, () -> {
                 for (int i : dual) {
                     ps.clearParameters();
                     rows.get(i).bindAll(ps);
                     ps.addBatch();
                 }
-            }
-            return toLongs(ps.executeBatch());
+            }).countsOrThrow();
         }
 
-        /** NEW_PRIMARY rows without id: the authority (new) runs second and its failure is the caller's. */
+        /**
+         * NEW_PRIMARY rows without id: the authority (new) runs second and its failure is the caller's; the
+         * caller sees the authority's counts, and rows whose counts differ from the old side's are journaled.
+         */
         private long[] authorityBatch(SecondaryWork.Batch.Call call, List<Plan> dualPlans, List<Object[]> values,
                                       List<List<Object>> dualIds, long[] oldCounts) throws SQLException {
+            java.time.Instant now = conn.engine().clock().instant();
             long[] result;
             try {
                 result = call.run();
             } catch (SQLException | RuntimeException e) {
                 SecondaryWork.Batch all = new SecondaryWork.Batch(dualPlans, values, dualIds, oldCounts, () -> oldCounts);
-                List<JournalEntry> entries = new ArrayList<>();
-                for (JournalEntry entry : all.everything(conn.engine().clock().instant(), JournalEntry.Reason.ERROR, e,
-                        "the authority refused the rows after the old side generated their ids")) {
-                    entries.add(behindOld(entry));
-                }
-                conn.engine().journal(entries);
+                conn.journal(behindOld(all.everything(now, JournalEntry.Reason.ERROR, e,
+                        "the authority refused the rows after the old side generated their ids")));
                 throw e;
             }
+            dualPlans.forEach(p -> conn.wroteAuthoritative(p.authority()));
+            SecondaryWork.Batch check = new SecondaryWork.Batch(dualPlans, values, dualIds, result, () -> oldCounts);
+            check.run();
+            conn.journal(behindOld(check.unverified(now)));
             setOwnCount(-1);
             return result;
         }
 
-        private JournalEntry behindOld(JournalEntry e) {
-            return new JournalEntry(e.id(), e.entryId(), e.createdAt(), e.unit(), e.table(), e.routingKey(),
-                    e.primaryKey(), e.operation(), Side.OLD, e.sql(), e.params(), e.reason(), e.errorClass(),
-                    e.errorMessage(), e.status(), e.attempts(), e.nextAttemptAt(), e.leaseOwner(), e.leaseUntil());
+        private List<JournalEntry> behindOld(List<JournalEntry> entries) {
+            List<JournalEntry> out = new ArrayList<>(entries.size());
+            for (JournalEntry e : entries) {
+                out.add(new JournalEntry(e.id(), e.entryId(), e.createdAt(), e.unit(), e.table(), e.routingKey(),
+                        e.primaryKey(), e.operation(), Side.OLD, e.sql(), e.params(), e.reason(), e.errorClass(),
+                        e.errorMessage(), e.status(), e.attempts(), e.nextAttemptAt(), e.leaseOwner(), e.leaseUntil()));
+            }
+            return out;
         }
     }
 
@@ -435,7 +478,8 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     /** Records a value; vendor objects (LOBs, arrays) can be bound on the side that made them only. */
     private void record(int index, Object value, Params.Binder binder) {
         if (value instanceof Blob || value instanceof Clob || value instanceof Array || value instanceof Ref
-                || value instanceof RowId || value instanceof SQLXML) {
+                || value instanceof RowId || value instanceof SQLXML || value instanceof InputStream
+                || value instanceof Reader) {
             params.setNotRepeatable(index, value, binder, "a " + value.getClass().getSimpleName()
                     + " is tied to the connection that made it");
         } else {
@@ -446,17 +490,22 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     @Override
     public ResultSetMetaData getMetaData() throws SQLException {
         checkOpen();
-        if (direct != null) {
-            return direct.getMetaData();
-        }
-        return prepared(conn.plan(shape, params.values()).primary(), false).getMetaData();
+        return direct != null ? direct.getMetaData() : prepared(metadataSide(), Keys.NONE).getMetaData();
     }
 
     @Override
     public ParameterMetaData getParameterMetaData() throws SQLException {
         checkOpen();
-        return direct != null ? direct.getParameterMetaData()
-                : prepared(conn.plan(shape, params.values()).primary(), false).getParameterMetaData();
+        return direct != null ? direct.getParameterMetaData() : prepared(metadataSide(), Keys.NONE).getParameterMetaData();
+    }
+
+    /** Where metadata is asked: the side the statement would run on now, without pinning or counting anything. */
+    private Side metadataSide() {
+        try {
+            return Planner.plan(shape, params.values(), conn.engine().table(), null, false).primary();
+        } catch (SQLException refused) {
+            return conn.homeSide();
+        }
     }
 
     // ------------------------------------------------------------------ the SQL is fixed: these are refused

@@ -63,6 +63,14 @@ final class DualWriteResultSet implements ResultSet {
         }
     }
 
+    /** Closes without telling the owner: it is about to run again and discards this result itself. */
+    void closeDetached() throws SQLException {
+        if (!closed) {
+            closed = true;
+            delegate.close();
+        }
+    }
+
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
         return iface.isInstance(this) ? iface.cast(this) : iface.isInstance(delegate) ? iface.cast(delegate)

@@ -64,6 +64,7 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
     /** Runs a read on its plan's side. */
     final ResultSet runQuery(Invocation inv) throws SQLException {
         Plan plan = conn.plan(inv.shape(), inv.values());
+        resetResults();
         countRead(plan.primary());
         return wrap(inv.query(plan.primary()));
     }
@@ -76,9 +77,12 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
             return false;
         }
         Plan plan = conn.plan(shape, inv.values());
-        countRead(plan.primary());
         resetResults();
-        return inv.execute(plan.primary(), callerKeys);
+        countRead(plan.primary());
+        if (shape.kind() == io.github.dualwrite.sql.SqlKind.OTHER) {
+            conn.wroteAuthoritative(plan.primary()); // SET, USE, ...: the side holds session changes of its own
+        }
+        return inv.execute(plan.primary(), callerKeys ? Invocation.Keys.CALLER : Invocation.Keys.NONE);
     }
 
     /**
@@ -91,15 +95,19 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         resetResults();
         conn.engine().stats().writes.increment();
         Side first = plan.primary();
+        Invocation.Keys keys = callerKeys ? Invocation.Keys.CALLER : Invocation.Keys.NONE;
         if (!plan.dual()) {
-            conn.wroteAlone(first);
-            long n = inv.update(first, callerKeys, false);
+            conn.wroteAuthoritative(first);
+            long n = inv.update(first, keys, false);
             ownCount = n;
             return n;
         }
         boolean ids = plan.idSide() != null;
-        long n1 = inv.update(first, callerKeys || ids, false);
+        long n1 = inv.update(first, ids ? Invocation.Keys.IDS : keys, false);
         ownCount = n1;
+        if (first == plan.authority()) {
+            conn.wroteAuthoritative(first);
+        }
         List<Object> idValues = null;
         if (ids) {
             capturedKeys = capture(inv.generatedKeys(first));
@@ -113,40 +121,60 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
             instead = JournalEntry.Reason.NOT_REPEATABLE;
             why = "the old side reported " + idValues.size() + " generated ids for " + plan.shape().insert().rows().size()
                     + " rows, so the new side's rows cannot be made here; repair copies them";
+        } else if (inv.notRepeatable() != null) {
+            instead = JournalEntry.Reason.NOT_REPEATABLE;
+            why = inv.notRepeatable() + ", so the statement cannot be repeated on the other side; repair copies the rows";
         }
         if (instead != null) {
-            conn.engine().journal(Journaling.entries(conn.engine().clock().instant(), plan, values, idValues,
-                    plan.behind(), instead, null, why));
-            return n1;
+            return journalInstead(plan, values, idValues, n1, instead, why);
         }
         Side second = plan.secondary();
         List<Object> finalIds = idValues;
         SecondaryWork.Single.Call call = ids
                 ? () -> updateWithIds(inv, plan, second, finalIds, second != plan.authority())
-                : () -> inv.update(second, false, second != plan.authority());
+                : () -> inv.update(second, Invocation.Keys.NONE, second != plan.authority());
         if (second == plan.authority()) {
-            return authorityAfterIds(inv, plan, values, idValues, n1, call);
+            return authorityAfterIds(plan, values, idValues, n1, call);
         }
         conn.runSecondary(second, new SecondaryWork.Single(plan, values, idValues, n1, call));
         return n1;
     }
 
+    /**
+     * The other side cannot run the statement: journal it. When that side is the authority (NEW_PRIMARY,
+     * where the old side ran first only to generate ids), the call must fail: the row exists only where it is
+     * not trusted, and repair removes it from there.
+     */
+    private long journalInstead(Plan plan, Object[] values, List<Object> ids, long n1, JournalEntry.Reason reason,
+                                String why) throws SQLException {
+        java.time.Instant now = conn.engine().clock().instant();
+        if (plan.secondary() != null && plan.secondary() == plan.authority()) {
+            conn.journal(Journaling.entries(now, plan, values, ids, plan.primary(), reason, null, why));
+            throw new SQLException("dualwrite: " + why + "; in stage " + plan.stage() + " the authority is "
+                    + plan.authority() + ", so the statement fails (the row written on " + plan.primary()
+                    + " is journaled for removal)", "0A000");
+        }
+        conn.journal(Journaling.entries(now, plan, values, ids, plan.behind(), reason, null, why));
+        return n1;
+    }
+
     /** NEW_PRIMARY insert without id: the old side made the id, now the authority (new) must take the row. */
-    private long authorityAfterIds(Invocation inv, Plan plan, Object[] values, List<Object> ids, long n1,
+    private long authorityAfterIds(Plan plan, Object[] values, List<Object> ids, long n1,
                                    SecondaryWork.Single.Call call) throws SQLException {
         long n2;
         try {
             n2 = call.run();
         } catch (SQLException | RuntimeException e) {
             // the old side holds a row the authority refused: repair removes it
-            conn.engine().journal(Journaling.entries(conn.engine().clock().instant(), plan, values, ids, plan.primary(),
+            conn.journal(Journaling.entries(conn.engine().clock().instant(), plan, values, ids, plan.primary(),
                     JournalEntry.Reason.ERROR, e, "the authority refused the row after the old side generated its id"));
             throw e;
         }
+        conn.wroteAuthoritative(plan.authority());
         ownCount = n2;
         JournalEntry.Reason mismatch = SecondaryWork.compare(plan, n2, n1);
         if (mismatch != null) {
-            conn.engine().journal(Journaling.entries(conn.engine().clock().instant(), plan, values, ids, plan.primary(),
+            conn.journal(Journaling.entries(conn.engine().clock().instant(), plan, values, ids, plan.primary(),
                     mismatch, null, "affected rows: " + plan.authority() + " " + n2 + ", " + plan.primary() + " " + n1));
         }
         return n2;
@@ -168,6 +196,9 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         }
         if (rewritten[i] == null || !sql.equals(rewrittenSql[i])) {
             if (rewritten[i] != null) {
+                if (timeouts != null) {
+                    timeouts.remove(rewritten[i]);
+                }
                 rewritten[i].close();
             }
             rewritten[i] = conn.physical(side).prepareStatement(sql);
@@ -209,7 +240,7 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
             s.setMaxRows(maxRows);
         }
         if (largeMaxRows != 0) {
-            s.setLargeMaxRows(largeMaxRows);
+            s.setMaxRows((int) Math.min(largeMaxRows, Integer.MAX_VALUE)); // ShardingSphere has no large form
         }
         if (fetchSize != 0) {
             s.setFetchSize(fetchSize);
@@ -262,8 +293,9 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
 
     final void resetResults() throws SQLException {
         if (lastResultSet != null) {
-            lastResultSet.close();
-            lastResultSet = null;
+            DualWriteResultSet previous = lastResultSet;
+            lastResultSet = null; // closing it now must not trigger closeOnCompletion: the statement runs again
+            previous.closeDetached();
         }
         capturedKeys = null;
         ownCount = -1;
@@ -311,19 +343,24 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         }
 
         @Override
-        public long update(Side side, boolean keys, boolean secondary) throws SQLException {
+        public String notRepeatable() {
+            return null;
+        }
+
+        @Override
+        public long update(Side side, Keys keys, boolean secondary) throws SQLException {
             Statement s = physicalFor(side);
             applyTimeout(s, secondary);
             if (!secondary) {
                 last = s;
             }
-            if (columnIndexes != null && !secondary) {
+            if (keys == Keys.CALLER && columnIndexes != null) {
                 return s.executeUpdate(sql, columnIndexes);
             }
-            if (columnNames != null && !secondary) {
+            if (keys == Keys.CALLER && columnNames != null) {
                 return s.executeUpdate(sql, columnNames);
             }
-            boolean want = keys || (!secondary && keysFlag == RETURN_GENERATED_KEYS);
+            boolean want = keys == Keys.IDS || keys == Keys.CALLER && keysFlag == RETURN_GENERATED_KEYS;
             return s.executeUpdate(sql, want ? RETURN_GENERATED_KEYS : NO_GENERATED_KEYS);
         }
 
@@ -336,11 +373,18 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         }
 
         @Override
-        public boolean execute(Side side, boolean keys) throws SQLException {
+        public boolean execute(Side side, Keys keys) throws SQLException {
             Statement s = physicalFor(side);
             applyTimeout(s, false);
             last = s;
-            return s.execute(sql, keys || keysFlag == RETURN_GENERATED_KEYS ? RETURN_GENERATED_KEYS : NO_GENERATED_KEYS);
+            if (keys == Keys.CALLER && columnIndexes != null) {
+                return s.execute(sql, columnIndexes);
+            }
+            if (keys == Keys.CALLER && columnNames != null) {
+                return s.execute(sql, columnNames);
+            }
+            boolean want = keys == Keys.IDS || keys == Keys.CALLER && keysFlag == RETURN_GENERATED_KEYS;
+            return s.execute(sql, want ? RETURN_GENERATED_KEYS : NO_GENERATED_KEYS);
         }
 
         @Override
@@ -473,33 +517,44 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         }
         List<Plan> plans = new ArrayList<>(sqls.size());
         for (String sql : sqls) {
-            plans.add(conn.plan(conn.engine().classify(sql), null));
+            Plan p = conn.plan(conn.engine().classify(sql), null);
+            if (p.idSide() != null && p.authority() != p.primary()) {
+                throw Planner.reject("a plain-statement batch cannot carry generated ids to the authoritative side ("
+                        + p.authority() + " in stage " + p.stage() + "); use a PreparedStatement or give the ids");
+            }
+            plans.add(p);
         }
         Side primary = BatchPlans.commonPrimary(plans);
         Statement s = physicalFor(primary);
         applyTimeout(s, false);
-        for (String sql : sqls) {
-            s.addBatch(sql);
-        }
         last = s;
         conn.engine().stats().writes.increment();
-        long[] counts = toLongs(s.executeBatch());
+        BatchRun run = BatchRun.of(s, () -> {
+            for (String sql : sqls) {
+                s.addBatch(sql);
+            }
+        });
+        long[] counts = run.counts();
         List<Integer> dual = new ArrayList<>();
         List<JournalEntry> journal = new ArrayList<>();
-        for (int i = 0; i < plans.size(); i++) {
+        for (int i = 0; i < plans.size() && i < counts.length; i++) {
             Plan p = plans.get(i);
+            if (counts[i] == EXECUTE_FAILED) {
+                continue;
+            }
+            conn.wroteAuthoritative(p.authority());
             if (!p.dual()) {
-                conn.wroteAlone(p.primary());
-            } else if (p.journalInstead() != null || p.idSide() != null) {
+                continue;
+            }
+            if (p.journalInstead() != null || p.idSide() != null) {
                 journal.addAll(Journaling.entries(conn.engine().clock().instant(), p, null, null, p.behind(),
-                        JournalEntry.Reason.NOT_REPEATABLE.equals(p.journalInstead()) || p.idSide() != null
-                                ? JournalEntry.Reason.NOT_REPEATABLE : p.journalInstead(),
+                        p.idSide() != null ? JournalEntry.Reason.NOT_REPEATABLE : p.journalInstead(),
                         null, p.idSide() != null ? "a plain-statement batch cannot carry generated ids" : p.reason()));
             } else {
                 dual.add(i);
             }
         }
-        conn.engine().journal(journal);
+        conn.journal(journal);
         if (!dual.isEmpty()) {
             Side second = plans.get(dual.get(0)).secondary();
             List<Plan> dualPlans = new ArrayList<>();
@@ -510,18 +565,20 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
                 dualPlans.add(plans.get(dual.get(k)));
                 noValues.add(null);
                 noIds.add(null);
-                expected[k] = dual.get(k) < counts.length ? counts[dual.get(k)] : EXECUTE_FAILED;
+                expected[k] = counts[dual.get(k)];
             }
             conn.runSecondary(second, new SecondaryWork.Batch(dualPlans, noValues, noIds, expected, () -> {
                 Statement sec = physicalFor(second);
                 applyTimeout(sec, true);
-                for (int i : dual) {
-                    sec.addBatch(sqls.get(i));
-                }
-                return toLongs(sec.executeBatch());
+                return BatchRun.of(sec, () -> {
+                    for (int i : dual) {
+                        sec.addBatch(sqls.get(i));
+                    }
+                }).countsOrThrow();
             }));
         }
         ownCount = -1;
+        run.rethrow();
         return counts;
     }
 
@@ -567,7 +624,7 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         if (ownCount >= 0 || last == null) {
             return ownCount;
         }
-        return last.getLargeUpdateCount();
+        return last.getUpdateCount(); // ShardingSphere does not implement the large form
     }
 
     @Override
@@ -638,7 +695,7 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
     public void setLargeMaxRows(long max) throws SQLException {
         checkOpen();
         largeMaxRows = max;
-        forEachPhysical(s -> s.setLargeMaxRows(max));
+        forEachPhysical(s -> s.setMaxRows((int) Math.min(max, Integer.MAX_VALUE)));
     }
 
     @Override

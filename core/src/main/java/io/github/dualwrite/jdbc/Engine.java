@@ -42,7 +42,7 @@ public final class Engine {
     private final Journal journal;
     private final Clock clock;
     private final EngineStats stats = new EngineStats();
-    private final Cache<String, Boolean> warned = Caffeine.newBuilder().maximumSize(10_000).build();
+    private final Cache<WarnKey, Boolean> warned = Caffeine.newBuilder().maximumSize(10_000).build();
     private final Cache<String, InsertRewrite> rewrites = Caffeine.newBuilder().maximumSize(10_000).build();
     private volatile Breakers breakers;
 
@@ -161,16 +161,20 @@ public final class Engine {
         journal.record(entries);
     }
 
-    /** The rewrite that adds the generated id to an INSERT, cached per SQL text and column. */
+    /** The rewrite that carries the generated ids into an INSERT, cached per SQL text and column. */
     InsertRewrite rewrite(SqlShape shape, String idColumn) {
         return rewrites.get(shape.sql() + '\u0000' + idColumn, k -> InsertRewrite.of(shape, idColumn));
     }
 
-    /** Logs {@code message} once per {@code key} (SQL shape), to keep logs readable under load. */
-    void warnOnce(String key, String message) {
-        if (warned.asMap().putIfAbsent(key, Boolean.TRUE) == null) {
-            log.warn(message);
+    /** Logs a message once per kind and SQL text, to keep logs readable under load; built only when logged. */
+    void warnOnce(String kind, String sql, java.util.function.Supplier<String> message) {
+        WarnKey key = new WarnKey(kind, sql);
+        if (warned.getIfPresent(key) == null && warned.asMap().putIfAbsent(key, Boolean.TRUE) == null) {
+            log.warn(message.get());
         }
+    }
+
+    private record WarnKey(String kind, String sql) {
     }
 
     /** Circuit breakers for the two sides, built from one version of the settings. */
@@ -190,7 +194,6 @@ public final class Engine {
                     .minimumNumberOfCalls(s.minimumNumberOfCalls())
                     .waitDurationInOpenState(s.waitInOpenState())
                     .permittedNumberOfCallsInHalfOpenState(s.permittedCallsInHalfOpenState())
-                    .recordExceptions(SQLException.class)
                     .clock(clock)
                     .build();
             this.old = CircuitBreaker.of("dualwrite-secondary-old", config);

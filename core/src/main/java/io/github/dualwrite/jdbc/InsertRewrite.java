@@ -27,10 +27,18 @@ final class InsertRewrite {
         this.sources = sources;
     }
 
+    /**
+     * The rewrite for {@code shape}: when the id column is listed (bound to NULL parameters), the same SQL
+     * with those parameters replaced by the ids; otherwise the column added with a parameter per row.
+     */
     static InsertRewrite of(SqlShape shape, String idColumn) {
         InsertShape insert = shape.insert();
         if (insert == null || !insert.hasRegularColumnList()) {
             throw new IllegalArgumentException("not an INSERT with a column list: " + shape.sql());
+        }
+        int listed = insert.columnIndex(idColumn);
+        if (listed >= 0) {
+            return replacing(shape, listed);
         }
         String original = shape.sql();
         List<int[]> inserts = new ArrayList<>(); // {position, text kind}: kind -1 = column, r >= 0 = row r
@@ -61,6 +69,23 @@ final class InsertRewrite {
         }
         sb.append(original, copied, original.length());
         return new InsertRewrite(sb.toString(), insert.rows().size(), sources.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    /** The id column is listed and its values are parameters: bind each row's id in their place. */
+    private static InsertRewrite replacing(SqlShape shape, int column) {
+        InsertShape insert = shape.insert();
+        int[] sources = new int[insert.parameterPositions().size()];
+        for (int i = 0; i < sources.length; i++) {
+            sources[i] = i;
+        }
+        for (int r = 0; r < insert.rows().size(); r++) {
+            io.github.dualwrite.sql.ValueRef ref = insert.rows().get(r).get(column);
+            if (!ref.isParameter()) {
+                throw new IllegalArgumentException("row " + r + " gives the id as " + ref + ", not as a parameter");
+            }
+            sources[ref.parameterIndex()] = -1 - r;
+        }
+        return new InsertRewrite(shape.sql(), insert.rows().size(), sources);
     }
 
     /** The rewritten SQL. */

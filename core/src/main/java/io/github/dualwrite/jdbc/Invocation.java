@@ -9,19 +9,32 @@ import java.util.List;
 /** One execution request, run by side: the SQL as written, or an INSERT rewritten to carry ids. */
 interface Invocation {
 
+    /** Which generated keys a run asks for. */
+    enum Keys {
+        /** None. */
+        NONE,
+        /** What the application asked for when it created the statement. */
+        CALLER,
+        /** The ids dual write copies to the other side: RETURN_GENERATED_KEYS. */
+        IDS
+    }
+
     SqlShape shape();
 
     /** Parameter values by 0-based index (empty for plain statements). */
     Object[] values();
 
-    /** Runs the statement as written; {@code keys} asks for generated keys; secondaries get the secondary timeout. */
-    long update(Side side, boolean keys, boolean secondary) throws SQLException;
+    /** Why the parameters cannot be bound on the other side, or null. */
+    String notRepeatable();
+
+    /** Runs the statement as written; secondaries get the secondary timeout. */
+    long update(Side side, Keys keys, boolean secondary) throws SQLException;
 
     /** Runs a query. */
     ResultSet query(Side side) throws SQLException;
 
     /** Runs it with {@code execute()}: true when the first result is a ResultSet. */
-    boolean execute(Side side, boolean keys) throws SQLException;
+    boolean execute(Side side, Keys keys) throws SQLException;
 
     /** The generated keys of the last run on {@code side}. */
     ResultSet generatedKeys(Side side) throws SQLException;

@@ -24,19 +24,27 @@ final class Journaling {
                                       JournalEntry.Reason reason, Throwable error, String message) {
         SqlShape shape = plan.shape();
         String unit = plan.unit() == null ? "-" : plan.unit().name();
-        String table = shape.tables().isEmpty() ? "-" : shape.tables().get(0);
+        List<String> tables = new ArrayList<>(1);
+        for (String t : shape.tables()) {
+            if (plan.unit() == null || plan.unit().table(t).isPresent()) {
+                tables.add(t); // every table of the unit the statement writes (a multi-table UPDATE or DELETE)
+            }
+        }
+        if (tables.isEmpty()) {
+            tables.add("-");
+        }
         String pk = primaryKey(plan, values, ids);
         String params = Json.array(values);
         String errorClass = error == null ? null : error.getClass().getName();
         String text = message != null ? message : error == null ? null : String.valueOf(error.getMessage());
-        List<JournalEntry> out = new ArrayList<>(Math.max(1, plan.keys().size()));
-        if (plan.keys().isEmpty()) {
-            out.add(JournalEntry.pending(now, unit, table, null, pk, operation(shape), behind, shape.sql(), params,
-                    reason, errorClass, text));
-        }
-        for (RoutingKey key : plan.keys()) {
-            out.add(JournalEntry.pending(now, unit, table, key.toString(), pk, operation(shape), behind, shape.sql(),
-                    params, reason, errorClass, text));
+        List<RoutingKey> keys = plan.keys().isEmpty() ? java.util.Collections.singletonList(null) : plan.keys();
+        List<JournalEntry> out = new ArrayList<>(keys.size() * tables.size());
+        for (String table : tables) {
+            String tablePk = !shape.tables().isEmpty() && table.equals(shape.tables().get(0)) ? pk : null;
+            for (RoutingKey key : keys) {
+                out.add(JournalEntry.pending(now, unit, table, key == null ? null : key.toString(), tablePk,
+                        operation(shape), behind, shape.sql(), params, reason, errorClass, text));
+            }
         }
         return out;
     }

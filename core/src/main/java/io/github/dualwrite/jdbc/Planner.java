@@ -44,19 +44,12 @@ final class Planner {
     private Planner() {
     }
 
-    static Plan plan(SqlShape shape, Object[] values, RoutingTable table, TxPins pins, boolean secondaryBroken)
+    static Plan plan(SqlShape shape, Object[] values, RoutingTable table, TxPins pins, boolean secondaryBehind)
             throws SQLException {
         MigrationConfig config = table.snapshot().config();
         SqlKind kind = shape.kind();
-        if (kind == SqlKind.UNPARSED) {
-            return unparsed(shape, config);
-        }
-        if (kind == SqlKind.TRANSACTION_CONTROL) {
-            if (anyWritesBoth(config)) {
-                throw reject("transaction control written as SQL (" + abbreviate(shape.sql()) + ") would bypass"
-                        + " dual write; use Connection.setAutoCommit/commit/rollback instead");
-            }
-            return Plan.single(shape, null, null, Side.OLD, Side.OLD, List.of(), "none", "transaction control");
+        if (kind == SqlKind.UNPARSED || kind == SqlKind.OTHER_WRITE || kind == SqlKind.TRANSACTION_CONTROL) {
+            return opaque(shape, config);
         }
         UnitConfig unit = null;
         List<String> others = new ArrayList<>();
@@ -84,11 +77,11 @@ final class Planner {
             throw reject("schema change on migrated table " + shape.tables() + " of unit " + unit.name() + " in stage "
                     + describeStages(unit) + ": run it on each side yourself (through ShardingSphere for the new side)");
         }
-        return keyed(shape, values, table, unit, pins, secondaryBroken);
+        return keyed(shape, values, table, unit, pins, secondaryBehind);
     }
 
     private static Plan keyed(SqlShape shape, Object[] values, RoutingTable table, UnitConfig unit, TxPins pins,
-                              boolean secondaryBroken) throws SQLException {
+                              boolean secondaryBehind) throws SQLException {
         List<RoutingKey> keys = new ArrayList<>(2);
         String source = findKeys(shape, values, unit, keys);
         boolean write = shape.isWrite();
@@ -102,7 +95,9 @@ final class Planner {
                         + "); keep one user per transaction while the gray share moves authority");
             }
             Side secondary = pinned.secondary() != null ? pinned.secondary() : own.secondary();
-            route = new TxPins.Pinned(pinned.stage(), pinned.authority(), secondary, pinned.readSide());
+            // a user whose read side differs from the transaction's first one reads from the authority
+            Side read = pinned.readSide() == own.readSide() ? pinned.readSide() : pinned.authority();
+            route = new TxPins.Pinned(pinned.stage(), pinned.authority(), secondary, read);
         } else if (pins != null) {
             pins.pin(unit.name(), own);
         }
@@ -120,9 +115,9 @@ final class Planner {
             if (shape.kind() == SqlKind.LOCKING_SELECT) {
                 side = route.authority();
                 why = "locking read: on the authority";
-            } else if (secondaryBroken && side != route.authority()) {
+            } else if (secondaryBehind && side != route.authority()) {
                 side = route.authority();
-                why = "the transaction's secondary failed, so reads stay on the authority";
+                why = "a secondary write of this transaction did not apply, so its reads stay on the authority";
             }
             return Plan.single(shape, unit, route.stage(), side, route.authority(), keys, source, why);
         }
@@ -142,34 +137,31 @@ final class Planner {
                         JournalEntry.Reason.UNKEYED, null, "no routing key: authority only, journaled (unkeyed-policy JOURNAL)");
             }
         }
-        return dualWrite(shape, unit, route, keys, source);
+        return dualWrite(shape, values, unit, route, keys, source);
     }
 
     /** A write to both sides: checks whether the statement can be repeated and who generates ids. */
-    private static Plan dualWrite(SqlShape shape, UnitConfig unit, TxPins.Pinned route, List<RoutingKey> keys,
-                                  String source) {
+    private static Plan dualWrite(SqlShape shape, Object[] values, UnitConfig unit, TxPins.Pinned route,
+                                  List<RoutingKey> keys, String source) {
         Side authority = route.authority();
         String why = "stage " + route.stage() + " writes " + authority + " then " + route.secondary()
                 + (keys.isEmpty() ? " (no routing key: unkeyed-policy EXECUTE_BOTH)" : "");
         InsertShape insert = shape.insert();
         if (insert != null) {
-            List<String> pk = unit.table(shape.tables().get(0)).orElseThrow().primaryKey();
-            boolean listsColumns = !insert.columns().isEmpty();
-            boolean pkMissing = listsColumns && pk.stream().anyMatch(c -> insert.columnIndex(c) < 0);
             if (insert.fromSelect()) {
                 return notRepeatable(shape, unit, route, keys, source, "INSERT ... SELECT reads rows the other side may not have");
             }
-            if (pkMissing) {
-                if (pk.size() > 1) {
-                    return notRepeatable(shape, unit, route, keys, source, "the composite primary key " + pk + " is not fully listed");
-                }
-                if (!insert.hasRegularColumnList() || insert.onDuplicateKey()) {
+            List<String> pk = unit.table(shape.tables().get(0)).orElseThrow().primaryKey();
+            switch (Ids.of(insert, pk, values)) {
+                case GIVEN:
+                    break;
+                case GENERATED:
+                    // the old database stays the id authority, whichever side is authoritative for the data
+                    return new Plan(shape, unit, route.stage(), Side.OLD, Side.NEW, authority, keys, source, null, Side.OLD,
+                            why + "; the ids generated by OLD are copied into the NEW insert");
+                default:
                     return notRepeatable(shape, unit, route, keys, source,
                             "the old side generates the id and this INSERT form cannot carry it to the new side");
-                }
-                // the old database stays the id authority, whichever side is authoritative for the data
-                return new Plan(shape, unit, route.stage(), Side.OLD, Side.NEW, authority, keys, source, null, Side.OLD,
-                        why + "; the id generated by OLD is copied into the NEW insert");
             }
         }
         return new Plan(shape, unit, route.stage(), authority, route.secondary(), authority, keys, source, null, null, why);
@@ -181,13 +173,30 @@ final class Planner {
                 JournalEntry.Reason.NOT_REPEATABLE, null, why + ": authority only, journaled for repair");
     }
 
-    /** Finds the routing keys: the scope's or hint's, else the values bound to the routing column. */
+    /**
+     * Finds the routing keys: the scope's or hint's, plus any different value the SQL binds to the routing
+     * column (a statement about another user than the scope's must still reach that user's sides).
+     */
     private static String findKeys(SqlShape shape, Object[] values, UnitConfig unit, List<RoutingKey> keys) {
         RoutingKey context = DualWrite.contextKey();
         if (context != null) {
             keys.add(context);
-            return DualWrite.contextKeyIsExplicit() ? "scope" : "hint";
+            String source = DualWrite.contextKeyIsExplicit() ? "scope" : "hint";
+            List<RoutingKey> fromSql = new ArrayList<>(2);
+            if (!"none".equals(sqlKeys(shape, values, unit, fromSql))) {
+                for (RoutingKey k : fromSql) {
+                    if (!keys.contains(k)) {
+                        keys.add(k);
+                        source = source + "+sql";
+                    }
+                }
+            }
+            return source;
         }
+        return sqlKeys(shape, values, unit, keys);
+    }
+
+    private static String sqlKeys(SqlShape shape, Object[] values, UnitConfig unit, List<RoutingKey> keys) {
         List<ValueRef> refs = shape.bindings(unit.routingColumn());
         if (refs.isEmpty()) {
             return "none";
@@ -286,24 +295,26 @@ final class Planner {
                 + " unit in its own statement");
     }
 
-    private static Plan unparsed(SqlShape shape, MigrationConfig config) throws SQLException {
+    /**
+     * Statements routing cannot see into (unparsed SQL, several statements in one, CALL or LOAD DATA through
+     * a statement, transaction control written as SQL) run on the old side while every unit is OLD_ONLY,
+     * and are refused otherwise: they might write a migrated table on one side only.
+     */
+    private static Plan opaque(SqlShape shape, MigrationConfig config) throws SQLException {
         for (UnitConfig u : config.units().values()) {
-            if (u.stage().authority() == Side.NEW || u.gray().stage().authority() == Side.NEW) {
-                throw reject("cannot route " + abbreviate(shape.sql()) + ": " + shape.problem() + ", and unit " + u.name()
-                        + " is already authoritative on the new side");
+            if (u.stage() != Stage.OLD_ONLY || u.hasGray()) {
+                String what = shape.kind() == SqlKind.TRANSACTION_CONTROL
+                        ? "transaction control written as SQL would bypass dual write; use Connection.setAutoCommit,"
+                                + " commit and rollback"
+                        : shape.problem() != null ? "cannot route it: " + shape.problem()
+                        : "cannot see which rows a " + shape.kind() + " statement changes";
+                throw reject(what + " (`" + abbreviate(shape.sql()) + "`), and unit " + u.name() + " is in "
+                        + describeStages(u) + "; split or rewrite the statement");
             }
         }
         return Plan.single(shape, null, null, Side.OLD, Side.OLD, List.of(), "none",
-                "not classified (" + shape.problem() + "): the old side only");
-    }
-
-    private static boolean anyWritesBoth(MigrationConfig config) {
-        for (UnitConfig u : config.units().values()) {
-            if (u.stage().writesBoth() || u.hasGray()) {
-                return true;
-            }
-        }
-        return false;
+                (shape.problem() != null ? "not classified (" + shape.problem() + ")" : shape.kind().name())
+                        + ": every unit is OLD_ONLY, the old side");
     }
 
     private static String describeStages(UnitConfig unit) {

@@ -26,15 +26,23 @@ record StatementOptions(int type, int concurrency, int holdability, int autoGene
         return holdability < 0 ? c.createStatement(type, concurrency) : c.createStatement(type, concurrency, holdability);
     }
 
-    /** Prepares on {@code c}; {@code keys} forces RETURN_GENERATED_KEYS when the application did not ask. */
-    PreparedStatement prepare(Connection c, String sql, boolean keys) throws SQLException {
-        if (columnIndexes != null) {
-            return c.prepareStatement(sql, columnIndexes);
+    /** Whether the application asked for generated keys in any form. */
+    boolean asksForKeys() {
+        return wantsKeys() || columnIndexes != null || columnNames != null;
+    }
+
+    /** Prepares on {@code c} asking for the given keys. */
+    PreparedStatement prepare(Connection c, String sql, Invocation.Keys keys) throws SQLException {
+        if (keys == Invocation.Keys.IDS) {
+            return c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
         }
-        if (columnNames != null) {
-            return c.prepareStatement(sql, columnNames);
-        }
-        if (wantsKeys() || keys) {
+        if (keys == Invocation.Keys.CALLER && asksForKeys()) {
+            if (columnIndexes != null) {
+                return c.prepareStatement(sql, columnIndexes);
+            }
+            if (columnNames != null) {
+                return c.prepareStatement(sql, columnNames);
+            }
             return c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
         }
         if (type < 0) {

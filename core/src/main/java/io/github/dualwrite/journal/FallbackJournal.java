@@ -63,17 +63,14 @@ public final class FallbackJournal implements Journal {
      *
      * @return how many entries were moved, 0 when the table is still unreachable
      */
-    public synchronized int replayFile() {
+    public int replayFile() {
         try {
-            List<JournalEntry> entries = file.readAll();
-            if (entries.isEmpty()) {
-                return 0;
+            int moved = file.drain(table::replay);
+            if (moved > 0) {
+                log.info("dualwrite journal moved {} entries from {} into table {}", moved, file.file(), table.table());
             }
-            table.replay(entries);
-            file.clear();
-            log.info("dualwrite journal moved {} entries from {} into table {}", entries.size(), file.file(), table.table());
-            return entries.size();
-        } catch (SQLException | IOException | RuntimeException e) {
+            return moved;
+        } catch (Exception e) {
             log.debug("dualwrite journal file {} not replayed yet: {}", file.file(), e.getMessage());
             return 0;
         }

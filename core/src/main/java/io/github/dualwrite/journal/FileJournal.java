@@ -93,6 +93,29 @@ public final class FileJournal implements Journal {
         return out;
     }
 
+    /** Takes the file's entries somewhere else. */
+    @FunctionalInterface
+    interface Sink {
+        void accept(List<JournalEntry> entries) throws Exception;
+    }
+
+    /**
+     * Hands every entry to {@code sink} and empties the file once the sink accepted them, holding the file
+     * throughout, so that an entry appended meanwhile is neither lost nor moved twice.
+     *
+     * @return how many entries were moved
+     * @throws Exception what the sink threw; the file is left as it was
+     */
+    synchronized int drain(Sink sink) throws Exception {
+        List<JournalEntry> entries = readAll();
+        if (entries.isEmpty()) {
+            return 0;
+        }
+        sink.accept(entries);
+        clear();
+        return entries.size();
+    }
+
     /** Whether the file holds anything. */
     public boolean isEmpty() {
         try {

@@ -124,7 +124,7 @@ public final class JdbcJournal implements Journal {
         ps.setTimestamp(2, Timestamp.from(e.createdAt()));
         ps.setString(3, e.unit());
         ps.setString(4, e.table());
-        ps.setString(5, e.routingKey());
+        ps.setString(5, JournalEntry.truncate(e.routingKey(), 255));
         ps.setString(6, JournalEntry.truncate(e.primaryKey(), 1024));
         ps.setString(7, e.operation());
         ps.setString(8, e.failedSide().name());
@@ -136,7 +136,7 @@ public final class JdbcJournal implements Journal {
         ps.setString(14, e.status().name());
         ps.setInt(15, e.attempts());
         ps.setTimestamp(16, Timestamp.from(e.nextAttemptAt()));
-        ps.setString(17, e.leaseOwner());
+        ps.setString(17, JournalEntry.truncate(e.leaseOwner(), 128));
         ps.setTimestamp(18, e.leaseUntil() == null ? null : Timestamp.from(e.leaseUntil()));
     }
 

@@ -40,6 +40,7 @@ import org.apache.shardingsphere.sql.parser.statement.core.statement.ddl.CreateT
 import org.apache.shardingsphere.sql.parser.statement.core.statement.ddl.DDLStatement;
 import org.apache.shardingsphere.sql.parser.statement.core.statement.ddl.DropTableStatement;
 import org.apache.shardingsphere.sql.parser.statement.core.statement.ddl.TruncateStatement;
+import org.apache.shardingsphere.sql.parser.statement.core.statement.dml.DMLStatement;
 import org.apache.shardingsphere.sql.parser.statement.core.statement.dml.DeleteStatement;
 import org.apache.shardingsphere.sql.parser.statement.core.statement.dml.InsertStatement;
 import org.apache.shardingsphere.sql.parser.statement.core.statement.dml.SelectStatement;
@@ -94,6 +95,9 @@ final class ShapeBuilder {
         }
         if (statement instanceof TCLStatement) {
             return SqlKind.TRANSACTION_CONTROL;
+        }
+        if (statement instanceof DMLStatement) {
+            return SqlKind.OTHER_WRITE;
         }
         return SqlKind.OTHER;
     }

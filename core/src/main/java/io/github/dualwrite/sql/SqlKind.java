@@ -18,7 +18,9 @@ public enum SqlKind {
     DDL(true),
     /** Transaction control written as SQL ({@code BEGIN}, {@code COMMIT}, {@code SET autocommit}). */
     TRANSACTION_CONTROL(true),
-    /** Anything else the parser understood ({@code SHOW}, {@code SET}, {@code USE}, {@code SELECT 1}). */
+    /** Other data changes the parser understood but routing cannot follow ({@code CALL}, {@code LOAD DATA}). */
+    OTHER_WRITE(true),
+    /** Anything else the parser understood ({@code SHOW}, {@code SET}, {@code USE}): session and server statements. */
     OTHER(false),
     /** The parser could not read it, or it holds several statements. */
     UNPARSED(true);

@@ -119,6 +119,20 @@ class MigrationControlTest {
     }
 
     @Test
+    void droppingATableOrChangingTheRoutingColumnMidMigrationIsRejected() {
+        MigrationControl c = control(doc(Stage.DUAL_WRITE, Stage.DUAL_WRITE, 0));
+        MigrationConfig fewer = MigrationConfig.builder().unit(UnitConfig.builder("points").tables("points_account")
+                .stage(Stage.DUAL_WRITE).build()).build();
+        assertThat(c.apply(fewer, "ops").problems()).singleElement().asString()
+                .contains("removing table points_detail from a unit in stage DUAL_WRITE");
+        MigrationConfig otherColumn = MigrationConfig.builder().unit(UnitConfig.builder("points").routingColumn("uid")
+                .tables("points_account", "points_detail").stage(Stage.DUAL_WRITE).build()).build();
+        assertThat(c.apply(otherColumn, "ops").problems()).singleElement().asString()
+                .contains("changing the routing column from user_id to uid");
+        assertThat(c.apply(fewer.withForce(true), "ops").outcome()).isEqualTo(ApplyResult.Outcome.ACCEPTED);
+    }
+
+    @Test
     void invalidTextIsRejectedWithItsReasonAndCounted() {
         MigrationControl c = control(doc(Stage.OLD_ONLY, Stage.OLD_ONLY, 0));
         ApplyResult r = c.apply("units: {points: {stage: OLD_ONLY", ConfigFormat.YAML, "file:x.yaml");

@@ -66,6 +66,13 @@ public final class Walkthrough {
 
         section("7. The same switch shared through a table (JdbcConfigSource on H2)");
         sharedSwitch();
+
+        section("8. Dual write on the embedded databases (old H2, new = ShardingSphere over 2 H2 x 4 tables)");
+        try (Databases db = new Databases()) {
+            new DualWriteSteps(out, control, db).run();
+        } catch (Exception e) {
+            throw new IllegalStateException("the dual-write steps failed: " + e.getMessage(), e);
+        }
         out.println();
         out.println("Walkthrough finished: config v" + control.current().version() + ", "
                 + control.rejectedCount() + " documents rejected.");

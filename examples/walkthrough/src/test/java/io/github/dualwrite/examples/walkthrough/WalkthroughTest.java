@@ -24,6 +24,8 @@ class WalkthroughTest {
                 .contains("units.points.gray.ratio: 10001 is out of range 0..10000")
                 .contains("unit points, key 480 (bucket 480): bucket 480 < ratio 1000 (10.00%), so gray -> READ_NEW")
                 .contains("another instance polled the same row")
+                .contains("old database: 7 rows; new database: 7 rows, ids copied from the old side: true")
+                .contains("journaled: ROW_COUNT_MISMATCH for user 120 on points_account, NEW side behind: affected rows: OLD 1, NEW 0")
                 .contains("Walkthrough finished: config v9, 2 documents rejected.");
     }
 }

@@ -1,0 +1,45 @@
+package io.github.dualwrite.jdbc;
+
+import io.github.dualwrite.sql.InsertShape;
+import io.github.dualwrite.sql.ValueRef;
+import java.util.List;
+
+/** Whether an INSERT gives its ids, leaves them to the old side's generator, or mixes both. */
+enum Ids {
+    /** Every row names its primary key (or the statement lists no columns, so it cannot be told). */
+    GIVEN,
+    /** No row gives its id: the single-column key is not listed, or listed and bound to NULL parameters. */
+    GENERATED,
+    /** The old side generates ids but this statement cannot carry them (composite key, NULL literals, mixed rows). */
+    NOT_CARRIABLE;
+
+    static Ids of(InsertShape insert, List<String> pk, Object[] values) {
+        if (insert.columns().isEmpty()) {
+            return GIVEN;
+        }
+        boolean anyMissing = pk.stream().anyMatch(c -> insert.columnIndex(c) < 0);
+        if (pk.size() > 1) {
+            return anyMissing ? NOT_CARRIABLE : GIVEN;
+        }
+        if (anyMissing) {
+            return insert.hasRegularColumnList() && !insert.onDuplicateKey() ? GENERATED : NOT_CARRIABLE;
+        }
+        int column = insert.columnIndex(pk.get(0));
+        int nulls = 0;
+        int nullParameters = 0;
+        for (List<ValueRef> row : insert.rows()) {
+            ValueRef ref = column < row.size() ? row.get(column) : null;
+            if (ref == null || !ref.isKnown() || ref.resolve(values) == null) {
+                nulls++;
+                if (ref != null && ref.isParameter()) {
+                    nullParameters++;
+                }
+            }
+        }
+        if (nulls == 0) {
+            return GIVEN;
+        }
+        boolean allNullParameters = nullParameters == insert.rows().size();
+        return allNullParameters && insert.hasRegularColumnList() && !insert.onDuplicateKey() ? GENERATED : NOT_CARRIABLE;
+    }
+}

@@ -1,0 +1,12 @@
+package io.github.dualwrite.jdbc;
+
+import io.github.dualwrite.testing.DbPair;
+
+/** Edge cases on MariaDB. */
+class EngineEdgeCasesIT extends EngineEdgeCasesContract {
+
+    @Override
+    DbPair newPair() {
+        return DbPair.mariaDb("edges");
+    }
+}
