@@ -477,14 +477,21 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
 
     /** Records a value; vendor objects (LOBs, arrays) can be bound on the side that made them only. */
     private void record(int index, Object value, Params.Binder binder) {
+        if (!record(index, value)) {
+            params.set(index, value, binder);
+        }
+    }
+
+    /** Records a vendor object or stream as not repeatable; false when the value is an ordinary one. */
+    private boolean record(int index, Object value) {
         if (value instanceof Blob || value instanceof Clob || value instanceof Array || value instanceof Ref
                 || value instanceof RowId || value instanceof SQLXML || value instanceof InputStream
                 || value instanceof Reader) {
-            params.setNotRepeatable(index, value, binder, "a " + value.getClass().getSimpleName()
-                    + " is tied to the connection that made it");
-        } else {
-            params.set(index, value, binder);
+            params.setNotRepeatable(index, value, (ps, i) -> ps.setObject(i, value), "a "
+                    + value.getClass().getSimpleName() + " is tied to the connection (or stream) that made it");
+            return true;
         }
+        return false;
     }
 
     @Override
@@ -573,6 +580,13 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         }
     }
 
+    @Override
+    SQLException closePhysical(SQLException first) {
+        first = super.closePhysical(first);
+        first = closeAll(prepared, first);
+        return direct == null ? first : closeAll(new Statement[] {direct}, first);
+    }
+
     private Invocation routed() {
         if (routed == null) {
             routed = new Routed();
@@ -590,7 +604,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     @Override
     public void setNull(int parameterIndex, int sqlType) throws SQLException {
         checkOpen();
-        params.set(parameterIndex, null, (ps, i) -> ps.setNull(i, sqlType));
+        params.setNull(parameterIndex, sqlType);
         if (direct != null) {
             direct.setNull(parameterIndex, sqlType);
         }
@@ -599,7 +613,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     @Override
     public void setBoolean(int parameterIndex, boolean x) throws SQLException {
         checkOpen();
-        params.set(parameterIndex, x, (ps, i) -> ps.setBoolean(i, x));
+        params.set(parameterIndex, x, Params.BOOLEAN);
         if (direct != null) {
             direct.setBoolean(parameterIndex, x);
         }
@@ -626,7 +640,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     @Override
     public void setInt(int parameterIndex, int x) throws SQLException {
         checkOpen();
-        params.set(parameterIndex, x, (ps, i) -> ps.setInt(i, x));
+        params.set(parameterIndex, x, Params.INT);
         if (direct != null) {
             direct.setInt(parameterIndex, x);
         }
@@ -635,7 +649,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     @Override
     public void setLong(int parameterIndex, long x) throws SQLException {
         checkOpen();
-        params.set(parameterIndex, x, (ps, i) -> ps.setLong(i, x));
+        params.set(parameterIndex, x, Params.LONG);
         if (direct != null) {
             direct.setLong(parameterIndex, x);
         }
@@ -662,7 +676,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     @Override
     public void setBigDecimal(int parameterIndex, BigDecimal x) throws SQLException {
         checkOpen();
-        params.set(parameterIndex, x, (ps, i) -> ps.setBigDecimal(i, x));
+        params.set(parameterIndex, x, Params.BIG_DECIMAL);
         if (direct != null) {
             direct.setBigDecimal(parameterIndex, x);
         }
@@ -671,7 +685,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     @Override
     public void setString(int parameterIndex, String x) throws SQLException {
         checkOpen();
-        params.set(parameterIndex, x, (ps, i) -> ps.setString(i, x));
+        params.set(parameterIndex, x, Params.STRING);
         if (direct != null) {
             direct.setString(parameterIndex, x);
         }
@@ -707,7 +721,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     @Override
     public void setTimestamp(int parameterIndex, java.sql.Timestamp x) throws SQLException {
         checkOpen();
-        params.set(parameterIndex, x, (ps, i) -> ps.setTimestamp(i, x));
+        params.set(parameterIndex, x, Params.TIMESTAMP);
         if (direct != null) {
             direct.setTimestamp(parameterIndex, x);
         }
@@ -756,7 +770,9 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     @Override
     public void setObject(int parameterIndex, Object x) throws SQLException {
         checkOpen();
-        record(parameterIndex, x, (ps, i) -> ps.setObject(i, x));
+        if (!record(parameterIndex, x)) {
+            params.set(parameterIndex, x, Params.OBJECT);
+        }
         if (direct != null) {
             direct.setObject(parameterIndex, x);
         }

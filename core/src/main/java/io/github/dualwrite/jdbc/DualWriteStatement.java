@@ -845,20 +845,11 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         }
         closed = true;
         conn.forget(this);
-        SQLException[] first = {null};
-        forEachPhysical(s -> {
-            try {
-                s.close();
-            } catch (SQLException e) {
-                if (first[0] == null) {
-                    first[0] = e;
-                }
-            }
-        });
+        SQLException first = closePhysical(null);
         lastResultSet = null;
         last = null;
-        if (first[0] != null) {
-            throw first[0];
+        if (first != null) {
+            throw first;
         }
     }
 
@@ -881,6 +872,29 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
             throw new SQLException("dualwrite: this statement is closed", "HY010");
         }
         conn.checkOpen();
+    }
+
+    /** Closes every physical statement; returns the first failure (subclasses add theirs). */
+    SQLException closePhysical(SQLException first) {
+        first = closeAll(physical, first);
+        return closeAll(rewritten, first);
+    }
+
+    static SQLException closeAll(Statement[] statements, SQLException first) {
+        if (statements != null) {
+            for (Statement s : statements) {
+                if (s != null) {
+                    try {
+                        s.close();
+                    } catch (SQLException e) {
+                        if (first == null) {
+                            first = e;
+                        }
+                    }
+                }
+            }
+        }
+        return first;
     }
 
     /** Applies an action to every physical statement already created (subclasses add theirs). */

@@ -46,6 +46,10 @@ public final class Suite {
         if (quick) {
             options.warmupIterations(2).warmupTime(TimeValue.seconds(1))
                     .measurementIterations(3).measurementTime(TimeValue.seconds(1));
+        } else {
+            // MariaDB writes wait for the disk (fsync per commit): more forks and iterations to see through it
+            options.forks(2).warmupIterations(3).warmupTime(TimeValue.seconds(2))
+                    .measurementIterations(8).measurementTime(TimeValue.seconds(2));
         }
         Collection<RunResult> results = new Runner(options.build()).run();
         Map<String, Double> medians = new TreeMap<>();
