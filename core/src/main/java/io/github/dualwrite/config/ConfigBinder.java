@@ -28,9 +28,10 @@ final class ConfigBinder {
         SecondaryConfig secondary = secondary(root.section("secondary"), problems);
         UnkeyedPolicy unkeyed = root.choice("unkeyed-policy", UnkeyedPolicy.class, MigrationConfig.EMPTY.unkeyedPolicy());
         boolean force = root.flag("force", false);
+        DataSourcesConfig datasources = root.has("datasources") ? datasources(root.section("datasources"), problems) : null;
         root.rejectUnknownKeys();
         problems.throwIfAny();
-        MigrationConfig config = problems.attempt("", () -> new MigrationConfig(units, secondary, unkeyed, force));
+        MigrationConfig config = problems.attempt("", () -> new MigrationConfig(units, secondary, unkeyed, force, datasources));
         problems.throwIfAny();
         return config;
     }
@@ -86,8 +87,11 @@ final class ConfigBinder {
             unit.namedSections("tables").forEach((name, t) -> {
                 List<String> pk = t.names("primary-key");
                 String version = t.text("version-column", null);
+                Map<String, String> columnMap = new LinkedHashMap<>();
+                Section map = t.section("column-map");
+                map.namesAndTexts().forEach(columnMap::put);
                 t.rejectUnknownKeys();
-                TableConfig table = problems.attempt(t.path(""), () -> new TableConfig(name, pk, version));
+                TableConfig table = problems.attempt(t.path(""), () -> new TableConfig(name, pk, version, columnMap));
                 failed[0] |= table == null;
                 if (table != null) {
                     tables.put(name, table);
@@ -128,6 +132,22 @@ final class ConfigBinder {
         SecondaryConfig secondary = problems.attempt(s.path(""),
                 () -> new SecondaryConfig(mode, timeout, breaker != null ? breaker : c));
         return breaker == null ? null : secondary;
+    }
+
+    private static DataSourcesConfig datasources(Section s, Problems problems) {
+        Section old = s.section("old");
+        String url = old.text("url", null);
+        String username = old.text("username", "");
+        String password = old.has("password") ? String.valueOf(old.value("password")) : "";
+        int poolSize = old.whole("pool-size", 8, "connections");
+        old.rejectUnknownKeys();
+        Section neu = s.section("new");
+        String yaml = neu.text("sharding-yaml", null);
+        neu.rejectUnknownKeys();
+        s.rejectUnknownKeys();
+        DataSourcesConfig.DatabaseConfig oldDb = problems.attempt(old.path(""),
+                () -> new DataSourcesConfig.DatabaseConfig(url, username, password, poolSize));
+        return oldDb == null ? null : problems.attempt(s.path(""), () -> new DataSourcesConfig(oldDb, yaml));
     }
 
     static String describeType(Object value) {

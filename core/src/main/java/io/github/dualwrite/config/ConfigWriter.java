@@ -43,6 +43,9 @@ final class ConfigWriter {
                 if (table.hasVersionColumn()) {
                     t.put("version-column", table.versionColumn());
                 }
+                if (!table.columnMap().isEmpty()) {
+                    t.put("column-map", new LinkedHashMap<>(table.columnMap()));
+                }
                 tables.put(table.name(), t);
             }
             u.put("tables", tables);
@@ -76,6 +79,18 @@ final class ConfigWriter {
         secondary.put("circuit-breaker", cb);
         root.put("secondary", secondary);
         root.put("unkeyed-policy", config.unkeyedPolicy().name());
+        if (config.datasources() != null) {
+            DataSourcesConfig.DatabaseConfig old = config.datasources().old();
+            Map<String, Object> o = new LinkedHashMap<>();
+            o.put("url", old.url());
+            o.put("username", old.username());
+            o.put("password", old.password());
+            o.put("pool-size", old.poolSize());
+            Map<String, Object> ds = new LinkedHashMap<>();
+            ds.put("old", o);
+            ds.put("new", new LinkedHashMap<>(Map.of("sharding-yaml", config.datasources().shardingYaml())));
+            root.put("datasources", ds);
+        }
         if (config.force()) {
             root.put("force", true);
         }

@@ -30,13 +30,20 @@ import java.util.Optional;
  * @param secondary     how the secondary side is run
  * @param unkeyedPolicy what to do with writes to migrated tables that carry no routing key
  * @param force         accept stage moves that skip stages or lose data; logged loudly
+ * @param datasources   where the databases are, for the command-line tools; null when not given
  */
 public record MigrationConfig(Map<String, UnitConfig> units, SecondaryConfig secondary, UnkeyedPolicy unkeyedPolicy,
-                              boolean force) {
+                              boolean force, DataSourcesConfig datasources) {
 
     /** A document with no units: everything stays on the old database. */
     public static final MigrationConfig EMPTY =
-            new MigrationConfig(Map.of(), SecondaryConfig.DEFAULTS, UnkeyedPolicy.EXECUTE_BOTH, false);
+            new MigrationConfig(Map.of(), SecondaryConfig.DEFAULTS, UnkeyedPolicy.EXECUTE_BOTH, false, null);
+
+    /** A document without data sources. */
+    public MigrationConfig(Map<String, UnitConfig> units, SecondaryConfig secondary, UnkeyedPolicy unkeyedPolicy,
+                           boolean force) {
+        this(units, secondary, unkeyedPolicy, force, null);
+    }
 
     /** Validates the document as a whole: a table may belong to one unit only. */
     public MigrationConfig {
@@ -101,22 +108,27 @@ public record MigrationConfig(Map<String, UnitConfig> units, SecondaryConfig sec
     public MigrationConfig withUnit(UnitConfig unit) {
         Map<String, UnitConfig> copy = new LinkedHashMap<>(units);
         copy.put(unit.name(), unit);
-        return new MigrationConfig(copy, secondary, unkeyedPolicy, force);
+        return new MigrationConfig(copy, secondary, unkeyedPolicy, force, datasources);
     }
 
     /** Returns a copy with another secondary configuration. */
     public MigrationConfig withSecondary(SecondaryConfig newSecondary) {
-        return new MigrationConfig(units, newSecondary, unkeyedPolicy, force);
+        return new MigrationConfig(units, newSecondary, unkeyedPolicy, force, datasources);
     }
 
     /** Returns a copy with another unkeyed policy. */
     public MigrationConfig withUnkeyedPolicy(UnkeyedPolicy policy) {
-        return new MigrationConfig(units, secondary, policy, force);
+        return new MigrationConfig(units, secondary, policy, force, datasources);
     }
 
     /** Returns a copy with the force flag set or cleared. */
     public MigrationConfig withForce(boolean newForce) {
-        return new MigrationConfig(units, secondary, unkeyedPolicy, newForce);
+        return new MigrationConfig(units, secondary, unkeyedPolicy, newForce, datasources);
+    }
+
+    /** Returns a copy with the given data sources. */
+    public MigrationConfig withDatasources(DataSourcesConfig value) {
+        return new MigrationConfig(units, secondary, unkeyedPolicy, force, value);
     }
 
     /** The document as flat properties without prefix, sorted by key; {@link #fromProperties} reads it back. */

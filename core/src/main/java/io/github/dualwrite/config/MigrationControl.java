@@ -174,6 +174,10 @@ public final class MigrationControl {
         }
     }
 
+    private static String shown(String value, boolean secret) {
+        return value == null ? "(unset)" : secret ? "****" : value;
+    }
+
     /** One line per changed setting, in key order. */
     static List<String> diff(MigrationConfig before, MigrationConfig after) {
         if (before == MigrationConfig.EMPTY) {
@@ -188,7 +192,8 @@ public final class MigrationControl {
             String x = a.get(key);
             String y = b.get(key);
             if (!Objects.equals(x, y)) {
-                lines.add(key + ": " + (x == null ? "(unset)" : x) + " -> " + (y == null ? "(unset)" : y));
+                boolean secret = key.endsWith("password");
+                lines.add(key + ": " + shown(x, secret) + " -> " + shown(y, secret));
             }
         }
         return lines;

@@ -220,6 +220,18 @@ final class Section {
         return raw(key);
     }
 
+    /** Every key of this section with its text value ({@code column-map}); non-text values are problems. */
+    Map<String, String> namesAndTexts() {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String key : values.keySet()) {
+            String value = text(key, null);
+            if (value != null) {
+                out.put(key, value);
+            }
+        }
+        return out;
+    }
+
     /** A map of named sections ({@code units}, {@code tables}), in document order. */
     Map<String, Section> namedSections(String key) {
         Section parent = section(key);

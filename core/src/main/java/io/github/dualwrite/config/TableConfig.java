@@ -1,7 +1,10 @@
 package io.github.dualwrite.config;
 
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -12,11 +15,18 @@ import java.util.Set;
  * @param primaryKey    the primary-key column(s), in key order
  * @param versionColumn a column every write advances ({@code gmt_modified}-style), used by incremental
  *                      verification and by backfill's "never overwrite newer" rule; null when the table has none
+ * @param columnMap     old column name to new column name, for columns the new schema renamed (lower case);
+ *                      columns not listed keep their name
  */
-public record TableConfig(String name, List<String> primaryKey, String versionColumn) {
+public record TableConfig(String name, List<String> primaryKey, String versionColumn, Map<String, String> columnMap) {
 
     /** The primary key used when a document names none. */
     public static final List<String> DEFAULT_PRIMARY_KEY = List.of("id");
+
+    /** A table whose columns have the same names on both sides. */
+    public TableConfig(String name, List<String> primaryKey, String versionColumn) {
+        this(name, primaryKey, versionColumn, Map.of());
+    }
 
     /** Validates every part; see {@link InvalidConfigException#problems()} for all reasons at once. */
     public TableConfig {
@@ -34,7 +44,28 @@ public record TableConfig(String name, List<String> primaryKey, String versionCo
         if (versionColumn != null) {
             Names.check(problems, "version-column", versionColumn);
         }
+        Map<String, String> map = new LinkedHashMap<>();
+        if (columnMap != null) {
+            columnMap.forEach((from, to) -> {
+                Names.check(problems, "column-map." + from, from);
+                Names.check(problems, "column-map." + from, to);
+                if (from != null && to != null) {
+                    map.put(Names.key(from), Names.key(to));
+                }
+            });
+        }
+        for (String column : primaryKey) {
+            problems.check(column == null || !map.containsKey(Names.key(column)), "column-map." + column,
+                    "renames a primary-key column; the key must keep its name on both sides");
+        }
         problems.throwIfAny();
+        columnMap = Collections.unmodifiableMap(map);
+    }
+
+    /** The new side's name of an old column (lower case). */
+    public String newColumn(String oldColumn) {
+        String key = Names.key(oldColumn);
+        return columnMap.getOrDefault(key, key);
     }
 
     /** A table keyed by {@code id} without a version column. */
@@ -49,11 +80,18 @@ public record TableConfig(String name, List<String> primaryKey, String versionCo
 
     /** Returns a copy with the given version column. */
     public TableConfig withVersionColumn(String column) {
-        return new TableConfig(name, primaryKey, Objects.requireNonNull(column, "column"));
+        return new TableConfig(name, primaryKey, Objects.requireNonNull(column, "column"), columnMap);
     }
 
     /** Returns a copy with the given primary key. */
     public TableConfig withPrimaryKey(String... columns) {
-        return new TableConfig(name, List.of(columns), versionColumn);
+        return new TableConfig(name, List.of(columns), versionColumn, columnMap);
+    }
+
+    /** Returns a copy where old column {@code from} is called {@code to} on the new side. */
+    public TableConfig withRenamedColumn(String from, String to) {
+        Map<String, String> map = new LinkedHashMap<>(columnMap);
+        map.put(from, to);
+        return new TableConfig(name, primaryKey, versionColumn, map);
     }
 }

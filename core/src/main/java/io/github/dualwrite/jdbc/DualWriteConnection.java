@@ -54,6 +54,8 @@ final class DualWriteConnection implements Connection {
     private String schema;
     /** The current transaction, null in auto-commit mode and before a transaction's first statement. */
     private TxState tx;
+    /** In auto-commit mode, the side whose statement runs in a local transaction until the other side ran. */
+    private Side held;
     private boolean closed;
 
     DualWriteConnection(Engine engine) {
@@ -254,6 +256,53 @@ final class DualWriteConnection implements Connection {
     @FunctionalInterface
     private interface PhysicalAction {
         void apply(Connection c) throws SQLException;
+    }
+
+    // ------------------------------------------------------------------ holding the first side's locks
+
+    /**
+     * In auto-commit mode, starts a local transaction on {@code side} for the first half of a dual write, so
+     * that its row locks stay held until the second half ran (inside a transaction they are held anyway).
+     *
+     * @return whether a local transaction was started (and must be ended with {@link #releaseLocks})
+     */
+    boolean holdLocks(Side side) throws SQLException {
+        if (!autoCommit || held != null) {
+            return false;
+        }
+        physical(side).setAutoCommit(false);
+        held = side;
+        return true;
+    }
+
+    /**
+     * Ends the local transaction: commits when the first half succeeded (whatever the second did), rolls back
+     * when it failed, and returns the side to auto-commit. A commit that fails after the second side applied
+     * leaves the second side ahead: that is journaled before the failure is passed on.
+     */
+    void releaseLocks(boolean commit, Plan plan, Object[] values) throws SQLException {
+        Side side = held;
+        held = null;
+        Connection c = physical[side.ordinal()];
+        if (c == null) {
+            return;
+        }
+        try {
+            if (commit) {
+                try {
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    engine.journal(Journaling.entries(engine.clock().instant(), plan, values, null, side.other(),
+                            JournalEntry.Reason.COMMIT_FAILED, e, side + " did not commit after " + side.other() + " applied"));
+                    rollbackQuietly(c);
+                    throw e;
+                }
+            } else {
+                rollbackQuietly(c);
+            }
+        } finally {
+            c.setAutoCommit(true);
+        }
     }
 
     // ------------------------------------------------------------------ the secondary side

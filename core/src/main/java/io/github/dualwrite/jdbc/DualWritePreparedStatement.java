@@ -278,6 +278,28 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
             plans.add(conn.plan(shape, row.values()));
         }
         Side primary = BatchPlans.commonPrimary(plans);
+        boolean hold = plans.stream().anyMatch(p -> p.secondary() != null) && conn.holdLocks(primary);
+        try {
+            long[] counts = routedBatch(rows, plans, primary);
+            if (hold) {
+                conn.releaseLocks(true, plans.get(0), null);
+            }
+            return counts;
+        } catch (java.sql.BatchUpdateException partial) {
+            // in auto-commit mode the rows the driver applied stay applied, as without dual write
+            if (hold) {
+                conn.releaseLocks(true, plans.get(0), null);
+            }
+            throw partial;
+        } catch (SQLException | RuntimeException e) {
+            if (hold) {
+                conn.releaseLocks(false, plans.get(0), null);
+            }
+            throw e;
+        }
+    }
+
+    private long[] routedBatch(List<Params> rows, List<Plan> plans, Side primary) throws SQLException {
         boolean ids = plans.stream().anyMatch(p -> p.idSide() != null);
         PreparedStatement ps = prepared(primary, ids ? Keys.IDS : Keys.CALLER);
         applyTimeout(ps, false);

@@ -102,6 +102,25 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
             ownCount = n;
             return n;
         }
+        // in auto-commit mode the first side's row locks are held until the second side has run: a RowSync or
+        // backfill copying the same rows can then never land between the two halves of this write
+        boolean hold = plan.secondary() != null && conn.holdLocks(first);
+        try {
+            long n = dualUpdate(inv, plan, keys);
+            if (hold) {
+                conn.releaseLocks(true, plan, inv.values());
+            }
+            return n;
+        } catch (SQLException | RuntimeException e) {
+            if (hold) {
+                conn.releaseLocks(false, plan, inv.values());
+            }
+            throw e;
+        }
+    }
+
+    private long dualUpdate(Invocation inv, Plan plan, Invocation.Keys keys) throws SQLException {
+        Side first = plan.primary();
         boolean ids = plan.idSide() != null;
         long n1 = inv.update(first, ids ? Invocation.Keys.IDS : keys, false);
         ownCount = n1;
@@ -525,6 +544,28 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
             plans.add(p);
         }
         Side primary = BatchPlans.commonPrimary(plans);
+        boolean hold = plans.stream().anyMatch(p -> p.secondary() != null) && conn.holdLocks(primary);
+        try {
+            long[] counts = plainBatch(sqls, plans, primary);
+            if (hold) {
+                conn.releaseLocks(true, plans.get(0), null);
+            }
+            return counts;
+        } catch (java.sql.BatchUpdateException partial) {
+            // in auto-commit mode the rows the driver applied stay applied, as without dual write
+            if (hold) {
+                conn.releaseLocks(true, plans.get(0), null);
+            }
+            throw partial;
+        } catch (SQLException | RuntimeException e) {
+            if (hold) {
+                conn.releaseLocks(false, plans.get(0), null);
+            }
+            throw e;
+        }
+    }
+
+    private long[] plainBatch(List<String> sqls, List<Plan> plans, Side primary) throws SQLException {
         Statement s = physicalFor(primary);
         applyTimeout(s, false);
         last = s;

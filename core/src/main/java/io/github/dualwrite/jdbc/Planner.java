@@ -137,7 +137,9 @@ final class Planner {
                         JournalEntry.Reason.UNKEYED, null, "no routing key: authority only, journaled (unkeyed-policy JOURNAL)");
             }
         }
-        return dualWrite(shape, values, unit, route, keys, source);
+        Plan plan = dualWrite(shape, values, unit, route, keys, source);
+        return table.snapshot().config().secondary().mode() == io.github.dualwrite.config.WriteMode.CHANGE_LOG
+                ? changeLog(plan) : plan;
     }
 
     /** A write to both sides: checks whether the statement can be repeated and who generates ids. */
@@ -165,6 +167,19 @@ final class Planner {
             }
         }
         return new Plan(shape, unit, route.stage(), authority, route.secondary(), authority, keys, source, null, null, why);
+    }
+
+    /** In change-log mode the authority's writes are journaled for the repairer instead of repeated. */
+    private static Plan changeLog(Plan plan) {
+        if (plan.secondary() == null || plan.journalInstead() != null) {
+            return plan;
+        }
+        if (plan.idSide() != null && plan.primary() != plan.authority()) {
+            return plan; // NEW_PRIMARY without id: the old side must hand the id to the authority
+        }
+        return new Plan(plan.shape(), plan.unit(), plan.stage(), plan.primary(), null, plan.authority(), plan.keys(),
+                plan.keySource(), JournalEntry.Reason.CHANGE_LOG, plan.idSide(),
+                "change-log mode: " + plan.authority() + " only, the keys are journaled for the repairer to copy");
     }
 
     private static Plan notRepeatable(SqlShape shape, UnitConfig unit, TxPins.Pinned route, List<RoutingKey> keys,

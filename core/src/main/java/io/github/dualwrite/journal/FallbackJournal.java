@@ -87,6 +87,31 @@ public final class FallbackJournal implements Journal {
         return table.read(afterId, limit);
     }
 
+    /** Claims from the table, after moving in what waits in the file. */
+    @Override
+    public List<JournalEntry> claim(String owner, int limit, java.time.Instant now, java.time.Duration lease) {
+        replayFile();
+        return table.claim(owner, limit, now, lease);
+    }
+
+    @Override
+    public boolean complete(long id, String owner) {
+        return table.complete(id, owner);
+    }
+
+    @Override
+    public boolean fail(long id, String owner, int attempts, java.time.Instant nextAttemptAt, boolean dead, String error) {
+        return table.fail(id, owner, attempts, nextAttemptAt, dead, error);
+    }
+
+    /** Counts of the table, with the file's waiting entries added to PENDING. */
+    @Override
+    public java.util.Map<JournalEntry.Status, Long> countByStatus() {
+        java.util.Map<JournalEntry.Status, Long> counts = table.countByStatus();
+        counts.merge(JournalEntry.Status.PENDING, file.pendingCount(), Long::sum);
+        return counts;
+    }
+
     /** Entries written to the file because the table could not be written, since start. */
     public long fileFallbackCount() {
         return toFile.get();

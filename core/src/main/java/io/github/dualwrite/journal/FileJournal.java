@@ -165,6 +165,39 @@ public final class FileJournal implements Journal {
         return lost.get();
     }
 
+    /** A file journal is a fallback only: repair works from the table its entries are moved into. */
+    @Override
+    public List<JournalEntry> claim(String owner, int limit, java.time.Instant now, java.time.Duration lease) {
+        throw new UnsupportedOperationException("the file journal " + file + " cannot be repaired from directly;"
+                + " use a FallbackJournal or JdbcJournal, which moves its entries into the journal table");
+    }
+
+    @Override
+    public boolean complete(long id, String owner) {
+        throw new UnsupportedOperationException("the file journal cannot be repaired from directly");
+    }
+
+    @Override
+    public boolean fail(long id, String owner, int attempts, java.time.Instant nextAttemptAt, boolean dead, String error) {
+        throw new UnsupportedOperationException("the file journal cannot be repaired from directly");
+    }
+
+    @Override
+    public java.util.Map<JournalEntry.Status, Long> countByStatus() {
+        try {
+            java.util.Map<JournalEntry.Status, Long> out = new java.util.EnumMap<>(JournalEntry.Status.class);
+            for (JournalEntry.Status s : JournalEntry.Status.values()) {
+                out.put(s, 0L);
+            }
+            for (JournalEntry e : readAll()) {
+                out.merge(e.status(), 1L, Long::sum);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read journal file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public void close() {
         // nothing is held open between appends

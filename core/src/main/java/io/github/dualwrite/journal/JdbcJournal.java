@@ -176,6 +176,111 @@ public final class JdbcJournal implements Journal {
         }
     }
 
+    @Override
+    public List<JournalEntry> claim(String owner, int limit, Instant now, java.time.Duration lease) {
+        String candidates = "SELECT id FROM " + table + " WHERE status = 'PENDING' AND next_attempt_at <= ?"
+                + " AND (lease_until IS NULL OR lease_until < ?) ORDER BY id";
+        // one UPDATE per candidate: whoever changes the row holds the lease, on every database
+        String take = "UPDATE " + table + " SET lease_owner = ?, lease_until = ? WHERE id = ? AND status = 'PENDING'"
+                + " AND (lease_until IS NULL OR lease_until < ?)";
+        String read = "SELECT " + JournalSchema.SELECT_COLUMNS + " FROM " + table + " WHERE id = ?";
+        try {
+            createIfAbsent();
+            List<Long> ids = new ArrayList<>();
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(candidates)) {
+                ps.setTimestamp(1, Timestamp.from(now));
+                ps.setTimestamp(2, Timestamp.from(now));
+                ps.setMaxRows(limit * 2);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+                List<JournalEntry> claimed = new ArrayList<>();
+                try (PreparedStatement up = c.prepareStatement(take); PreparedStatement get = c.prepareStatement(read)) {
+                    for (Long id : ids) {
+                        if (claimed.size() >= limit) {
+                            break;
+                        }
+                        up.setString(1, owner);
+                        up.setTimestamp(2, Timestamp.from(now.plus(lease)));
+                        up.setLong(3, id);
+                        up.setTimestamp(4, Timestamp.from(now));
+                        if (up.executeUpdate() == 1) {
+                            get.setLong(1, id);
+                            try (ResultSet rs = get.executeQuery()) {
+                                if (rs.next()) {
+                                    claimed.add(entry(rs));
+                                }
+                            }
+                        }
+                    }
+                }
+                return claimed;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot claim journal entries in table " + table + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean complete(long id, String owner) {
+        return update("UPDATE " + table + " SET status = 'DONE', lease_owner = NULL, lease_until = NULL"
+                + " WHERE id = ? AND lease_owner = ?", ps -> {
+                    ps.setLong(1, id);
+                    ps.setString(2, owner);
+                });
+    }
+
+    @Override
+    public boolean fail(long id, String owner, int attempts, Instant nextAttemptAt, boolean dead, String error) {
+        return update("UPDATE " + table + " SET status = ?, attempts = ?, next_attempt_at = ?, error_message = ?,"
+                + " lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?", ps -> {
+                    ps.setString(1, dead ? "DEAD" : "PENDING");
+                    ps.setInt(2, attempts);
+                    ps.setTimestamp(3, Timestamp.from(nextAttemptAt));
+                    ps.setString(4, JournalEntry.truncate(error, 2000));
+                    ps.setLong(5, id);
+                    ps.setString(6, owner);
+                });
+    }
+
+    @Override
+    public java.util.Map<JournalEntry.Status, Long> countByStatus() {
+        String sql = "SELECT status, COUNT(*) FROM " + table + " GROUP BY status";
+        java.util.Map<JournalEntry.Status, Long> out = new java.util.EnumMap<>(JournalEntry.Status.class);
+        for (JournalEntry.Status s : JournalEntry.Status.values()) {
+            out.put(s, 0L);
+        }
+        try {
+            createIfAbsent();
+            try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery(sql)) {
+                while (rs.next()) {
+                    out.put(JournalEntry.Status.valueOf(rs.getString(1)), rs.getLong(2));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot count the journal in table " + table + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Binds a statement's parameters. */
+    @FunctionalInterface
+    private interface Binding {
+        void bind(PreparedStatement ps) throws SQLException;
+    }
+
+    private boolean update(String sql, Binding binding) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            binding.bind(ps);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot update the journal in table " + table + ": " + e.getMessage(), e);
+        }
+    }
+
     static JournalEntry entry(ResultSet rs) throws SQLException {
         return new JournalEntry(rs.getLong(1), rs.getString(2), instant(rs.getTimestamp(3)), rs.getString(4),
                 rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), Side.valueOf(rs.getString(9)),

@@ -60,7 +60,9 @@ public record JournalEntry(Long id, String entryId, Instant createdAt, String un
         /** The statement carried no routing key and the unkeyed policy is JOURNAL. */
         UNKEYED,
         /** The statement cannot be repeated on the secondary as written (INSERT ... SELECT, LOBs, no column list). */
-        NOT_REPEATABLE
+        NOT_REPEATABLE,
+        /** Change-log mode: every write is journaled and copied by the repairer instead of repeated. */
+        CHANGE_LOG
     }
 
     /** Checks the required parts. */

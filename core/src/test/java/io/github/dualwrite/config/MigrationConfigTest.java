@@ -157,7 +157,7 @@ class MigrationConfigTest {
                                 "units.points.routing-column: is missing; name the column that holds the user id, e.g. user_id",
                                 "units.points.stage: \"DUALWRITE\" is not one of [OLD_ONLY, DUAL_WRITE, READ_NEW, NEW_PRIMARY, NEW_ONLY]",
                                 "units.points.gray.ratio: 20000 is out of range 0..10000 (basis points: 1 = 0.01%, 100 = 1%, 10000 = everybody)",
-                                "secondary.mode: \"LATER\" is not one of [SYNC, ASYNC]",
+                                "secondary.mode: \"LATER\" is not one of [SYNC, ASYNC, CHANGE_LOG]",
                                 "secondary.timeout: 2000 has no unit; write e.g. 2000ms or 2000s"));
     }
 

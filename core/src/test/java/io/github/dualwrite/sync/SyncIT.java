@@ -1,0 +1,12 @@
+package io.github.dualwrite.sync;
+
+import io.github.dualwrite.testing.DbPair;
+
+/** Convergence on MariaDB. */
+class SyncIT extends SyncContract {
+
+    @Override
+    DbPair newPair() {
+        return DbPair.mariaDb("sync");
+    }
+}
