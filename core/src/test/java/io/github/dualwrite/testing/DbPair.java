@@ -91,6 +91,39 @@ public final class DbPair implements AutoCloseable {
         return newDs;
     }
 
+    /** The old database's JDBC URL (for tools that open their own connections). */
+    public String oldUrl() {
+        return oldDs.getJdbcUrl();
+    }
+
+    /** A shard's JDBC URL. */
+    public String shardUrl(int index) {
+        return shards.get(index).getJdbcUrl();
+    }
+
+    /** The user name of the pools. */
+    public String username() {
+        return oldDs.getUsername();
+    }
+
+    /**
+     * A complete ShardingSphere-JDBC YAML for this pair's new side (its data sources and rules), with its own
+     * logical database and metadata repository named after {@code instance}.
+     */
+    public String shardingYaml(String instance) {
+        StringBuilder sb = new StringBuilder("dataSources:\n");
+        for (int i = 0; i < shards.size(); i++) {
+            sb.append("  ds_").append(i).append(":\n")
+                    .append("    dataSourceClassName: com.zaxxer.hikari.HikariDataSource\n")
+                    .append("    jdbcUrl: ").append(shardUrl(i)).append('\n')
+                    .append("    username: ").append(username()).append('\n')
+                    .append("    password: '").append(shards.get(i).getPassword() == null ? "" : shards.get(i).getPassword())
+                    .append("'\n")
+                    .append("    maximumPoolSize: 4\n");
+        }
+        return sb + Schema.shardingRules().replace("@DATABASE@", "dw_" + instance).replace("@REPOSITORY@", "dw_repo_" + instance);
+    }
+
     /** A physical shard of the new database, {@code ds_0} or {@code ds_1}. */
     public DataSource shard(int index) {
         return shards.get(index);

@@ -55,7 +55,7 @@ public final class Schema {
     }
 
     /** ShardingSphere rules; {@code @DATABASE@} and {@code @REPOSITORY@} are replaced per instance. */
-    static String shardingRules() {
+    public static String shardingRules() {
         StringBuilder tables = new StringBuilder();
         StringBuilder algorithms = new StringBuilder();
         for (String table : TABLES) {

@@ -1,0 +1,151 @@
+package io.github.dualwrite.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.dualwrite.testing.DbPair;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The {@code dualwrite} command line, run in-process against a database pair. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class CliContract {
+
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private DbPair pair;
+    private Path dir;
+    private Path config;
+
+    abstract DbPair newPair();
+
+    @BeforeAll
+    void setUp() throws Exception {
+        pair = newPair();
+        dir = Files.createTempDirectory("dualwrite-cli");
+        Files.writeString(dir.resolve("new-database.yaml"), pair.shardingYaml("cli_" + INSTANCES.incrementAndGet()));
+        config = dir.resolve("dualwrite.yaml");
+        Files.writeString(config, """
+                units:
+                  points:
+                    routing-column: user_id
+                    tables:
+                      points_account: { version-column: gmt_modified }
+                      points_detail: { version-column: gmt_modified }
+                    stage: DUAL_WRITE
+                datasources:
+                  old: { url: "%s", username: %s, password: "" }
+                  new: { sharding-yaml: new-database.yaml }
+                """.formatted(pair.oldUrl(), pair.username()), StandardCharsets.UTF_8);
+    }
+
+    @AfterAll
+    void tearDown() {
+        pair.close();
+    }
+
+    @BeforeEach
+    void reset() {
+        pair.truncateAll();
+    }
+
+    /** Exit code and output of one command. */
+    record Run(int code, String out, String err) {
+        String lastLine() {
+            List<String> lines = out.lines().filter(l -> !l.isBlank()).toList();
+            return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+        }
+    }
+
+    private Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        String[] full = new String[args.length + 2];
+        System.arraycopy(args, 0, full, 0, args.length);
+        full[args.length] = "--config";
+        full[args.length + 1] = config.toString();
+        int code = Main.run(full, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private void seedOld(int users) {
+        for (int u = 1; u <= users; u++) {
+            pair.updateOld("INSERT INTO points_account (id, user_id, balance) VALUES (?, ?, ?)", u, u, u * 10);
+            for (int k = 0; k < 3; k++) {
+                long id = (u - 1) * 3L + k + 1;
+                pair.updateOld("INSERT INTO points_detail (id, user_id, amount) VALUES (?, ?, ?)", id, u, id);
+            }
+        }
+    }
+
+    @Test
+    void backfillThenVerifyThenRepair() {
+        seedOld(40);
+        Run backfill = run("backfill", "--unit", "points", "--chunk", "25");
+        assertThat(backfill.code()).as(backfill.err()).isZero();
+        assertThat(backfill.lastLine()).startsWith("BACKFILL unit=points scanned=160 inserted=160");
+        Run equal = run("verify", "--recheck-delay", "PT0S");
+        assertThat(equal.code()).as(equal.err()).isZero();
+        assertThat(equal.lastLine()).matches("VERIFY unit=points rows=160 missing=0 extra=0 different=0 rechecked=0 rows_per_s=\\d+");
+
+        pair.updateNew("UPDATE points_detail SET amount = -5 WHERE id = 7 AND user_id = 3");
+        pair.updateNew("DELETE FROM points_account WHERE user_id = 9");
+        Run found = run("verify", "--unit", "points", "--recheck-delay", "PT0S");
+        assertThat(found.code()).isEqualTo(1);
+        assertThat(found.lastLine()).contains("missing=1 extra=0 different=1 rechecked=2");
+        assertThat(found.out()).contains("points_detail DIFFERENT pk=7 key=3 columns=[amount]");
+
+        Run repaired = run("verify", "--repair", "--recheck-delay", "PT0S");
+        assertThat(repaired.code()).isEqualTo(1);
+        assertThat(repaired.out()).contains("repaired 2 differences");
+        Run again = run("verify", "--recheck-delay", "PT0S");
+        assertThat(again.code()).isZero();
+        assertThat(again.lastLine()).contains("missing=0 extra=0 different=0");
+    }
+
+    @Test
+    void preflightStatusExplainAndRepair() {
+        Run preflight = run("preflight");
+        assertThat(preflight.code()).as(preflight.out() + preflight.err()).isZero();
+        assertThat(preflight.out()).contains("OK      points.points_detail sharding column: sharded by user_id")
+                .contains("OK      points.points_detail key generator").endsWith("PREFLIGHT passed" + System.lineSeparator());
+
+        Run status = run("status");
+        assertThat(status.code()).isZero();
+        assertThat(status.out()).contains("unit points: stage DUAL_WRITE").contains("journal PENDING=0");
+
+        Run explain = run("explain", "--key", "42", "--sql", "UPDATE points_account SET balance = 1 WHERE user_id = ?",
+                "--param", "42");
+        assertThat(explain.code()).as(explain.err()).isZero();
+        assertThat(explain.out()).contains("unit points, key 42 (bucket 42)").contains("runs on OLD then NEW");
+
+        Run repair = run("repair");
+        assertThat(repair.code()).isZero();
+        assertThat(repair.lastLine()).startsWith("REPAIR claimed=0");
+    }
+
+    @Test
+    void errorsExitWithTwoAndSayWhy() throws Exception {
+        Run noMode = run("verify", "--mode", "sideways");
+        assertThat(noMode.code()).isEqualTo(2);
+        assertThat(noMode.lastLine()).startsWith("VERIFY unit=points error=--mode sideways is not full, keys, since or sample");
+        Path broken = dir.resolve("broken.yaml");
+        Files.writeString(broken, "units: {points: {stage: LATER}}\n");
+        StringWriter err = new StringWriter();
+        int code = Main.run(new String[] {"status", "--config", broken.toString()}, new PrintWriter(new StringWriter()),
+                new PrintWriter(err));
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains("units.points.stage: \"LATER\" is not one of");
+        assertThat(Main.run(new String[] {"verify"}, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())))
+                .as("missing --config is a usage error").isEqualTo(2);
+    }
+}

@@ -1,0 +1,91 @@
+package io.github.dualwrite.sync;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.dualwrite.config.MigrationConfig;
+import io.github.dualwrite.config.Stage;
+import io.github.dualwrite.config.TableConfig;
+import io.github.dualwrite.config.UnitConfig;
+import io.github.dualwrite.testing.DbPair;
+import io.github.dualwrite.testing.Schema;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Preflight on a correct set-up and on each kind of mistake, with the fix in the message. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class PreflightContract {
+
+    DbPair pair;
+
+    abstract DbPair newPair();
+
+    @BeforeAll
+    void setUp() {
+        pair = newPair();
+    }
+
+    @AfterAll
+    void tearDown() {
+        pair.close();
+    }
+
+    static MigrationConfig config(UnitConfig unit) {
+        return MigrationConfig.builder().unit(unit).build();
+    }
+
+    Preflight.Builder preflight(MigrationConfig config) {
+        return Preflight.builder(pair.oldDataSource(), pair.newDataSource(), config)
+                .shardingYaml(pair.shardingYaml("preflight"));
+    }
+
+    @Test
+    void aCorrectSetUpPasses() {
+        PreflightReport report = preflight(config(UnitConfig.builder("points").tables("points_account", "points_detail")
+                .stage(Stage.OLD_ONLY).build())).build().run(null);
+        assertThat(report.passed()).as(report.checks().toString()).isTrue();
+        assertThat(report.checks()).extracting(PreflightReport.Check::name).contains("exists", "columns", "primary key",
+                "sharding column", "key generator", "id sequence");
+    }
+
+    @Test
+    void everyMistakeIsReportedWithWhatToChange() {
+        UnitConfig unit = UnitConfig.builder("points").routingColumn("amount")
+                .table(TableConfig.of("points_detail").withRenamedColumn("note", "remark"))
+                .table(TableConfig.of("no_such_table"))
+                .table(TableConfig.of("points_account").withPrimaryKey("user_id"))
+                .stage(Stage.OLD_ONLY).build();
+        String yaml = pair.shardingYaml("preflight_bad").replace("points_account:\n      actualDataNodes",
+                "points_account:\n      keyGenerateStrategy:\n        column: id\n        keyGeneratorName: snowflake\n      actualDataNodes");
+        PreflightReport report = Preflight.builder(pair.oldDataSource(), pair.newDataSource(), config(unit))
+                .shardingYaml(yaml).build().run("points");
+        assertThat(report.passed()).isFalse();
+        assertThat(report.failures()).extracting(c -> c.table() + " " + c.name()).contains(
+                "no_such_table exists on old", "points_detail columns", "points_detail sharding column",
+                "points_account primary key", "points_account key generator");
+        assertThat(report.failures()).filteredOn(c -> c.name().equals("columns")).singleElement()
+                .extracting(PreflightReport.Check::message).asString().contains("note (as remark)").contains("column-map");
+        assertThat(report.failures()).filteredOn(c -> c.name().equals("sharding column")).first()
+                .extracting(PreflightReport.Check::message).asString().contains("sharded by [user_id, user_id], routed by amount");
+        assertThat(report.failures()).filteredOn(c -> c.name().equals("key generator")).singleElement()
+                .extracting(PreflightReport.Check::message).asString().contains("remove keyGenerateStrategy");
+    }
+
+    @Test
+    void withoutTheShardingYamlThoseChecksAreSkippedNotPassed() {
+        PreflightReport report = Preflight.builder(pair.oldDataSource(), pair.newDataSource(),
+                config(UnitConfig.builder("points").tables("points_detail").stage(Stage.OLD_ONLY).build())).build().run(null);
+        assertThat(report.checks()).filteredOn(c -> c.status() == PreflightReport.Status.SKIPPED)
+                .extracting(PreflightReport.Check::name).contains("sharding column", "key generator", "id sequence");
+    }
+
+    static Map<String, javax.sql.DataSource> shards(DbPair pair) {
+        return Map.of("ds_0", pair.shard(0), "ds_1", pair.shard(1));
+    }
+
+    static String schemaTables() {
+        return String.join(",", Schema.TABLES);
+    }
+}
