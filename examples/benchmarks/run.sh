@@ -1,9 +1,17 @@
 #!/usr/bin/env bash
 # Builds the benchmarks and runs the suite; prints a summary with one line per figure.
 #   examples/benchmarks/run.sh           full run
-#   examples/benchmarks/run.sh --quick   short run (a few minutes), same figures with wider error
+#   examples/benchmarks/run.sh --quick   short run (a few minutes), same figures with wider error, 200k rows
+#   examples/benchmarks/run.sh --no-mariadb   without the MariaDB half
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"
 ./mvnw -B -q -pl examples/benchmarks -am -DskipTests package
-exec java -cp examples/benchmarks/target/benchmarks.jar io.github.dualwrite.benchmarks.Suite "$@"
+jar=examples/benchmarks/target/benchmarks.jar
+java -cp "$jar" io.github.dualwrite.benchmarks.Suite "$@"
+# verify and backfill rates: one timed run each (JMH iterations add nothing to a run of tens of seconds)
+rows=1000000
+case " $* " in *" --quick "*) rows=200000 ;; esac
+mariadb_flag=""
+case " $* " in *" --no-mariadb "*) mariadb_flag="--no-mariadb" ;; esac
+java -Xmx3g -cp "$jar" io.github.dualwrite.benchmarks.SyncRates --rows "$rows" $mariadb_flag

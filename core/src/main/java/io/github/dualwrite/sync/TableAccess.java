@@ -14,6 +14,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.StringJoiner;
 import javax.sql.DataSource;
 
 /**
@@ -258,7 +259,7 @@ final class TableAccess {
     Key key(Object[] row) {
         Object[] k = new Object[primaryKey.size()];
         for (int i = 0; i < k.length; i++) {
-            k[i] = Values.normal(row[i]);
+            k[i] = Values.key(row[i]);
         }
         return new Key(k);
     }
@@ -274,28 +275,16 @@ final class TableAccess {
         return out;
     }
 
-    /** A primary-key value with equality across drivers. */
+    /** A primary-key value with equality across drivers (values made comparable by {@link Values#key}). */
     record Key(Object[] values) implements Comparable<Key> {
         @Override
         public boolean equals(Object o) {
-            if (!(o instanceof Key other) || other.values.length != values.length) {
-                return false;
-            }
-            for (int i = 0; i < values.length; i++) {
-                if (!Values.same(values[i], other.values[i])) {
-                    return false;
-                }
-            }
-            return true;
+            return o instanceof Key other && java.util.Arrays.equals(values, other.values);
         }
 
         @Override
         public int hashCode() {
-            int h = 1;
-            for (Object v : values) {
-                h = 31 * h + (v instanceof java.math.BigDecimal d ? d.stripTrailingZeros().hashCode() : java.util.Objects.hashCode(v));
-            }
-            return h;
+            return java.util.Arrays.hashCode(values);
         }
 
         @Override
@@ -312,7 +301,14 @@ final class TableAccess {
 
         @Override
         public String toString() {
-            return values.length == 1 ? String.valueOf(values[0]) : java.util.Arrays.toString(values);
+            if (values.length == 1) {
+                return Values.keyText(values[0]);
+            }
+            StringJoiner out = new StringJoiner(", ", "[", "]");
+            for (Object v : values) {
+                out.add(Values.keyText(v));
+            }
+            return out.toString();
         }
     }
 }

@@ -30,6 +30,18 @@ final class Values {
         if (a == null || b == null) {
             return false;
         }
+        if (a.getClass() == b.getClass()) {
+            // the common case (both drivers return the same type) without allocating
+            if (a instanceof byte[] x) {
+                return Arrays.equals(x, (byte[]) b);
+            }
+            if (a instanceof BigDecimal x) {
+                return x.compareTo((BigDecimal) b) == 0;
+            }
+            if (!(a instanceof Blob) && !(a instanceof Clob)) {
+                return a.equals(b);
+            }
+        }
         Object x = normal(a);
         Object y = normal(b);
         if (x instanceof BigDecimal dx && y instanceof BigDecimal dy) {
@@ -90,6 +102,38 @@ final class Values {
             return v;
         }
         return v;
+    }
+
+    /**
+     * A key value with equality, hash and order across drivers: whole numbers as Long, other numbers as
+     * BigDecimal without trailing zeros, binary as a ByteBuffer (content equality), others as {@link #normal}.
+     */
+    static Object key(Object v) {
+        if (v instanceof Long) {
+            return v;
+        }
+        if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue();
+        }
+        Object n = normal(v);
+        if (n instanceof BigDecimal d) {
+            try {
+                return d.longValueExact();
+            } catch (ArithmeticException e) {
+                return d.stripTrailingZeros();
+            }
+        }
+        return n instanceof byte[] b ? ByteBuffer.wrap(b) : n;
+    }
+
+    /** A key value as text: binary in hex, the rest as {@link String#valueOf}. */
+    static String keyText(Object v) {
+        if (v instanceof ByteBuffer bb) {
+            byte[] out = new byte[bb.remaining()];
+            bb.duplicate().get(out);
+            return "0x" + java.util.HexFormat.of().formatHex(out);
+        }
+        return String.valueOf(v);
     }
 
     /** The value in a form every driver binds with setObject (LOBs read into memory). */

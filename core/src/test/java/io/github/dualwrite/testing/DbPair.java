@@ -37,6 +37,7 @@ public final class DbPair implements AutoCloseable {
     private final List<HikariDataSource> shards;
     private final DataSource newDs;
     private final List<String> mariaDbDatabases;
+    private DataSource streamingNewDs;
 
     private DbPair(String name, HikariDataSource oldDs, List<HikariDataSource> shards, List<String> mariaDbDatabases) {
         this.name = name;
@@ -48,7 +49,7 @@ public final class DbPair implements AutoCloseable {
             for (HikariDataSource shard : shards) {
                 execute(shard, Schema.shardTables());
             }
-            this.newDs = sharded(name, shards);
+            this.newDs = sharded(name, shards, 1);
         } catch (SQLException | IOException | RuntimeException e) {
             close();
             throw new IllegalStateException("cannot set up the database pair " + name + ": " + e.getMessage(), e);
@@ -89,6 +90,22 @@ public final class DbPair implements AutoCloseable {
     /** The new database: ShardingSphere-JDBC over the two shards. */
     public DataSource newDataSource() {
         return newDs;
+    }
+
+    /**
+     * A second ShardingSphere data source over the same shards with {@code max-connections-size-per-query: 4}:
+     * a query over all four tables of a shard streams them on four connections instead of loading each into
+     * memory one after the other (how bulk readers such as the verifier are best configured).
+     */
+    public synchronized DataSource streamingNewDataSource() {
+        if (streamingNewDs == null) {
+            try {
+                streamingNewDs = sharded(name + "_streaming", shards, 4);
+            } catch (SQLException | IOException e) {
+                throw new IllegalStateException("cannot create the streaming ShardingSphere data source: " + e.getMessage(), e);
+            }
+        }
+        return streamingNewDs;
     }
 
     /** The old database's JDBC URL (for tools that open their own connections). */
@@ -182,12 +199,14 @@ public final class DbPair implements AutoCloseable {
     /** Closes ShardingSphere (which closes the shard pools), the old pool, and drops MariaDB databases. */
     @Override
     public void close() {
-        try {
-            if (newDs instanceof AutoCloseable closeable) {
-                closeable.close();
+        for (DataSource ds : new DataSource[] {streamingNewDs, newDs}) {
+            try {
+                if (ds instanceof AutoCloseable closeable) {
+                    closeable.close();
+                }
+            } catch (Exception e) {
+                // the pools below are closed anyway
             }
-        } catch (Exception e) {
-            // the pools below are closed anyway
         }
         shards.forEach(HikariDataSource::close);
         oldDs.close();
@@ -248,13 +267,14 @@ public final class DbPair implements AutoCloseable {
         return new HikariDataSource(config);
     }
 
-    private static DataSource sharded(String name, List<HikariDataSource> shards) throws SQLException, IOException {
+    private static DataSource sharded(String name, List<HikariDataSource> shards, int maxConnectionsSizePerQuery)
+            throws SQLException, IOException {
         Map<String, DataSource> map = new LinkedHashMap<>();
         for (int i = 0; i < shards.size(); i++) {
             map.put("ds_" + i, shards.get(i));
         }
         // each instance gets its own logical database and metadata repository: two defaults wipe each other
-        String yaml = Schema.shardingRules().replace("@DATABASE@", "dw_" + name)
+        String yaml = Schema.shardingRules(maxConnectionsSizePerQuery).replace("@DATABASE@", "dw_" + name)
                 .replace("@REPOSITORY@", "dw_repo_" + name);
         return YamlShardingSphereDataSourceFactory.createDataSource(map, yaml.getBytes(StandardCharsets.UTF_8));
     }

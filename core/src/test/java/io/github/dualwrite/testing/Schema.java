@@ -56,6 +56,14 @@ public final class Schema {
 
     /** ShardingSphere rules; {@code @DATABASE@} and {@code @REPOSITORY@} are replaced per instance. */
     public static String shardingRules() {
+        return shardingRules(1);
+    }
+
+    /**
+     * ShardingSphere rules with the given {@code max-connections-size-per-query}: 1 (the default) loads each
+     * shard's result into memory (connection-strict mode), 4 or more streams all four tables of a shard at once.
+     */
+    public static String shardingRules(int maxConnectionsSizePerQuery) {
         StringBuilder tables = new StringBuilder();
         StringBuilder algorithms = new StringBuilder();
         for (String table : TABLES) {
@@ -102,8 +110,8 @@ public final class Schema {
                   - "*.*"
                   defaultDataSource: ds_0
                 props:
-                  max-connections-size-per-query: 1
+                  max-connections-size-per-query: @MAX_CONNECTIONS@
                   sql-show: false
-                """;
+                """.replace("@MAX_CONNECTIONS@", String.valueOf(maxConnectionsSizePerQuery));
     }
 }
