@@ -43,7 +43,21 @@ public final class DualWrite {
      * @throws IllegalArgumentException if the key is null, blank or not whole
      */
     public static RoutingScope hint(Object key) {
-        return RoutingScope.openHint(key);
+        return RoutingScope.openHint(StatementHint.key(key));
+    }
+
+    /**
+     * For integrations: opens a {@link StatementHint} (routing key, per-statement control, the new side's SQL)
+     * until the returned scope is closed. An explicit {@link #routeBy} scope still wins for the key.
+     */
+    public static RoutingScope hint(StatementHint hint) {
+        return RoutingScope.openHint(java.util.Objects.requireNonNull(hint, "hint"));
+    }
+
+    /** The innermost open hint on this thread if it applies to a statement with text {@code sql}, else null. */
+    public static StatementHint hintFor(String sql) {
+        StatementHint hint = RoutingScope.hint();
+        return hint != null && hint.appliesTo(sql) ? hint : null;
     }
 
     /**

@@ -21,28 +21,28 @@ public final class RoutingScope implements AutoCloseable {
 
     private final ThreadLocal<RoutingScope> slot;
     private final RoutingKey key;
+    private final StatementHint hint;
     private final RoutingScope outer;
     private final Thread owner;
     private boolean closed;
 
-    private RoutingScope(ThreadLocal<RoutingScope> slot, RoutingKey key, RoutingScope outer) {
+    private RoutingScope(ThreadLocal<RoutingScope> slot, RoutingKey key, StatementHint hint, RoutingScope outer) {
         this.slot = slot;
         this.key = key;
+        this.hint = hint;
         this.outer = outer;
         this.owner = Thread.currentThread();
     }
 
     static RoutingScope open(Object key) {
-        return open(EXPLICIT, key);
+        RoutingScope scope = new RoutingScope(EXPLICIT, RoutingKey.of(key), null, EXPLICIT.get());
+        EXPLICIT.set(scope);
+        return scope;
     }
 
-    static RoutingScope openHint(Object key) {
-        return open(HINT, key);
-    }
-
-    private static RoutingScope open(ThreadLocal<RoutingScope> slot, Object key) {
-        RoutingScope scope = new RoutingScope(slot, RoutingKey.of(key), slot.get());
-        slot.set(scope);
+    static RoutingScope openHint(StatementHint hint) {
+        RoutingScope scope = new RoutingScope(HINT, hint.routingKey(), hint, HINT.get());
+        HINT.set(scope);
         return scope;
     }
 
@@ -52,10 +52,16 @@ public final class RoutingScope implements AutoCloseable {
         return scope == null ? null : scope.key;
     }
 
-    /** The key of the innermost open hint of the current thread, or null. */
+    /** The key of the innermost open hint of the current thread, or null (also when that hint has none). */
     static RoutingKey hintKey() {
         RoutingScope scope = HINT.get();
         return scope == null ? null : scope.key;
+    }
+
+    /** The innermost open hint of the current thread, or null. */
+    static StatementHint hint() {
+        RoutingScope scope = HINT.get();
+        return scope == null ? null : scope.hint;
     }
 
     /** The key of the innermost open explicit scope of the current thread. */
@@ -63,7 +69,7 @@ public final class RoutingScope implements AutoCloseable {
         return Optional.ofNullable(explicitKey());
     }
 
-    /** The key this scope routes by. */
+    /** The key this scope routes by; null for a hint that carries none. */
     public RoutingKey key() {
         return key;
     }

@@ -89,10 +89,10 @@ final class DualWriteConnection implements Connection {
     }
 
     /** Decides where a statement goes; counts refusals. */
-    Plan plan(SqlShape shape, Object[] values) throws SQLException {
+    Plan plan(SqlShape shape, Object[] values, CallContext context) throws SQLException {
         checkOpen();
         try {
-            Plan plan = Planner.plan(shape, values, table(), pins(), !autoCommit && tx().secondaryBehind);
+            Plan plan = Planner.plan(shape, values, context, table(), pins(), !autoCommit && tx().secondaryBehind);
             if (plan.unit() != null && plan.keys().isEmpty() && shape.isWrite() && plan.dual()) {
                 engine.stats().unkeyed.increment();
                 engine.warnOnce("unkeyed", shape.sql(), () -> "dualwrite: no routing key for unit " + plan.unit().name()

@@ -1,6 +1,10 @@
 package io.github.dualwrite.jdbc;
 
+import io.github.dualwrite.DualWrite;
+import io.github.dualwrite.StatementControl;
+import io.github.dualwrite.StatementHint;
 import io.github.dualwrite.config.Side;
+import io.github.dualwrite.config.TableConfig;
 import io.github.dualwrite.jdbc.Invocation.Keys;
 import io.github.dualwrite.journal.JournalEntry;
 import io.github.dualwrite.routing.RoutingTable;
@@ -48,6 +52,17 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     private PreparedStatement[] prepared;
     private PreparedStatement[] lastOnSide;
     private Invocation routed;
+    /** The thread's key and control for the current execution. */
+    private CallContext context = CallContext.NONE;
+    /** The SQL the new side runs for the current execution instead of ours, or null. */
+    private NewSideStatement newSide;
+    private List<CallContext> batchContexts;
+    /** Per batch row, once a row brought its own new-side SQL; else null. */
+    private List<NewSideStatement> batchNewSides;
+    private boolean batchSpecial;
+    /** The new side's SQL, prepared per kind of generated keys. */
+    private PreparedStatement[] newSidePrepared;
+    private String newSidePreparedSql;
     private PreparedStatement direct;
     private Side directSide;
     private RoutingTable decided;
@@ -59,7 +74,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         this.params = new Params(Math.max(shape.parameterCount(), 1));
         RoutingTable table = conn.table();
         Side side = conn.fixedSide(shape, table, false);
-        if (side != null) {
+        if (side != null && specialHint() == null) {
             direct = configure(options.prepare(conn.physical(side), sql, Keys.CALLER));
             directSide = side;
             decided = table;
@@ -131,10 +146,42 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         return ps;
     }
 
+    /** The physical statement for {@code side}: the new side's own SQL when the execution brought one. */
+    private PreparedStatement prepared(Side side, Keys keys, NewSideStatement other) throws SQLException {
+        if (side != Side.NEW || other == null) {
+            return prepared(side, keys);
+        }
+        if (direct != null) {
+            leavePassThrough();
+        }
+        slots();
+        if (!other.sql.equals(newSidePreparedSql)) {
+            SQLException failed = closeAll(newSidePrepared, null);
+            if (failed != null) {
+                throw failed;
+            }
+            newSidePrepared = new PreparedStatement[3];
+            newSidePreparedSql = other.sql;
+        }
+        int slot = (keys == Keys.CALLER && !options.asksForKeys() ? Keys.NONE : keys).ordinal();
+        PreparedStatement ps = newSidePrepared[slot];
+        if (ps == null) {
+            ps = configure(options.prepare(conn.physical(side), other.sql, keys));
+            newSidePrepared[slot] = ps;
+        }
+        lastOnSide[side.ordinal()] = ps;
+        return ps;
+    }
+
+    /** The parameters for {@code side}: the new side's own SQL's when it has one. */
+    private static Params paramsFor(Side side, Params own, NewSideStatement other) {
+        return side == Side.NEW && other != null ? other.params : own;
+    }
+
     private PreparedStatement bound(Side side, Keys keys, boolean secondary) throws SQLException {
-        PreparedStatement ps = prepared(side, keys);
+        PreparedStatement ps = prepared(side, keys, newSide);
         ps.clearParameters();
-        params.bindAll(ps);
+        paramsFor(side, params, newSide).bindAll(ps);
         applyTimeout(ps, secondary);
         if (!secondary) {
             last = ps;
@@ -147,6 +194,11 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         @Override
         public SqlShape shape() {
             return shape;
+        }
+
+        @Override
+        public CallContext context() {
+            return context;
         }
 
         @Override
@@ -184,11 +236,12 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         }
 
         @Override
-        public long updateWithIds(Side side, InsertRewrite rewrite, List<Object> ids, boolean secondary)
+        public long updateWithIds(Side side, TableConfig table, List<Object> ids, boolean secondary)
                 throws SQLException {
+            InsertRewrite rewrite = rewriteFor(side, table, newSide);
             PreparedStatement ps = rewrittenStatement(side, rewrite.sql(), secondary);
             ps.clearParameters();
-            rewrite.bind(ps, params, ids);
+            rewrite.bind(ps, paramsFor(side, params, newSide), ids);
             if (!secondary) {
                 last = ps;
             }
@@ -199,10 +252,11 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     @Override
     public ResultSet executeQuery() throws SQLException {
         checkOpen();
-        if (direct(false)) {
+        StatementHint hint = specialHint();
+        if (hint == null && direct(false)) {
             return wrap(direct.executeQuery());
         }
-        return runQuery(routed());
+        return runQuery(routed(hint));
     }
 
     @Override
@@ -213,19 +267,21 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     @Override
     public long executeLargeUpdate() throws SQLException {
         checkOpen();
-        if (direct(true)) {
+        StatementHint hint = specialHint();
+        if (hint == null && direct(true)) {
             return direct.executeUpdate();
         }
-        return runUpdate(routed(), options.asksForKeys());
+        return runUpdate(routed(hint), options.asksForKeys());
     }
 
     @Override
     public boolean execute() throws SQLException {
         checkOpen();
-        if (direct(shape.isWrite())) {
+        StatementHint hint = specialHint();
+        if (hint == null && direct(shape.isWrite())) {
             return direct.execute();
         }
-        return runExecute(routed(), options.asksForKeys());
+        return runExecute(routed(hint), options.asksForKeys());
     }
 
     // ------------------------------------------------------------------ batches
@@ -233,10 +289,21 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     @Override
     public void addBatch() throws SQLException {
         checkOpen();
+        StatementHint hint = specialHint();
+        NewSideStatement other = NewSideStatement.of(conn.engine(), hint);
         if (batch == null) {
             batch = new ArrayList<>();
+            batchContexts = new ArrayList<>();
+        }
+        if (other != null && batchNewSides == null) {
+            batchNewSides = new ArrayList<>(java.util.Collections.nCopies(batch.size(), null));
         }
         batch.add(params.snapshot());
+        batchContexts.add(CallContext.capture(sql));
+        if (batchNewSides != null) {
+            batchNewSides.add(other);
+        }
+        batchSpecial |= hint != null;
         if (direct != null) {
             direct.addBatch();
         }
@@ -245,7 +312,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     @Override
     public void clearBatch() throws SQLException {
         checkOpen();
-        batch = null;
+        forgetBatch();
         if (direct != null) {
             direct.clearBatch();
         }
@@ -265,22 +332,26 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     public long[] executeLargeBatch() throws SQLException {
         checkOpen();
         List<Params> rows = batch == null ? List.of() : batch;
-        batch = null;
+        List<CallContext> contexts = batchContexts;
+        List<NewSideStatement> newSides = batchNewSides;
+        boolean special = batchSpecial;
+        forgetBatch();
+        checkNewSides(newSides);
         if (rows.isEmpty()) {
             return new long[0];
         }
-        if (direct(true)) {
+        if (!special && direct(true)) {
             return toLongs(direct.executeBatch());
         }
         resetResults();
         List<Plan> plans = new ArrayList<>(rows.size());
-        for (Params row : rows) {
-            plans.add(conn.plan(shape, row.values()));
+        for (int i = 0; i < rows.size(); i++) {
+            plans.add(conn.plan(shape, rows.get(i).values(), contexts.get(i)));
         }
         Side primary = BatchPlans.commonPrimary(plans);
         boolean hold = plans.stream().anyMatch(p -> p.secondary() != null) && conn.holdLocks(primary);
         try {
-            long[] counts = routedBatch(rows, plans, primary);
+            long[] counts = routedBatch(rows, newSides, plans, primary);
             if (hold) {
                 conn.releaseLocks(true, plans.get(0), null);
             }
@@ -299,16 +370,46 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         }
     }
 
-    private long[] routedBatch(List<Params> rows, List<Plan> plans, Side primary) throws SQLException {
+    /** Forgets the rows added so far. */
+    private void forgetBatch() {
+        batch = null;
+        batchContexts = null;
+        batchNewSides = null;
+        batchSpecial = false;
+    }
+
+    /** A batch runs as one statement per side, so its rows must all run the same new-side SQL (or none). */
+    private void checkNewSides(List<NewSideStatement> newSides) throws SQLException {
+        if (newSides == null) {
+            return;
+        }
+        String first = newSides.get(0) == null ? null : newSides.get(0).sql;
+        for (NewSideStatement n : newSides) {
+            if (n == null || !n.sql.equals(first)) {
+                throw new SQLException("dualwrite: the rows of this batch of `" + Planner.abbreviate(sql) + "` run"
+                        + " different SQL on the new side (" + (n == null ? "none" : "`" + Planner.abbreviate(n.sql) + "`")
+                        + " after `" + (first == null ? "none" : Planner.abbreviate(first)) + "`); nothing was run:"
+                        + " execute the batch per new-side statement", "0A000");
+            }
+        }
+    }
+
+    /** The new side's SQL of batch row {@code i}, or null. */
+    private static NewSideStatement newSideOf(List<NewSideStatement> newSides, int i) {
+        return newSides == null ? null : newSides.get(i);
+    }
+
+    private long[] routedBatch(List<Params> rows, List<NewSideStatement> newSides, List<Plan> plans, Side primary)
+            throws SQLException {
         boolean ids = plans.stream().anyMatch(p -> p.idSide() != null);
-        PreparedStatement ps = prepared(primary, ids ? Keys.IDS : Keys.CALLER);
+        PreparedStatement ps = prepared(primary, ids ? Keys.IDS : Keys.CALLER, newSideOf(newSides, 0));
         applyTimeout(ps, false);
         last = ps;
         conn.engine().stats().writes.increment();
         BatchRun run = BatchRun.of(ps, () -> {
-            for (Params row : rows) {
+            for (int i = 0; i < rows.size(); i++) {
                 ps.clearParameters();
-                row.bindAll(ps);
+                paramsFor(primary, rows.get(i), newSideOf(newSides, i)).bindAll(ps);
                 ps.addBatch();
             }
         });
@@ -321,7 +422,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         while (rowIds.size() < rows.size()) {
             rowIds.add(null);
         }
-        long[] counts = new BatchSecondary(rows, plans, rowIds, run.counts(), idsBroken).run();
+        long[] counts = new BatchSecondary(rows, newSides, plans, rowIds, run.counts(), idsBroken).run();
         run.rethrow();
         return counts;
     }
@@ -349,13 +450,16 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     /** The second half of a routed batch, for the rows the first half applied. */
     private final class BatchSecondary {
         private final List<Params> rows;
+        private final List<NewSideStatement> newSides;
         private final List<Plan> plans;
         private final List<List<Object>> ids;
         private final long[] counts;
         private final boolean idsBroken;
 
-        BatchSecondary(List<Params> rows, List<Plan> plans, List<List<Object>> ids, long[] counts, boolean idsBroken) {
+        BatchSecondary(List<Params> rows, List<NewSideStatement> newSides, List<Plan> plans, List<List<Object>> ids,
+                       long[] counts, boolean idsBroken) {
             this.rows = rows;
+            this.newSides = newSides;
             this.plans = plans;
             this.ids = ids;
             this.counts = counts;
@@ -428,24 +532,25 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         }
 
         private long[] secondaryBatch(Side side, List<Integer> dual, boolean withIds, boolean secondary) throws SQLException {
+            NewSideStatement other = newSideOf(newSides, dual.get(0));
             if (withIds) {
-                InsertRewrite rw = conn.engine().rewrite(shape, plans.get(dual.get(0)).unit()
-                        .table(shape.tables().get(0)).orElseThrow().primaryKey().get(0));
+                TableConfig table = plans.get(dual.get(0)).unit().table(shape.tables().get(0)).orElseThrow();
+                InsertRewrite rw = rewriteFor(side, table, other);
                 PreparedStatement ps = rewrittenStatement(side, rw.sql(), secondary);
                 return BatchRun.of(ps, () -> {
                     for (int i : dual) {
                         ps.clearParameters();
-                        rw.bind(ps, rows.get(i), ids.get(i));
+                        rw.bind(ps, paramsFor(side, rows.get(i), newSideOf(newSides, i)), ids.get(i));
                         ps.addBatch();
                     }
                 }).countsOrThrow();
             }
-            PreparedStatement ps = prepared(side, Keys.NONE);
+            PreparedStatement ps = prepared(side, Keys.NONE, other);
             applyTimeout(ps, secondary);
             return BatchRun.of(ps, () -> {
                 for (int i : dual) {
                     ps.clearParameters();
-                    rows.get(i).bindAll(ps);
+                    paramsFor(side, rows.get(i), newSideOf(newSides, i)).bindAll(ps);
                     ps.addBatch();
                 }
             }).countsOrThrow();
@@ -531,7 +636,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     /** Where metadata is asked: the side the statement would run on now, without pinning or counting anything. */
     private Side metadataSide() {
         try {
-            return Planner.plan(shape, params.values(), conn.engine().table(), null, false).primary();
+            return Planner.plan(shape, params.values(), CallContext.capture(sql), conn.engine().table(), null, false).primary();
         } catch (SQLException refused) {
             return conn.homeSide();
         }
@@ -597,6 +702,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     void forEachPhysical(StatementAction action) throws SQLException {
         super.forEachPhysical(action);
         applyAll(prepared, action);
+        applyAll(newSidePrepared, action);
         if (direct != null) {
             action.apply(direct);
         }
@@ -606,14 +712,34 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     SQLException closePhysical(SQLException first) {
         first = super.closePhysical(first);
         first = closeAll(prepared, first);
+        first = closeAll(newSidePrepared, first);
         return direct == null ? first : closeAll(new Statement[] {direct}, first);
     }
 
-    private Invocation routed() {
+    /** Routes this execution: captures the thread's key and control, and the new side's SQL if any. */
+    private Invocation routed(StatementHint hint) throws SQLException {
+        context = CallContext.capture(sql);
+        newSide = NewSideStatement.of(conn.engine(), hint);
         if (routed == null) {
             routed = new Routed();
         }
         return routed;
+    }
+
+    /**
+     * The hint for this execution when it changes anything (a control, the new side's SQL), else null: one
+     * thread-local read, so pass-through stays cheap.
+     */
+    private StatementHint specialHint() {
+        StatementHint hint = DualWrite.hintFor(sql);
+        return hint != null && (hint.control() != StatementControl.DEFAULT || hint.newSideSql() != null) ? hint : null;
+    }
+
+    /** The INSERT rewritten to carry ids on {@code side}: the new side's own SQL (and id column name) if it has one. */
+    private InsertRewrite rewriteFor(Side side, TableConfig table, NewSideStatement other) {
+        String id = table.primaryKey().get(0);
+        return side == Side.NEW && other != null ? conn.engine().rewrite(other.shape, table.newColumn(id))
+                : conn.engine().rewrite(shape, id);
     }
 
     @Override

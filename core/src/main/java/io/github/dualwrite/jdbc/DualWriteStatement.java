@@ -35,6 +35,7 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
     private PreparedStatement[] rewritten;
     private String[] rewrittenSql;
     private List<String> batch;
+    private List<CallContext> batchContexts;
     /** The physical statement the application's results come from. */
     Statement last;
     private DualWriteResultSet lastResultSet;
@@ -63,7 +64,7 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
 
     /** Runs a read on its plan's side. */
     final ResultSet runQuery(Invocation inv) throws SQLException {
-        Plan plan = conn.plan(inv.shape(), inv.values());
+        Plan plan = conn.plan(inv.shape(), inv.values(), inv.context());
         resetResults();
         countRead(plan.primary());
         return wrap(inv.query(plan.primary()));
@@ -76,7 +77,7 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
             runUpdate(inv, callerKeys);
             return false;
         }
-        Plan plan = conn.plan(shape, inv.values());
+        Plan plan = conn.plan(shape, inv.values(), inv.context());
         resetResults();
         countRead(plan.primary());
         if (shape.kind() == io.github.dualwrite.sql.SqlKind.OTHER) {
@@ -91,7 +92,7 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
      * makes the new side (the authority) the second one, and its failure is the application's failure.
      */
     final long runUpdate(Invocation inv, boolean callerKeys) throws SQLException {
-        Plan plan = conn.plan(inv.shape(), inv.values());
+        Plan plan = conn.plan(inv.shape(), inv.values(), inv.context());
         resetResults();
         conn.engine().stats().writes.increment();
         Side first = plan.primary();
@@ -201,9 +202,7 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
 
     private long updateWithIds(Invocation inv, Plan plan, Side side, List<Object> ids, boolean secondary)
             throws SQLException {
-        InsertRewrite rw = conn.engine().rewrite(plan.shape(), plan.unit().table(plan.shape().tables().get(0))
-                .orElseThrow().primaryKey().get(0));
-        return inv.updateWithIds(side, rw, ids, secondary);
+        return inv.updateWithIds(side, plan.unit().table(plan.shape().tables().get(0)).orElseThrow(), ids, secondary);
     }
 
     /** A prepared statement for a rewritten INSERT on {@code side}, reused while the SQL stays the same. */
@@ -342,10 +341,12 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         private final int keysFlag;
         private final int[] columnIndexes;
         private final String[] columnNames;
+        private final CallContext context;
 
         Plain(String sql, int keysFlag, int[] columnIndexes, String[] columnNames) {
             this.sql = sql;
             this.shape = conn.engine().classify(sql);
+            this.context = CallContext.capture(sql);
             this.keysFlag = keysFlag;
             this.columnIndexes = columnIndexes;
             this.columnNames = columnNames;
@@ -354,6 +355,11 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         @Override
         public SqlShape shape() {
             return shape;
+        }
+
+        @Override
+        public CallContext context() {
+            return context;
         }
 
         @Override
@@ -412,8 +418,9 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         }
 
         @Override
-        public long updateWithIds(Side side, InsertRewrite rewrite, List<Object> ids, boolean secondary)
-                throws SQLException {
+        public long updateWithIds(Side side, io.github.dualwrite.config.TableConfig table, List<Object> ids,
+                                  boolean secondary) throws SQLException {
+            InsertRewrite rewrite = conn.engine().rewrite(shape, table.primaryKey().get(0));
             PreparedStatement ps = rewrittenStatement(side, rewrite.sql(), secondary);
             rewrite.bind(ps, null, ids);
             if (!secondary) {
@@ -504,8 +511,10 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         checkOpen();
         if (batch == null) {
             batch = new ArrayList<>();
+            batchContexts = new ArrayList<>();
         }
         batch.add(sql);
+        batchContexts.add(CallContext.capture(sql));
     }
 
     @Override
@@ -513,6 +522,7 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         checkOpen();
         if (batch != null) {
             batch.clear();
+            batchContexts.clear();
         }
     }
 
@@ -529,14 +539,17 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
     public long[] executeLargeBatch() throws SQLException {
         checkOpen();
         List<String> sqls = batch == null ? List.of() : new ArrayList<>(batch);
+        List<CallContext> contexts = batchContexts;
         batch = null;
+        batchContexts = null;
         resetResults();
         if (sqls.isEmpty()) {
             return new long[0];
         }
         List<Plan> plans = new ArrayList<>(sqls.size());
-        for (String sql : sqls) {
-            Plan p = conn.plan(conn.engine().classify(sql), null);
+        for (int i = 0; i < sqls.size(); i++) {
+            String sql = sqls.get(i);
+            Plan p = conn.plan(conn.engine().classify(sql), null, contexts.get(i));
             if (p.idSide() != null && p.authority() != p.primary()) {
                 throw Planner.reject("a plain-statement batch cannot carry generated ids to the authoritative side ("
                         + p.authority() + " in stage " + p.stage() + "); use a PreparedStatement or give the ids");

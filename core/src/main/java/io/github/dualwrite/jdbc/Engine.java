@@ -85,7 +85,7 @@ public final class Engine {
         SqlShape shape = classifier.classify(sql);
         RoutingTable table = router.table();
         try {
-            Plan p = Planner.plan(shape, params, table, null, false);
+            Plan p = Planner.plan(shape, params, CallContext.capture(sql), table, null, false);
             return new io.github.dualwrite.routing.StatementRoute(sql, shape.kind().name(), shape.tables(),
                     p.unit() == null ? null : p.unit().name(), p.stage(),
                     p.keys().stream().map(Object::toString).toList(), p.keySource(), p.primary(), p.secondary(),

@@ -1,6 +1,7 @@
 package io.github.dualwrite.jdbc;
 
 import io.github.dualwrite.config.Side;
+import io.github.dualwrite.config.TableConfig;
 import io.github.dualwrite.sql.SqlShape;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,6 +22,9 @@ interface Invocation {
 
     SqlShape shape();
 
+    /** The calling thread's routing key and control, captured when the execution was requested. */
+    CallContext context();
+
     /** Parameter values by 0-based index (empty for plain statements). */
     Object[] values();
 
@@ -39,6 +43,6 @@ interface Invocation {
     /** The generated keys of the last run on {@code side}. */
     ResultSet generatedKeys(Side side) throws SQLException;
 
-    /** Runs the INSERT rewritten to carry {@code ids}. */
-    long updateWithIds(Side side, InsertRewrite rewrite, List<Object> ids, boolean secondary) throws SQLException;
+    /** Runs the INSERT rewritten to carry {@code ids} (the id column of {@code table}). */
+    long updateWithIds(Side side, TableConfig table, List<Object> ids, boolean secondary) throws SQLException;
 }

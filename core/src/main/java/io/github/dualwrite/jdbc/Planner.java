@@ -1,6 +1,6 @@
 package io.github.dualwrite.jdbc;
 
-import io.github.dualwrite.DualWrite;
+import io.github.dualwrite.StatementControl;
 import io.github.dualwrite.config.MigrationConfig;
 import io.github.dualwrite.config.RoutingKey;
 import io.github.dualwrite.config.Side;
@@ -44,8 +44,8 @@ final class Planner {
     private Planner() {
     }
 
-    static Plan plan(SqlShape shape, Object[] values, RoutingTable table, TxPins pins, boolean secondaryBehind)
-            throws SQLException {
+    static Plan plan(SqlShape shape, Object[] values, CallContext context, RoutingTable table, TxPins pins,
+                     boolean secondaryBehind) throws SQLException {
         MigrationConfig config = table.snapshot().config();
         SqlKind kind = shape.kind();
         if (kind == SqlKind.UNPARSED || kind == SqlKind.OTHER_WRITE || kind == SqlKind.TRANSACTION_CONTROL) {
@@ -77,13 +77,13 @@ final class Planner {
             throw reject("schema change on migrated table " + shape.tables() + " of unit " + unit.name() + " in stage "
                     + describeStages(unit) + ": run it on each side yourself (through ShardingSphere for the new side)");
         }
-        return keyed(shape, values, table, unit, pins, secondaryBehind);
+        return keyed(shape, values, context, table, unit, pins, secondaryBehind);
     }
 
-    private static Plan keyed(SqlShape shape, Object[] values, RoutingTable table, UnitConfig unit, TxPins pins,
-                              boolean secondaryBehind) throws SQLException {
+    private static Plan keyed(SqlShape shape, Object[] values, CallContext context, RoutingTable table, UnitConfig unit,
+                              TxPins pins, boolean secondaryBehind) throws SQLException {
         List<RoutingKey> keys = new ArrayList<>(2);
-        String source = findKeys(shape, values, unit, keys);
+        String source = findKeys(shape, values, context, unit, keys);
         boolean write = shape.isWrite();
         TxPins.Pinned pinned = pins == null ? null : pins.unit(unit.name());
         TxPins.Pinned own = keys.isEmpty() ? unkeyedRoute(shape, table, unit, write) : combine(shape, table, unit, keys);
@@ -109,10 +109,21 @@ final class Planner {
             }
             pins.pinAuthority(route.authority());
         }
+        StatementControl control = context.control();
         if (!write) {
             Side side = route.readSide();
             String why = "read side of stage " + route.stage();
-            if (shape.kind() == SqlKind.LOCKING_SELECT) {
+            if (control == StatementControl.OLD_ONLY) {
+                if (route.authority() != Side.OLD && route.secondary() != Side.OLD) {
+                    throw reject("statement marked old-only reads unit " + unit.name() + " in stage " + route.stage()
+                            + ", where the old side is no longer written; remove the mark or read the new side");
+                }
+                side = Side.OLD;
+                why = "marked old-only";
+            } else if (control == StatementControl.AUTHORITATIVE_READ) {
+                side = route.authority();
+                why = "marked to read the authority";
+            } else if (shape.kind() == SqlKind.LOCKING_SELECT) {
                 side = route.authority();
                 why = "locking read: on the authority";
             } else if (secondaryBehind && side != route.authority()) {
@@ -120,6 +131,11 @@ final class Planner {
                 why = "a secondary write of this transaction did not apply, so its reads stay on the authority";
             }
             return Plan.single(shape, unit, route.stage(), side, route.authority(), keys, source, why);
+        }
+        if (control == StatementControl.OLD_ONLY && route.authority() != Side.OLD) {
+            throw reject("statement marked old-only writes unit " + unit.name() + " in stage " + route.stage()
+                    + ", whose authority is " + route.authority() + ": it would change only the side that is not"
+                    + " trusted; remove the mark");
         }
         if (route.secondary() == null) {
             return Plan.single(shape, unit, route.stage(), route.authority(), route.authority(), keys, source,
@@ -138,8 +154,26 @@ final class Planner {
             }
         }
         Plan plan = dualWrite(shape, values, unit, route, keys, source);
+        if (control == StatementControl.OLD_ONLY || control == StatementControl.SKIP_SECONDARY) {
+            return skipped(plan, control);
+        }
         return table.snapshot().config().secondary().mode() == io.github.dualwrite.config.WriteMode.CHANGE_LOG
                 ? changeLog(plan) : plan;
+    }
+
+    /** A write marked to run on one side: the authority only, journaled so that the repairer copies the rows. */
+    private static Plan skipped(Plan plan, StatementControl control) throws SQLException {
+        if (plan.secondary() == null) {
+            return plan; // already one side (and journaled if it had to be)
+        }
+        if (plan.primary() != plan.authority()) {
+            throw reject("statement marked " + control + " inserts into unit " + plan.unit().name() + " without id in"
+                    + " stage " + plan.stage() + ": the old side must generate the id for the authority "
+                    + plan.authority() + ", so it cannot be skipped; remove the mark or give the id");
+        }
+        return new Plan(plan.shape(), plan.unit(), plan.stage(), plan.authority(), null, plan.authority(), plan.keys(),
+                plan.keySource(), JournalEntry.Reason.SKIPPED, null,
+                "marked " + control + ": " + plan.authority() + " only, journaled for the repairer to copy");
     }
 
     /** A write to both sides: checks whether the statement can be repeated and who generates ids. */
@@ -192,11 +226,11 @@ final class Planner {
      * Finds the routing keys: the scope's or hint's, plus any different value the SQL binds to the routing
      * column (a statement about another user than the scope's must still reach that user's sides).
      */
-    private static String findKeys(SqlShape shape, Object[] values, UnitConfig unit, List<RoutingKey> keys) {
-        RoutingKey context = DualWrite.contextKey();
-        if (context != null) {
-            keys.add(context);
-            String source = DualWrite.contextKeyIsExplicit() ? "scope" : "hint";
+    private static String findKeys(SqlShape shape, Object[] values, CallContext context, UnitConfig unit,
+                                   List<RoutingKey> keys) {
+        if (context.key() != null) {
+            keys.add(context.key());
+            String source = context.source();
             List<RoutingKey> fromSql = new ArrayList<>(2);
             if (!"none".equals(sqlKeys(shape, values, unit, fromSql))) {
                 for (RoutingKey k : fromSql) {

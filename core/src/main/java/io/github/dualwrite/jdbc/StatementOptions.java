@@ -31,8 +31,19 @@ record StatementOptions(int type, int concurrency, int holdability, int autoGene
         return wantsKeys() || columnIndexes != null || columnNames != null;
     }
 
-    /** Prepares on {@code c} asking for the given keys. */
+    /**
+     * Prepares on {@code c} asking for the given keys. ShardingSphere checks the SQL against its metadata
+     * here and throws unchecked exceptions (an unknown column): they reach the application as SQLExceptions.
+     */
     PreparedStatement prepare(Connection c, String sql, Invocation.Keys keys) throws SQLException {
+        try {
+            return prepareOn(c, sql, keys);
+        } catch (RuntimeException e) {
+            throw new SQLException(e.getMessage(), e);
+        }
+    }
+
+    private PreparedStatement prepareOn(Connection c, String sql, Invocation.Keys keys) throws SQLException {
         if (keys == Invocation.Keys.IDS) {
             return c.prepareStatement(sql, Statement.RETURN_GENERATED_KEYS);
         }

@@ -62,7 +62,9 @@ public record JournalEntry(Long id, String entryId, Instant createdAt, String un
         /** The statement cannot be repeated on the secondary as written (INSERT ... SELECT, LOBs, no column list). */
         NOT_REPEATABLE,
         /** Change-log mode: every write is journaled and copied by the repairer instead of repeated. */
-        CHANGE_LOG
+        CHANGE_LOG,
+        /** The statement was marked to run on one side only (old-only, skip-secondary); the repairer copies the rows. */
+        SKIPPED
     }
 
     /** Checks the required parts. */

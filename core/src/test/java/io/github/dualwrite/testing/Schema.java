@@ -7,13 +7,15 @@ import java.util.List;
  * The tables of the fixtures: a points system (seed 002) with two migration units, {@code points}
  * ({@code points_account}, {@code points_detail}) and {@code coupon} ({@code coupon}), all routed by
  * {@code user_id}, plus {@code app_config}, a table that is not migrated and exists on the old side only.
+ * {@code points_memo} is the changed-schema case (seeds 003 and 004): its column {@code memo} is called
+ * {@code remark} on the new side.
  * On the old side ids are AUTO_INCREMENT (the old database is the id authority); on the new side they
  * are plain keys, and no ShardingSphere key generator is configured.
  */
 public final class Schema {
 
     /** The migrated tables. */
-    public static final List<String> TABLES = List.of("points_account", "points_detail", "coupon");
+    public static final List<String> TABLES = List.of("points_account", "points_detail", "coupon", "points_memo");
     /** The table that stays on the old database. */
     public static final String UNMIGRATED_TABLE = "app_config";
     /** Number of physical tables per table and shard database. */
@@ -22,9 +24,11 @@ public final class Schema {
     private Schema() {
     }
 
-    /** Column definitions after the id, per table. */
-    private static String columns(String table) {
+    /** Column definitions after the id, per table and side. */
+    private static String columns(String table, boolean newSide) {
         return switch (table) {
+            case "points_memo" -> "user_id BIGINT NOT NULL, " + (newSide ? "remark" : "memo") + " VARCHAR(255) NULL,"
+                    + " gmt_modified TIMESTAMP(3) NULL";
             case "points_account" -> "user_id BIGINT NOT NULL, balance BIGINT NOT NULL, gmt_modified TIMESTAMP(3) NULL";
             case "points_detail" -> "user_id BIGINT NOT NULL, amount BIGINT NOT NULL, note VARCHAR(255) NULL,"
                     + " gmt_modified TIMESTAMP(3) NULL";
@@ -36,7 +40,7 @@ public final class Schema {
     static List<String> oldTables() {
         List<String> ddl = new ArrayList<>();
         for (String table : TABLES) {
-            ddl.add("CREATE TABLE " + table + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, " + columns(table) + ")");
+            ddl.add("CREATE TABLE " + table + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, " + columns(table, false) + ")");
             ddl.add("CREATE INDEX " + table + "_user ON " + table + " (user_id)");
         }
         ddl.add("CREATE TABLE " + UNMIGRATED_TABLE + " (name VARCHAR(64) PRIMARY KEY, val VARCHAR(255))");
@@ -47,7 +51,7 @@ public final class Schema {
         List<String> ddl = new ArrayList<>();
         for (String table : TABLES) {
             for (int i = 0; i < TABLES_PER_SHARD; i++) {
-                ddl.add("CREATE TABLE " + table + "_" + i + " (id BIGINT PRIMARY KEY, " + columns(table) + ")");
+                ddl.add("CREATE TABLE " + table + "_" + i + " (id BIGINT PRIMARY KEY, " + columns(table, true) + ")");
                 ddl.add("CREATE INDEX " + table + "_" + i + "_user ON " + table + "_" + i + " (user_id)");
             }
         }

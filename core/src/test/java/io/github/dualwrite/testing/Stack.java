@@ -16,8 +16,8 @@ import java.time.Instant;
 
 /**
  * A dual-write DataSource over a {@link DbPair}, with both sides wrapped in {@link FaultyDataSource}s and
- * the {@link Schema}'s two units configured: {@code points} (points_account, points_detail) and
- * {@code coupon}. Stages are moved with {@link #stage}; forced, so tests can jump anywhere.
+ * the {@link Schema}'s two units configured: {@code points} (points_account, points_detail, points_memo
+ * whose {@code memo} is {@code remark} on the new side) and {@code coupon}. Stages are moved with {@link #stage}; forced, so tests can jump anywhere.
  */
 public final class Stack implements AutoCloseable {
 
@@ -50,6 +50,7 @@ public final class Stack implements AutoCloseable {
                 .unit(UnitConfig.builder("points").routingColumn("user_id")
                         .table(TableConfig.of("points_account").withVersionColumn("gmt_modified"))
                         .table(TableConfig.of("points_detail").withVersionColumn("gmt_modified"))
+                        .table(TableConfig.of("points_memo").withVersionColumn("gmt_modified").withRenamedColumn("memo", "remark"))
                         .stage(stage).gray(gray).build())
                 .unit(UnitConfig.builder("coupon").routingColumn("user_id").tables("coupon").stage(stage).gray(gray).build())
                 .unkeyedPolicy(policy).force(true).build();

@@ -1,0 +1,12 @@
+package io.github.dualwrite.jdbc;
+
+import io.github.dualwrite.testing.DbPair;
+
+/** Statement hints on MariaDB. */
+class StatementHintIT extends StatementHintContract {
+
+    @Override
+    DbPair newPair() {
+        return DbPair.mariaDb("hints");
+    }
+}
