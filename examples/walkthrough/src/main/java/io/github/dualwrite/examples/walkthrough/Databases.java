@@ -44,8 +44,14 @@ final class Databases implements AutoCloseable {
         Map<String, DataSource> map = new LinkedHashMap<>();
         map.put("ds_0", shards[0]);
         map.put("ds_1", shards[1]);
+        sharded = YamlShardingSphereDataSourceFactory.createDataSource(map,
+                newDatabaseYaml().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** The new database's ShardingSphere YAML (rules; the data sources are passed in code). */
+    static String newDatabaseYaml() throws IOException {
         try (InputStream yaml = Databases.class.getResourceAsStream("/new-database.yaml")) {
-            sharded = YamlShardingSphereDataSourceFactory.createDataSource(map, yaml.readAllBytes());
+            return new String(yaml.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 

@@ -20,17 +20,23 @@ final class DualWriteSteps {
     private final PrintStream out;
     private final MigrationControl control;
     private final Databases db;
+    private final DualWriteDataSource ds;
 
-    DualWriteSteps(PrintStream out, MigrationControl control, Databases db) {
+    DualWriteSteps(PrintStream out, MigrationControl control, Databases db, DualWriteDataSource ds) {
         this.out = out;
         this.control = control;
         this.db = db;
+        this.ds = ds;
+    }
+
+    /** The application's DataSource: dual write over the two databases, journal table on the old one. */
+    static DualWriteDataSource dataSource(MigrationControl control, Databases db) throws java.io.IOException {
+        return DualWriteDataSource.builder().oldDataSource(db.old).newDataSource(db.sharded).control(control)
+                .journalFile(Files.createTempDirectory("dualwrite-walkthrough").resolve("journal.jsonl")).build();
     }
 
     void run() throws Exception {
-        try (DualWriteDataSource ds = DualWriteDataSource.builder().oldDataSource(db.old).newDataSource(db.sharded)
-                .control(control).journalFile(Files.createTempDirectory("dualwrite-walkthrough").resolve("journal.jsonl"))
-                .build()) {
+        {
             out.println("an account per sample user, written through dual write (config v" + control.current().version() + "):");
             try (Connection c = ds.getConnection();
                  PreparedStatement insert = c.prepareStatement("INSERT INTO points_account (user_id, balance) VALUES (?, ?)")) {

@@ -1,5 +1,6 @@
 package io.github.dualwrite.examples.walkthrough;
 
+import io.github.dualwrite.DualWriteDataSource;
 import io.github.dualwrite.config.ApplyResult;
 import io.github.dualwrite.config.ConfigFormat;
 import io.github.dualwrite.config.ConfigProblem;
@@ -16,7 +17,8 @@ import org.h2.jdbcx.JdbcDataSource;
 /**
  * The main job of the README: a migration of the {@code points} unit walked through on embedded H2.
  * Shows the document, then moves the stage switch and the gray ratio live and prints, after every change,
- * where each sample user's statements go and why.
+ * where each sample user's statements go and why; then writes through dual write, repairs what the new
+ * side lost, backfills the old history, verifies both sides equal and cuts over to NEW_ONLY.
  */
 public final class Walkthrough {
 
@@ -68,8 +70,10 @@ public final class Walkthrough {
         sharedSwitch();
 
         section("8. Dual write on the embedded databases (old H2, new = ShardingSphere over 2 H2 x 4 tables)");
-        try (Databases db = new Databases()) {
-            new DualWriteSteps(out, control, db).run();
+        try (Databases db = new Databases(); DualWriteDataSource ds = DualWriteSteps.dataSource(control, db)) {
+            new DualWriteSteps(out, control, db, ds).run();
+            section("9. Converge, then cut over: preflight, repair, verify, backfill, stage by stage to NEW_ONLY");
+            new ConvergenceSteps(out, control, db, ds).run();
         } catch (Exception e) {
             throw new IllegalStateException("the dual-write steps failed: " + e.getMessage(), e);
         }

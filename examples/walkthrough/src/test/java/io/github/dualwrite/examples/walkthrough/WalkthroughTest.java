@@ -26,6 +26,18 @@ class WalkthroughTest {
                 .contains("another instance polled the same row")
                 .contains("old database: 7 rows; new database: 7 rows, ids copied from the old side: true")
                 .contains("journaled: ROW_COUNT_MISMATCH for user 120 on points_account, NEW side behind: affected rows: OLD 1, NEW 0")
-                .contains("Walkthrough finished: config v9, 2 documents rejected.");
+                .contains("preflight passed")
+                .contains("RepairRun[claimed=1, repaired=1, failed=0, dead=0]")
+                .contains("VERIFY unit=points rows=2007 missing=2000 extra=0 different=0")
+                .contains("BACKFILL unit=points scanned=2007 inserted=2000 updated=0 skipped=7")
+                .contains("VERIFY unit=points rows=2007 missing=0 extra=0 different=1 rechecked=1, repaired 1:"
+                        + " [points_detail DIFFERENT pk=1000 key=1 columns=[amount]]")
+                .contains("ACCEPTED v11 NEW_PRIMARY")
+                .contains("runs on NEW then OLD - stage NEW_PRIMARY writes NEW then OLD")
+                .contains("REJECTED v12 NEW_PRIMARY: [units.points: NEW_ONLY -> NEW_PRIMARY leaves NEW_ONLY")
+                .contains("Walkthrough finished: config v12, 3 documents rejected.");
+        // after the repair every verification is clean
+        assertThat(out.split("\n")).filteredOn(l -> l.contains("VERIFY unit=points rows=2007 missing=0 extra=0 different=0"))
+                .hasSize(2);
     }
 }
