@@ -279,29 +279,47 @@ final class DualWriteConnection implements Connection {
      * Ends the local transaction: commits when the first half succeeded (whatever the second did), rolls back
      * when it failed, and returns the side to auto-commit. A commit that fails after the second side applied
      * leaves the second side ahead: that is journaled before the failure is passed on.
+     *
+     * <p>On the old side the commit is the return to auto-commit itself (JDBC commits an open transaction when
+     * the mode changes): one round trip instead of two. ShardingSphere, over several physical connections,
+     * gets an explicit commit first.
      */
     void releaseLocks(boolean commit, Plan plan, Object[] values) throws SQLException {
         Side side = held;
+        if (side == null) {
+            return; // already released: a failed commit is passed on through the caller's failure path
+        }
         held = null;
         Connection c = physical[side.ordinal()];
         if (c == null) {
             return;
         }
-        try {
-            if (commit) {
-                try {
-                    c.commit();
-                } catch (SQLException | RuntimeException e) {
-                    engine.journal(Journaling.entries(engine.clock().instant(), plan, values, null, side.other(),
-                            JournalEntry.Reason.COMMIT_FAILED, e, side + " did not commit after " + side.other() + " applied"));
-                    rollbackQuietly(c);
-                    throw e;
-                }
-            } else {
+        if (!commit) {
+            try {
                 rollbackQuietly(c);
+            } finally {
+                c.setAutoCommit(true);
             }
-        } finally {
+            return;
+        }
+        try {
+            if (side == Side.NEW) {
+                c.commit();
+            }
             c.setAutoCommit(true);
+        } catch (SQLException | RuntimeException e) {
+            engine.journal(Journaling.entries(engine.clock().instant(), plan, values, null, side.other(),
+                    JournalEntry.Reason.COMMIT_FAILED, e, side + " did not commit after " + side.other() + " applied"));
+            rollbackQuietly(c);
+            try {
+                c.setAutoCommit(true);
+            } catch (SQLException | RuntimeException again) {
+                // stuck outside auto-commit: never reuse it (the pool resets it on return)
+                e.addSuppressed(again);
+                physical[side.ordinal()] = null;
+                closeQuietly(c);
+            }
+            throw e;
         }
     }
 

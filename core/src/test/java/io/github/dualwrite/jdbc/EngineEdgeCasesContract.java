@@ -9,7 +9,6 @@ import io.github.dualwrite.journal.JournalEntry;
 import io.github.dualwrite.testing.DbPair;
 import io.github.dualwrite.testing.FaultyDataSource.Fault;
 import io.github.dualwrite.testing.Stack;
-import java.nio.file.Files;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -36,15 +35,14 @@ abstract class EngineEdgeCasesContract {
     abstract DbPair newPair();
 
     @BeforeAll
-    void setUp() throws Exception {
-        pair = newPair();
-        stack = new Stack(pair, Files.createTempDirectory("dualwrite-edges"));
+    void setUp() {
+        stack = Stack.over(newPair());
+        pair = stack.pair();
     }
 
     @AfterAll
     void tearDown() {
         stack.close();
-        pair.close();
     }
 
     @BeforeEach

@@ -13,7 +13,6 @@ import io.github.dualwrite.routing.StatementRoute;
 import io.github.dualwrite.testing.DbPair;
 import io.github.dualwrite.testing.FaultyDataSource.Fault;
 import io.github.dualwrite.testing.Stack;
-import java.nio.file.Files;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -42,15 +41,14 @@ abstract class EngineFeaturesContract {
     abstract DbPair newPair();
 
     @BeforeAll
-    void setUp() throws Exception {
-        pair = newPair();
-        stack = new Stack(pair, Files.createTempDirectory("dualwrite-features"));
+    void setUp() {
+        stack = Stack.over(newPair());
+        pair = stack.pair();
     }
 
     @AfterAll
     void tearDown() {
         stack.close();
-        pair.close();
     }
 
     @BeforeEach

@@ -23,6 +23,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -151,6 +152,35 @@ abstract class SecondaryFaultsContract {
         assertThat(journal()).extracting(JournalEntry::reason).containsExactlyInAnyOrder(
                 JournalEntry.Reason.COMMIT_FAILED, JournalEntry.Reason.ERROR, JournalEntry.Reason.ERROR);
         assertThat(journal()).extracting(JournalEntry::primaryKey).containsExactlyInAnyOrder("[1]", "[2]", "[3]");
+    }
+
+    @Test
+    void whenTheAuthorityCannotCommitAnAutoCommitDualWriteTheNewSideIsJournaledAndRepaired() throws Exception {
+        try (Connection c = stack.dataSource().getConnection()) {
+            write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (1, 9, 1)");
+            stack.oldSide().set(Fault.COMMIT);
+            // the old side holds its row lock until the new side ran, then commits: here that commit fails
+            assertThatThrownBy(() -> write(c, "UPDATE points_detail SET amount = 50 WHERE user_id = 9 AND id = 1"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("injected: commit failed");
+            stack.oldSide().set(Fault.NONE);
+            // the logical connection stays usable, in auto-commit
+            write(c, "UPDATE points_detail SET amount = amount + 1 WHERE user_id = 9 AND id = 2");
+            assertThat(c.getAutoCommit()).isTrue();
+        }
+        assertThat(pair.queryOld("SELECT amount FROM points_detail WHERE id = 1")).containsExactly(Map.of("amount", 1L));
+        assertThat(pair.queryNew("SELECT amount FROM points_detail WHERE id = 1"))
+                .as("the new side ran before the failed commit").containsExactly(Map.of("amount", 50L));
+        // the journal table is on the old database, which could not commit either: the entry is in the file
+        assertThat(((FallbackJournal) stack.dataSource().journal()).replayFile()).isEqualTo(1);
+        assertThat(journal()).singleElement().satisfies(e -> {
+            assertThat(e.reason()).isEqualTo(JournalEntry.Reason.COMMIT_FAILED);
+            assertThat(e.failedSide()).isEqualTo(Side.NEW);
+        });
+        io.github.dualwrite.sync.RowSync sync = new io.github.dualwrite.sync.RowSync(pair.oldDataSource(),
+                pair.newDataSource(), stack.control());
+        assertThat(io.github.dualwrite.sync.Repairer.builder(stack.journalTable(), sync).build().runOnce().repaired())
+                .isEqualTo(1);
+        assertThat(pair.queryNew("SELECT amount FROM points_detail WHERE id = 1")).containsExactly(Map.of("amount", 1L));
     }
 
     @Test

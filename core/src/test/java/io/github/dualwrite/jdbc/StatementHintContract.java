@@ -14,7 +14,6 @@ import io.github.dualwrite.journal.JournalEntry;
 import io.github.dualwrite.sync.RowSync;
 import io.github.dualwrite.testing.DbPair;
 import io.github.dualwrite.testing.Stack;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -48,15 +47,14 @@ abstract class StatementHintContract {
     abstract DbPair newPair();
 
     @BeforeAll
-    void setUp() throws Exception {
-        pair = newPair();
-        stack = new Stack(pair, Files.createTempDirectory("dualwrite-hints"));
+    void setUp() {
+        stack = Stack.over(newPair());
+        pair = stack.pair();
     }
 
     @AfterAll
     void tearDown() {
         stack.close();
-        pair.close();
     }
 
     @BeforeEach

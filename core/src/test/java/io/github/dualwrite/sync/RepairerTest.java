@@ -12,7 +12,6 @@ import io.github.dualwrite.testing.FaultyDataSource;
 import io.github.dualwrite.testing.FaultyDataSource.Fault;
 import io.github.dualwrite.testing.MutableClock;
 import io.github.dualwrite.testing.Stack;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -35,9 +34,9 @@ class RepairerTest {
     private RowSync rowSync;
 
     @BeforeAll
-    void setUp() throws Exception {
-        pair = DbPair.h2("repairer");
-        stack = new Stack(pair, Files.createTempDirectory("dualwrite-repairer"));
+    void setUp() {
+        stack = Stack.over(DbPair.h2("repairer"));
+        pair = stack.pair();
         newSide = FaultyDataSource.wrap(pair.newDataSource());
         rowSync = new RowSync(pair.oldDataSource(), newSide.dataSource(), stack.control());
     }
@@ -45,7 +44,6 @@ class RepairerTest {
     @AfterAll
     void tearDown() {
         stack.close();
-        pair.close();
     }
 
     @BeforeEach

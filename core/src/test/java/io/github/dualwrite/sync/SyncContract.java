@@ -7,7 +7,6 @@ import io.github.dualwrite.journal.JournalEntry;
 import io.github.dualwrite.testing.DbPair;
 import io.github.dualwrite.testing.FaultyDataSource.Fault;
 import io.github.dualwrite.testing.Stack;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -47,9 +46,9 @@ abstract class SyncContract {
     abstract DbPair newPair();
 
     @BeforeAll
-    void setUp() throws Exception {
-        pair = newPair();
-        stack = new Stack(pair, Files.createTempDirectory("dualwrite-sync"));
+    void setUp() {
+        stack = Stack.over(newPair());
+        pair = stack.pair();
         rowSync = new RowSync(pair.oldDataSource(), pair.newDataSource(), stack.control());
         checkpoints = new Checkpoints(pair.oldDataSource());
     }
@@ -57,7 +56,6 @@ abstract class SyncContract {
     @AfterAll
     void tearDown() {
         stack.close();
-        pair.close();
     }
 
     @BeforeEach

@@ -17,7 +17,8 @@ import javax.sql.DataSource;
 /**
  * A DataSource that breaks on demand, to prove the secondary side can never break the business call:
  * {@link Fault#DOWN} refuses connections, {@link Fault#EXECUTE} makes every statement execution throw,
- * {@link Fault#WRITES} only writes (anything but SELECT), {@link Fault#COMMIT} makes commits throw.
+ * {@link Fault#WRITES} only writes (anything but SELECT), {@link Fault#COMMIT} makes commits throw
+ * ({@code commit()}, and {@code setAutoCommit(true)} with a transaction open, which commits it).
  * Test code only: it wraps with {@link Proxy}.
  */
 public final class FaultyDataSource {
@@ -87,7 +88,10 @@ public final class FaultyDataSource {
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
                 (proxy, method, args) -> {
                     String name = method.getName();
-                    if (name.equals("commit") && fault.get() == Fault.COMMIT) {
+                    // a commit is commit(), or a return to auto-commit with a transaction open (JDBC commits then)
+                    boolean commits = name.equals("commit") || name.equals("setAutoCommit") && Boolean.TRUE.equals(args[0])
+                            && !c.getAutoCommit();
+                    if (commits && fault.get() == Fault.COMMIT) {
                         injected.incrementAndGet();
                         throw new SQLException("injected: commit failed");
                     }

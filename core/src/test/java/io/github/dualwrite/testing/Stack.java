@@ -29,10 +29,16 @@ public final class Stack implements AutoCloseable {
     private final JdbcJournal table;
     private final FileJournal file;
     private final DualWriteDataSource dataSource;
+    private final boolean ownsPair;
 
     /** A stack over {@code pair}, its fallback journal file in {@code journalDir}, everything OLD_ONLY. */
     public Stack(DbPair pair, Path journalDir) {
+        this(pair, journalDir, false);
+    }
+
+    private Stack(DbPair pair, Path journalDir, boolean ownsPair) {
         this.pair = pair;
+        this.ownsPair = ownsPair;
         this.oldSide = FaultyDataSource.wrap(pair.oldDataSource());
         this.newSide = FaultyDataSource.wrap(pair.newDataSource());
         control.apply(config(Stage.OLD_ONLY, Stage.OLD_ONLY, 0, UnkeyedPolicy.EXECUTE_BOTH), "test").orThrow();
@@ -41,6 +47,19 @@ public final class Stack implements AutoCloseable {
         this.dataSource = DualWriteDataSource.builder().oldDataSource(oldSide.dataSource())
                 .newDataSource(newSide.dataSource()).control(control).journal(new FallbackJournal(table, file))
                 .clock(clock).build();
+    }
+
+    /**
+     * A stack that owns {@code pair} (closed with the stack), its journal file in a fresh temporary directory:
+     * the usual set-up of a test class.
+     */
+    public static Stack over(DbPair pair) {
+        try {
+            return new Stack(pair, java.nio.file.Files.createTempDirectory("dualwrite-" + pair.name()), true);
+        } catch (java.io.IOException | RuntimeException e) {
+            pair.close();
+            throw new IllegalStateException("cannot set up a stack over " + pair.name() + ": " + e.getMessage(), e);
+        }
     }
 
     /** The document the stack uses, for a stage of {@code points} (coupon follows the same stages). */
@@ -121,5 +140,8 @@ public final class Stack implements AutoCloseable {
     @Override
     public void close() {
         dataSource.close();
+        if (ownsPair) {
+            pair.close();
+        }
     }
 }

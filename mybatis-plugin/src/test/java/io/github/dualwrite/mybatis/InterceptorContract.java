@@ -17,7 +17,6 @@ import io.github.dualwrite.sync.Verifier;
 import io.github.dualwrite.sync.VerifyReport;
 import io.github.dualwrite.testing.DbPair;
 import io.github.dualwrite.testing.Stack;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -55,9 +54,9 @@ abstract class InterceptorContract {
     abstract DbPair newPair();
 
     @BeforeAll
-    void setUp() throws Exception {
-        pair = newPair();
-        stack = new Stack(pair, Files.createTempDirectory("dualwrite-mybatis"));
+    void setUp() {
+        stack = Stack.over(newPair());
+        pair = stack.pair();
         interceptor = DualWriteInterceptor.builder()
                 .keyProperties("userId", "user_id", "account.userId", "ew.entity.userId")
                 .control("io.github.dualwrite.mybatis.MemoMapper.legacyReport", StatementControl.OLD_ONLY)
@@ -68,7 +67,6 @@ abstract class InterceptorContract {
     @AfterAll
     void tearDown() {
         stack.close();
-        pair.close();
     }
 
     @BeforeEach
