@@ -6,9 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.dualwrite.config.Side;
 import io.github.dualwrite.config.Stage;
 import io.github.dualwrite.journal.JournalEntry;
-import io.github.dualwrite.testing.DbPair;
 import io.github.dualwrite.testing.FaultyDataSource.Fault;
-import io.github.dualwrite.testing.Stack;
+import io.github.dualwrite.testing.StackContract;
 import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -19,37 +18,15 @@ import java.sql.Statement;
 import java.sql.Types;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** Edge cases found in review: each test is a scenario that once lost a write or broke the caller. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class EngineEdgeCasesContract {
-
-    private DbPair pair;
-    private Stack stack;
-
-    abstract DbPair newPair();
-
-    @BeforeAll
-    void setUp() {
-        stack = Stack.over(newPair());
-        pair = stack.pair();
-    }
-
-    @AfterAll
-    void tearDown() {
-        stack.close();
-    }
+abstract class EngineEdgeCasesContract extends StackContract {
 
     @BeforeEach
     void reset() throws Exception {
         stack.journalFile().clear();
-        stack.reset();
-        stack.stage(Stage.DUAL_WRITE);
     }
 
     private List<JournalEntry> journal() {

@@ -6,7 +6,7 @@ import io.github.dualwrite.testing.DbPair;
 class EngineEdgeCasesIT extends EngineEdgeCasesContract {
 
     @Override
-    DbPair newPair() {
+    protected DbPair newPair() {
         return DbPair.mariaDb("edges");
     }
 }

@@ -6,7 +6,7 @@ import io.github.dualwrite.testing.DbPair;
 class EngineEdgeCasesTest extends EngineEdgeCasesContract {
 
     @Override
-    DbPair newPair() {
+    protected DbPair newPair() {
         return DbPair.h2("edges");
     }
 }

@@ -10,9 +10,9 @@ import io.github.dualwrite.config.Stage;
 import io.github.dualwrite.config.UnkeyedPolicy;
 import io.github.dualwrite.journal.JournalEntry;
 import io.github.dualwrite.routing.StatementRoute;
-import io.github.dualwrite.testing.DbPair;
 import io.github.dualwrite.testing.FaultyDataSource.Fault;
 import io.github.dualwrite.testing.Stack;
+import io.github.dualwrite.testing.StackContract;
 import java.sql.CallableStatement;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,40 +22,13 @@ import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /** The engine's features one by one; data checked directly in both databases. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class EngineFeaturesContract {
-
-    private DbPair pair;
-    private Stack stack;
-
-    abstract DbPair newPair();
-
-    @BeforeAll
-    void setUp() {
-        stack = Stack.over(newPair());
-        pair = stack.pair();
-    }
-
-    @AfterAll
-    void tearDown() {
-        stack.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        stack.reset();
-        stack.stage(Stage.DUAL_WRITE);
-    }
+abstract class EngineFeaturesContract extends StackContract {
 
     private List<JournalEntry> journal() {
         return stack.journalTable().read(0, 1_000);

@@ -6,7 +6,7 @@ import io.github.dualwrite.testing.DbPair;
 class EngineFeaturesTest extends EngineFeaturesContract {
 
     @Override
-    DbPair newPair() {
+    protected DbPair newPair() {
         return DbPair.h2("features");
     }
 }

@@ -13,7 +13,7 @@ import io.github.dualwrite.config.UnkeyedPolicy;
 import io.github.dualwrite.journal.JournalEntry;
 import io.github.dualwrite.sync.RowSync;
 import io.github.dualwrite.testing.DbPair;
-import io.github.dualwrite.testing.Stack;
+import io.github.dualwrite.testing.StackContract;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,46 +22,19 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Statement hints as the MyBatis plugin uses them: per-statement controls and the new side's own SQL for
  * a table whose column {@code memo} is {@code remark} on the new side. Data checked in both databases.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class StatementHintContract {
+abstract class StatementHintContract extends StackContract {
 
     private static final String INSERT_MEMO = "INSERT INTO points_memo (user_id, memo) VALUES (?, ?)";
     private static final String INSERT_MEMO_NEW = "INSERT INTO points_memo (user_id, remark) VALUES (?, ?)";
     private static final String SELECT_MEMO = "SELECT id, memo FROM points_memo WHERE user_id = ?";
     private static final String SELECT_MEMO_NEW = "SELECT id, remark AS memo FROM points_memo WHERE user_id = ?";
     private static final String UPDATE_BALANCE = "UPDATE points_account SET balance = ? WHERE id = ?";
-
-    private DbPair pair;
-    private Stack stack;
-
-    abstract DbPair newPair();
-
-    @BeforeAll
-    void setUp() {
-        stack = Stack.over(newPair());
-        pair = stack.pair();
-    }
-
-    @AfterAll
-    void tearDown() {
-        stack.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        stack.reset();
-        stack.stage(Stage.DUAL_WRITE);
-    }
 
     private List<JournalEntry> journal() {
         return stack.journalTable().read(0, 1_000);

@@ -6,7 +6,7 @@ import io.github.dualwrite.testing.DbPair;
 class StatementHintIT extends StatementHintContract {
 
     @Override
-    DbPair newPair() {
+    protected DbPair newPair() {
         return DbPair.mariaDb("hints");
     }
 }

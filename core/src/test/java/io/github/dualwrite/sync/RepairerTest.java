@@ -12,45 +12,37 @@ import io.github.dualwrite.testing.FaultyDataSource;
 import io.github.dualwrite.testing.FaultyDataSource.Fault;
 import io.github.dualwrite.testing.MutableClock;
 import io.github.dualwrite.testing.Stack;
+import io.github.dualwrite.testing.StackContract;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** Retries with backoff, giving up, and the change-log mode (every write replayed by the repairer). */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RepairerTest {
+class RepairerTest extends StackContract {
 
-    private DbPair pair;
-    private Stack stack;
     private FaultyDataSource newSide;
     private RowSync rowSync;
 
+    @Override
+    protected DbPair newPair() {
+        return DbPair.h2("repairer");
+    }
+
     @BeforeAll
     void setUp() {
-        stack = Stack.over(DbPair.h2("repairer"));
-        pair = stack.pair();
         newSide = FaultyDataSource.wrap(pair.newDataSource());
         rowSync = new RowSync(pair.oldDataSource(), newSide.dataSource(), stack.control());
     }
 
-    @AfterAll
-    void tearDown() {
-        stack.close();
-    }
-
     @BeforeEach
     void reset() {
-        stack.reset();
         newSide.set(Fault.NONE);
-        stack.stage(Stage.DUAL_WRITE);
     }
 
     private void write(String sql) throws Exception {

@@ -2,11 +2,10 @@ package io.github.dualwrite.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.dualwrite.config.Stage;
 import io.github.dualwrite.journal.JournalEntry;
 import io.github.dualwrite.testing.DbPair;
 import io.github.dualwrite.testing.FaultyDataSource.Fault;
-import io.github.dualwrite.testing.Stack;
+import io.github.dualwrite.testing.StackContract;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -23,48 +22,32 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Convergence (G3): verify finds exactly what was corrupted and repair fixes it; backfill under concurrent
  * writers, RowSync racing writers and two repairers side by side all end with verify = 0 differences.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class SyncContract {
+abstract class SyncContract extends StackContract {
 
     static final int USERS = 60;
 
-    DbPair pair;
-    Stack stack;
     RowSync rowSync;
     Checkpoints checkpoints;
 
-    abstract DbPair newPair();
-
     @BeforeAll
     void setUp() {
-        stack = Stack.over(newPair());
-        pair = stack.pair();
         rowSync = new RowSync(pair.oldDataSource(), pair.newDataSource(), stack.control());
         checkpoints = new Checkpoints(pair.oldDataSource());
     }
 
-    @AfterAll
-    void tearDown() {
-        stack.close();
-    }
-
     @BeforeEach
     void reset() {
-        stack.reset();
         pair.updateOld("CREATE TABLE IF NOT EXISTS " + Checkpoints.DEFAULT_TABLE + " (job VARCHAR(200) NOT NULL PRIMARY KEY,"
                 + " position VARCHAR(255) NULL, rows_done BIGINT NOT NULL, finished INT NOT NULL, updated_at TIMESTAMP NULL)");
         pair.updateOld("DELETE FROM " + Checkpoints.DEFAULT_TABLE);
-        stack.stage(Stage.DUAL_WRITE);
     }
 
     Verifier.Builder verifier() {

@@ -6,7 +6,7 @@ import io.github.dualwrite.testing.DbPair;
 class SyncIT extends SyncContract {
 
     @Override
-    DbPair newPair() {
+    protected DbPair newPair() {
         return DbPair.mariaDb("sync");
     }
 }

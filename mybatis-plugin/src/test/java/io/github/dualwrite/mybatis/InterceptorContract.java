@@ -15,8 +15,7 @@ import io.github.dualwrite.config.UnkeyedPolicy;
 import io.github.dualwrite.sync.RowSync;
 import io.github.dualwrite.sync.Verifier;
 import io.github.dualwrite.sync.VerifyReport;
-import io.github.dualwrite.testing.DbPair;
-import io.github.dualwrite.testing.Stack;
+import io.github.dualwrite.testing.StackContract;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -27,36 +26,27 @@ import org.apache.ibatis.session.ExecutorType;
 import org.apache.ibatis.session.LocalCacheScope;
 import org.apache.ibatis.session.SqlSession;
 import org.apache.ibatis.session.SqlSessionFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The MyBatis plugin against a real old/new pair. Users: {@link #GRAY} (bucket 7) is in the gray share,
  * {@link #BASE} (bucket 9007) is not. Rows read back tell which side answered: the fixtures put the same
  * row on both sides with the note "old" or "new".
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class InterceptorContract {
+abstract class InterceptorContract extends StackContract {
 
     static final long GRAY = 7;
     static final long BASE = 9007;
     private static final String NOTE_SQL = "SELECT note FROM points_detail WHERE id = ?";
 
-    private DbPair pair;
-    private Stack stack;
     private DualWriteInterceptor interceptor;
     private SqlSessionFactory factory;
 
-    abstract DbPair newPair();
-
     @BeforeAll
     void setUp() {
-        stack = Stack.over(newPair());
-        pair = stack.pair();
         interceptor = DualWriteInterceptor.builder()
                 .keyProperties("userId", "user_id", "account.userId", "ew.entity.userId")
                 .control("io.github.dualwrite.mybatis.MemoMapper.legacyReport", StatementControl.OLD_ONLY)
@@ -64,14 +54,8 @@ abstract class InterceptorContract {
         factory = Sessions.factory(stack.dataSource(), interceptor);
     }
 
-    @AfterAll
-    void tearDown() {
-        stack.close();
-    }
-
     @BeforeEach
     void reset() {
-        stack.reset();
         // half the users (buckets 0..4999) read the new side; writes without a key are refused
         stack.stage(Stage.DUAL_WRITE, Stage.READ_NEW, 5_000, UnkeyedPolicy.REJECT);
     }

@@ -6,7 +6,7 @@ import io.github.dualwrite.testing.DbPair;
 class InterceptorIT extends InterceptorContract {
 
     @Override
-    DbPair newPair() {
+    protected DbPair newPair() {
         return DbPair.mariaDb("mybatis");
     }
 }

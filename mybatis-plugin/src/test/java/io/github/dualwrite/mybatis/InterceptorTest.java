@@ -6,7 +6,7 @@ import io.github.dualwrite.testing.DbPair;
 class InterceptorTest extends InterceptorContract {
 
     @Override
-    DbPair newPair() {
+    protected DbPair newPair() {
         return DbPair.h2("mybatis");
     }
 }
