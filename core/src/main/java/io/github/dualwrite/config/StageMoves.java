@@ -54,7 +54,8 @@ final class StageMoves {
                 Transition.whyIllegal(from, to).ifPresent(why -> moves.computeIfAbsent(why, w -> new ArrayList<>()).add(c.who));
             }
             moves.forEach((why, who) -> problems.add(new ConfigProblem(path,
-                    why + " (affects " + String.join(", ", who) + "); set force: true to apply anyway")));
+                    why + " (affects " + String.join(", ", who) + ")"
+                            + (why.contains("force: true") ? "" : "; set force: true to apply anyway"))));
         }
         return problems;
     }

@@ -67,7 +67,7 @@ public enum Transition {
         String move = from + " -> " + to;
         if (from == Stage.NEW_ONLY) {
             return Optional.of(move + " leaves NEW_ONLY: the old database has not been written since, so it is"
-                    + " missing data; run a reverse sync (new -> old) first");
+                    + " missing data; run a reverse sync (new -> old) first, then apply with force: true");
         }
         if (to.ordinal() > from.ordinal()) {
             Stage next = Stage.values()[from.ordinal() + 1];
