@@ -45,6 +45,7 @@ public final class Repairer implements AutoCloseable {
     private final Duration interval;
     private final ScheduledExecutorService scheduler;
     private final boolean ownScheduler;
+    private final AtomicLong claimed = new AtomicLong();
     private final AtomicLong repaired = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong dead = new AtomicLong();
@@ -86,6 +87,7 @@ public final class Repairer implements AutoCloseable {
         int ok = 0;
         int retry = 0;
         int gaveUp = 0;
+        claimed.addAndGet(batch.size());
         for (JournalEntry e : batch) {
             notify(l -> l.claimed(e));
             try {
@@ -191,6 +193,11 @@ public final class Repairer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("dualwrite repair run failed; trying again in {}", interval, e);
         }
+    }
+
+    /** Entries claimed since start (each attempt counts). */
+    public long claimedCount() {
+        return claimed.get();
     }
 
     /** Entries repaired since start. */
