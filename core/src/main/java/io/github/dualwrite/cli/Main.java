@@ -242,6 +242,11 @@ public final class Main implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (common.unit != null) {
+                // the journal is drained in claim order whatever the unit: silently repairing all would surprise
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "repair drains the whole journal, every unit; run it without --unit " + common.unit);
+            }
             try (ToolContext ctx = ToolContext.open(common.config);
                  Repairer repairer = Repairer.builder(ctx.journal, ctx.rowSync).batchSize(batch).maxAttempts(maxAttempts)
                          .owner("cli-" + ProcessHandle.current().pid()).build()) {

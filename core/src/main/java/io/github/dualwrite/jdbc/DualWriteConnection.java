@@ -128,7 +128,7 @@ final class DualWriteConnection implements Connection {
      * all on one side (and, with tables that are not migrated, that side is the old one). Returns that
      * side, or null when the statement must be planned at each execution.
      */
-    Side fixedSide(SqlShape shape, RoutingTable table, boolean write) {
+    Side fixedSide(SqlShape shape, RoutingTable table) {
         if (shape.problem() != null || shape.kind() == SqlKind.TRANSACTION_CONTROL || shape.kind() == SqlKind.OTHER_WRITE) {
             return null;
         }
@@ -155,6 +155,15 @@ final class DualWriteConnection implements Connection {
             return null;
         }
         return side;
+    }
+
+    /** Whether the current transaction already writes with an authority other than {@code side}. */
+    boolean writesElsewhere(Side side) {
+        if (autoCommit || tx == null) {
+            return false;
+        }
+        Side authority = tx.pins.authority();
+        return authority != null && authority != side;
     }
 
     /** Records that a write ran on {@code side}, its authority for the rows it touched. */

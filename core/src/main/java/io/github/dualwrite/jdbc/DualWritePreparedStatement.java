@@ -73,7 +73,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         this.shape = conn.engine().classify(sql);
         this.params = new Params(Math.max(shape.parameterCount(), 1));
         RoutingTable table = conn.table();
-        Side side = conn.fixedSide(shape, table, false);
+        Side side = conn.fixedSide(shape, table);
         if (side != null && specialHint() == null) {
             direct = configure(options.prepare(conn.physical(side), sql, Keys.CALLER));
             directSide = side;
@@ -90,12 +90,17 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
             return false;
         }
         RoutingTable table = conn.table();
-        if (table != decided || write && conn.pins() != null) {
-            if (conn.fixedSide(shape, table, write) != directSide) {
+        if (table != decided) {
+            if (conn.fixedSide(shape, table) != directSide) {
                 leavePassThrough();
                 return false;
             }
             decided = table;
+        }
+        if (write && conn.writesElsewhere(directSide)) {
+            // the planner refuses a second authority in one transaction: let it see this write
+            leavePassThrough();
+            return false;
         }
         conn.engine().stats().passThrough.increment();
         if (write) {
@@ -336,6 +341,9 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         List<NewSideStatement> newSides = batchNewSides;
         boolean special = batchSpecial;
         forgetBatch();
+        if (special && direct != null) {
+            direct.clearBatch(); // these rows are routed: none may be left to run with a later direct batch
+        }
         checkNewSides(newSides);
         if (rows.isEmpty()) {
             return new long[0];
@@ -713,7 +721,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         first = super.closePhysical(first);
         first = closeAll(prepared, first);
         first = closeAll(newSidePrepared, first);
-        return direct == null ? first : closeAll(new Statement[] {direct}, first);
+        return close(direct, first);
     }
 
     /** Routes this execution: captures the thread's key and control, and the new side's SQL if any. */

@@ -92,7 +92,8 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
      * makes the new side (the authority) the second one, and its failure is the application's failure.
      */
     final long runUpdate(Invocation inv, boolean callerKeys) throws SQLException {
-        Plan plan = conn.plan(inv.shape(), inv.values(), inv.context());
+        Object[] values = inv.values(); // a copy: taken once per execution
+        Plan plan = conn.plan(inv.shape(), values, inv.context());
         resetResults();
         conn.engine().stats().writes.increment();
         Side first = plan.primary();
@@ -107,20 +108,20 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         // backfill copying the same rows can then never land between the two halves of this write
         boolean hold = plan.secondary() != null && conn.holdLocks(first);
         try {
-            long n = dualUpdate(inv, plan, keys);
+            long n = dualUpdate(inv, plan, keys, values);
             if (hold) {
-                conn.releaseLocks(true, plan, inv.values());
+                conn.releaseLocks(true, plan, values);
             }
             return n;
         } catch (SQLException | RuntimeException e) {
             if (hold) {
-                conn.releaseLocks(false, plan, inv.values());
+                conn.releaseLocks(false, plan, values);
             }
             throw e;
         }
     }
 
-    private long dualUpdate(Invocation inv, Plan plan, Invocation.Keys keys) throws SQLException {
+    private long dualUpdate(Invocation inv, Plan plan, Invocation.Keys keys, Object[] values) throws SQLException {
         Side first = plan.primary();
         boolean ids = plan.idSide() != null;
         long n1 = inv.update(first, ids ? Invocation.Keys.IDS : keys, false);
@@ -133,7 +134,6 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
             capturedKeys = capture(inv.generatedKeys(first));
             idValues = firstColumn(capturedKeys);
         }
-        Object[] values = inv.values();
         JournalEntry.Reason instead = plan.journalInstead();
         String why = plan.reason();
         if (ids && idValues.size() != plan.shape().insert().rows().size()) {
@@ -937,15 +937,19 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
     static SQLException closeAll(Statement[] statements, SQLException first) {
         if (statements != null) {
             for (Statement s : statements) {
-                if (s != null) {
-                    try {
-                        s.close();
-                    } catch (SQLException e) {
-                        if (first == null) {
-                            first = e;
-                        }
-                    }
-                }
+                first = close(s, first);
+            }
+        }
+        return first;
+    }
+
+    /** Closes {@code s} if there is one; returns the first failure so far. */
+    static SQLException close(Statement s, SQLException first) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (SQLException e) {
+                return first == null ? e : first;
             }
         }
         return first;

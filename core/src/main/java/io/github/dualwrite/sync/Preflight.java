@@ -152,7 +152,8 @@ public final class Preflight {
 
     private void checkSharding(UnitConfig unit, TableConfig table, List<Check> checks) {
         String u = unit.name();
-        String routing = unit.routingColumn().toLowerCase(Locale.ROOT);
+        // the new side's name: the table's column map may rename the routing column
+        String routing = table.newColumn(unit.routingColumn()).toLowerCase(Locale.ROOT);
         if (rules == null) {
             checks.add(new Check(u, table.name(), "sharding column", Status.SKIPPED,
                     "give the ShardingSphere YAML to check that " + routing + " is the sharding column"));

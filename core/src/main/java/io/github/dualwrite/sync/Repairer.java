@@ -44,7 +44,6 @@ public final class Repairer implements AutoCloseable {
     private final RepairListener listener;
     private final Duration interval;
     private final ScheduledExecutorService scheduler;
-    private final boolean ownScheduler;
     private final AtomicLong claimed = new AtomicLong();
     private final AtomicLong repaired = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -62,7 +61,6 @@ public final class Repairer implements AutoCloseable {
         this.clock = b.clock;
         this.listener = b.listener;
         this.interval = b.interval;
-        this.ownScheduler = b.scheduler == null;
         this.scheduler = b.scheduler;
     }
 

@@ -65,11 +65,9 @@ final class TableAccess {
             }
         }
         String routing = unit.routingColumn().toLowerCase(Locale.ROOT);
-        for (String required : List.of(routing)) {
-            if (!oldCols.contains(required)) {
-                throw new SQLException("table " + config.name() + " of unit " + unit.name() + " has no column " + required
-                        + " on both sides (old: " + oldNames + ", new: " + newNames + ")");
-            }
+        if (!oldCols.contains(routing)) {
+            throw new SQLException("table " + config.name() + " of unit " + unit.name() + " has no column " + routing
+                    + " on both sides (old: " + oldNames + ", new: " + newNames + ")");
         }
         for (String c : pk) {
             if (!oldNames.contains(c) || !newNames.contains(c)) {
@@ -125,12 +123,17 @@ final class TableAccess {
     }
 
     String byRoutingKey(Side side, boolean lock) {
-        return select(side) + " WHERE " + (side == Side.OLD ? routingColumn : newColumns.get(routingIndex)) + " = ?"
+        return select(side) + " WHERE " + columns(side).get(routingIndex) + " = ?"
                 + " ORDER BY " + String.join(", ", primaryKey) + (lock ? " FOR UPDATE" : "");
     }
 
     String byPrimaryKey(Side side) {
         return select(side) + " WHERE " + pkCondition();
+    }
+
+    /** By primary key and routing key: on the new side only the shard the router picks is read. */
+    String byPrimaryAndRoutingKey(Side side) {
+        return byPrimaryKey(side) + " AND " + columns(side).get(routingIndex) + " = ?";
     }
 
     /** Rows with {@code lo < pk <= hi}, in key order. */
@@ -163,11 +166,12 @@ final class TableAccess {
         return select(side) + " WHERE " + pk + " > ? ORDER BY " + pk + " LIMIT " + limit;
     }
 
-    /** Rows whose version column is at or after a time, in key order, after a key. */
-    String changedSince(Side side, int limit) throws SQLException {
+    /** Rows whose version column is at or after a time, in key order, after a key when {@code afterKey}. */
+    String changedSince(Side side, int limit, boolean afterKey) throws SQLException {
         String pk = singlePk();
         String version = columns(side).get(versionIndex);
-        return select(side) + " WHERE " + version + " >= ? AND " + pk + " > ? ORDER BY " + pk + " LIMIT " + limit;
+        return select(side) + " WHERE " + version + " >= ?" + (afterKey ? " AND " + pk + " > ?" : "")
+                + " ORDER BY " + pk + " LIMIT " + limit;
     }
 
     String insert(Side side) {

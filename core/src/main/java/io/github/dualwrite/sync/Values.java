@@ -7,8 +7,6 @@ import java.sql.Blob;
 import java.sql.Clob;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.Objects;
@@ -97,9 +95,6 @@ final class Values {
             } catch (SQLException e) {
                 return v;
             }
-        }
-        if (v instanceof LocalDate || v instanceof LocalDateTime || v instanceof String || v instanceof byte[]) {
-            return v;
         }
         return v;
     }

@@ -85,7 +85,7 @@ public final class Verifier {
 
     /** Every row of every table of the unit, in primary-key chunks; continues from a checkpoint if one is saved. */
     public VerifyReport full(String unit) throws SQLException, InterruptedException {
-        Run run = new Run(unit);
+        Run run = new Run(unit, false);
         for (TableConfig table : tables(unit)) {
             TableAccess access = rowSync.access(unit, table.name());
             String job = "verify:" + unit + ":" + table.name();
@@ -102,7 +102,7 @@ public final class Verifier {
 
     /** The rows of the given users (routing keys), read through each side's routing. */
     public VerifyReport keys(String unit, Collection<?> routingKeys) throws SQLException, InterruptedException {
-        Run run = new Run(unit);
+        Run run = new Run(unit, true);
         for (TableConfig table : tables(unit)) {
             TableAccess access = rowSync.access(unit, table.name());
             for (Object k : routingKeys) {
@@ -118,7 +118,7 @@ public final class Verifier {
 
     /** Rows whose version column is at or after {@code since}, on either side: the incremental check. */
     public VerifyReport since(String unit, Instant since) throws SQLException, InterruptedException {
-        Run run = new Run(unit);
+        Run run = new Run(unit, false);
         Timestamp from = Timestamp.from(since);
         for (TableConfig table : tables(unit)) {
             TableAccess access = rowSync.access(unit, table.name());
@@ -130,21 +130,27 @@ public final class Verifier {
             Object lo = null;
             while (true) {
                 Object last = lo;
-                List<Object[]> oldRows = query(Side.OLD, access.changedSince(Side.OLD, chunk), ps -> {
-                    ps.setTimestamp(1, from);
-                    ps.setObject(2, last == null ? Long.MIN_VALUE : last);
-                });
-                List<Object[]> newWindow = query(Side.NEW, access.changedSince(Side.NEW, chunk), ps -> {
-                    ps.setTimestamp(1, from);
-                    ps.setObject(2, last == null ? Long.MIN_VALUE : last);
-                });
-                if (oldRows.isEmpty() && newWindow.isEmpty()) {
-                    break;
+                List<Object[]> oldWindow = changedSince(access, Side.OLD, chunk, from, last);
+                List<Object[]> newWindow = changedSince(access, Side.NEW, chunk, from, last);
+                // a full window may have more rows beyond its last key: this round covers keys up to the
+                // smallest last key of a full window, or everything when neither is full
+                TableAccess.Key hi = null;
+                for (List<Object[]> window : List.of(oldWindow, newWindow)) {
+                    if (window.size() >= chunk) {
+                        TableAccess.Key k = access.key(window.get(window.size() - 1));
+                        hi = hi == null || k.compareTo(hi) < 0 ? k : hi;
+                    }
                 }
                 // compare both windows against the other side's current rows for the same keys
-                Map<TableAccess.Key, Object[]> keys = new LinkedHashMap<>();
-                oldRows.forEach(r -> keys.put(access.key(r), r));
-                newWindow.forEach(r -> keys.putIfAbsent(access.key(r), r));
+                Map<TableAccess.Key, Object[]> keys = new java.util.TreeMap<>();
+                for (List<Object[]> window : List.of(oldWindow, newWindow)) {
+                    for (Object[] r : window) {
+                        TableAccess.Key k = access.key(r);
+                        if (hi == null || k.compareTo(hi) <= 0) {
+                            keys.putIfAbsent(k, r);
+                        }
+                    }
+                }
                 List<Object[]> oldNow = new ArrayList<>();
                 List<Object[]> newNow = new ArrayList<>();
                 for (Object[] r : keys.values()) {
@@ -152,10 +158,10 @@ public final class Verifier {
                     newNow.addAll(byKey(access, Side.NEW, r));
                 }
                 run.compare(access, oldNow, newNow);
-                lo = maxKey(access, oldRows, newWindow);
-                if (oldRows.size() < chunk && newWindow.size() < chunk) {
+                if (hi == null) {
                     break;
                 }
+                lo = keys.get(hi)[0];
             }
             run.settle(access);
         }
@@ -164,7 +170,7 @@ public final class Verifier {
 
     /** {@code chunks} chunks starting at random keys between the smallest and largest (numeric keys). */
     public VerifyReport sample(String unit, int chunks, long seed) throws SQLException, InterruptedException {
-        Run run = new Run(unit);
+        Run run = new Run(unit, false);
         SplittableRandom random = new SplittableRandom(seed);
         for (TableConfig table : tables(unit)) {
             TableAccess access = rowSync.access(unit, table.name());
@@ -272,20 +278,15 @@ public final class Verifier {
         }
     }
 
-    private static Object maxKey(TableAccess access, List<Object[]> a, List<Object[]> b) {
-        TableAccess.Key best = null;
-        Object value = null;
-        for (List<Object[]> rows : List.of(a, b)) {
-            if (!rows.isEmpty()) {
-                Object[] last = rows.get(rows.size() - 1);
-                TableAccess.Key k = access.key(last);
-                if (best == null || k.compareTo(best) > 0) {
-                    best = k;
-                    value = last[0];
-                }
+    /** Up to {@code limit} rows changed at or after {@code from}, in key order, after key {@code after} (null: from the start). */
+    private List<Object[]> changedSince(TableAccess access, Side side, int limit, Timestamp from, Object after)
+            throws SQLException {
+        return query(side, access.changedSince(side, limit, after != null), ps -> {
+            ps.setTimestamp(1, from);
+            if (after != null) {
+                ps.setObject(2, after);
             }
-        }
-        return value;
+        });
     }
 
     private List<Object[]> byKey(TableAccess access, Side side, Object[] row) throws SQLException {
@@ -336,8 +337,12 @@ public final class Verifier {
         final List<Difference> candidates = new ArrayList<>();
         final Map<String, Object[]> candidateRows = new LinkedHashMap<>();
 
-        Run(String unit) {
+        /** Whether rows were read through routing (by user): the recheck must read them the same way. */
+        final boolean routed;
+
+        Run(String unit, boolean routed) {
             this.unit = unit;
+            this.routed = routed;
         }
 
         /** Compares two row sets of the same key range; differences become candidates for the recheck. */
@@ -391,8 +396,8 @@ public final class Verifier {
                 List<Difference> still = new ArrayList<>();
                 for (Difference d : pending) {
                     Object[] row = candidateRows.get(d.table() + '\u0000' + d.primaryKey());
-                    List<Object[]> oldNow = byKey(access, Side.OLD, row);
-                    List<Object[]> newNow = byKey(access, Side.NEW, row);
+                    List<Object[]> oldNow = recheck(access, Side.OLD, row);
+                    List<Object[]> newNow = recheck(access, Side.NEW, row);
                     Difference now = classify(access, d, oldNow, newNow);
                     if (now != null) {
                         still.add(now);
@@ -410,10 +415,27 @@ public final class Verifier {
                     kept.add(d);
                 }
                 if (repair) {
-                    fix(access, d);
+                    fix(access, d, candidateRows.get(d.table() + '\u0000' + d.primaryKey()));
                 }
             }
             candidateRows.clear();
+        }
+
+        /**
+         * The row's current state. A routed run re-reads through routing too: a key lookup alone would find
+         * a copy in a shard the router never picks and call a missing row equal.
+         */
+        private List<Object[]> recheck(TableAccess access, Side side, Object[] row) throws SQLException {
+            if (!routed) {
+                return byKey(access, side, row);
+            }
+            return query(side, access.byPrimaryAndRoutingKey(side), ps -> {
+                int n = access.primaryKey.size();
+                for (int i = 0; i < n; i++) {
+                    ps.setObject(i + 1, row[i]);
+                }
+                ps.setObject(n + 1, row[access.routingIndex]);
+            });
         }
 
         private Difference classify(TableAccess access, Difference d, List<Object[]> oldNow, List<Object[]> newNow) {
@@ -438,9 +460,10 @@ public final class Verifier {
             return String.valueOf(rows.get(0)[access.routingIndex]);
         }
 
-        private void fix(TableAccess access, Difference d) {
+        /** Repairs through RowSync; {@code row} is the row the difference was found on (primary key first). */
+        private void fix(TableAccess access, Difference d, Object[] row) {
             try {
-                List<Object> pk = List.of(parse(d.primaryKey()));
+                List<Object> pk = java.util.Arrays.asList(row).subList(0, access.primaryKey.size());
                 SyncResult r = d.kind() == Difference.Kind.DUPLICATE_IN_NEW
                         ? rowSync.purgeAndSync(unit, access.table, pk, d.routingKey())
                         : d.kind() == Difference.Kind.EXTRA_IN_NEW ? rowSync.syncRow(unit, access.table, pk)

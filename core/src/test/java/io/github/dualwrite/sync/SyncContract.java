@@ -122,6 +122,29 @@ abstract class SyncContract extends StackContract {
     }
 
     @Test
+    void keysModeReportsARowThatIsOnlyInAShardTheRouterWouldNotPick() throws Exception {
+        seedBoth();
+        pair.updateNew("DELETE FROM points_detail WHERE id = 15 AND user_id = 3");
+        strayCopy(15, 3); // the row moved to the wrong physical table: reads by user never find it
+        VerifyReport report = verifier().build().keys("points", List.of(3L));
+        assertThat(report.missing()).as(report.toString()).isEqualTo(1);
+        assertThat(report.differences()).extracting(Difference::primaryKey).containsExactly("15");
+    }
+
+    @Test
+    void sinceComparesEveryChangedRowWhenOneSidesWindowRunsAheadOfTheOther() throws Exception {
+        seedBoth();
+        java.sql.Timestamp changed = java.sql.Timestamp.valueOf("2026-11-21 10:00:00");
+        // old: ids 1..150 and 280 changed; new: only 280 changed, so its window ends far beyond the old one's
+        pair.updateOld("UPDATE points_detail SET gmt_modified = ? WHERE id <= 150 OR id = 280", changed);
+        pair.updateNew("UPDATE points_detail SET gmt_modified = ? WHERE id = 280", changed);
+        VerifyReport since = verifier().build().since("points", java.time.LocalDateTime.of(2026, 11, 21, 9, 0)
+                .atZone(java.time.ZoneId.systemDefault()).toInstant());
+        assertThat(since.different()).as(since.toString()).isEqualTo(150);
+        assertThat(since.missing() + since.extra()).isZero();
+    }
+
+    @Test
     void aKilledVerificationContinuesFromItsCheckpoint() throws Exception {
         seedBoth();
         AtomicInteger chunks = new AtomicInteger();
