@@ -1,12 +1,15 @@
 package io.github.dualwrite;
 
 import io.github.dualwrite.config.MigrationControl;
+import io.github.dualwrite.ids.IdGenerator;
+import io.github.dualwrite.ids.SegmentSequence;
 import io.github.dualwrite.jdbc.DualWriteStats;
 import io.github.dualwrite.jdbc.Engine;
 import io.github.dualwrite.journal.FallbackJournal;
 import io.github.dualwrite.journal.FileJournal;
 import io.github.dualwrite.journal.JdbcJournal;
 import io.github.dualwrite.journal.Journal;
+import io.github.dualwrite.journal.JournalGate;
 import io.github.dualwrite.routing.StatementRoute;
 import io.github.dualwrite.sql.SqlClassifier;
 import java.io.PrintWriter;
@@ -15,7 +18,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
@@ -48,14 +57,25 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
     private final Engine engine;
     private final Journal journal;
     private final MigrationControl control;
+    private final JournalGate gate;
+    private final ScheduledExecutorService ownScheduler;
 
     private DualWriteDataSource(Builder b) {
         this.oldDataSource = b.oldDataSource;
         this.control = b.control;
         this.journal = b.journal != null ? b.journal
                 : new FallbackJournal(new JdbcJournal(b.oldDataSource, b.journalTable), new FileJournal(b.journalFile));
+        this.ownScheduler = b.scheduler == null ? Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "dualwrite-guard");
+            t.setDaemon(true);
+            return t;
+        }) : null;
         this.engine = new Engine(b.oldDataSource, b.newDataSource, b.control,
-                new SqlClassifier(b.sqlDialect, b.classifierCacheSize), journal, b.clock);
+                new SqlClassifier(b.sqlDialect, b.classifierCacheSize), journal, b.clock,
+                new Engine.Options(b.sequence, b.sequenceMargin, b.generators, b.maxDirtyKeys, b.dirtyKeysRefresh,
+                        b.scheduler != null ? b.scheduler : ownScheduler));
+        this.gate = new JournalGate(journal, b.clock);
+        control.addGate(gate);
     }
 
     /** Starts a builder. */
@@ -94,6 +114,14 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
         engine.resetBreakers();
     }
 
+    /**
+     * Re-reads the journal's unresolved entries for the read-your-writes guard now, instead of at its next
+     * periodic refresh: after entries were changed outside this process (by hand, or a repairer elsewhere).
+     */
+    public void refreshJournalView() {
+        engine.refreshDirtyKeys();
+    }
+
     /** The journal of secondary writes waiting for repair. */
     public Journal journal() {
         return journal;
@@ -104,9 +132,17 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
         return control;
     }
 
-    /** Closes the journal. The old and new DataSources belong to the caller and stay open. */
+    /**
+     * Stops the background refresh, leaves the stage switch's gate and closes the journal. The old and new
+     * DataSources belong to the caller and stay open.
+     */
     @Override
     public void close() {
+        control.removeGate(gate);
+        engine.close();
+        if (ownScheduler != null) {
+            ownScheduler.shutdownNow();
+        }
         journal.close();
     }
 
@@ -159,8 +195,66 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private String sqlDialect = "MySQL";
         private int classifierCacheSize = SqlClassifier.DEFAULT_CACHE_SIZE;
+        private SegmentSequence sequence;
+        private long sequenceMargin = 10_000;
+        private final Map<String, IdGenerator> generators = new LinkedHashMap<>();
+        private int maxDirtyKeys = 100_000;
+        private Duration dirtyKeysRefresh = Duration.ofSeconds(5);
+        private ScheduledExecutorService scheduler;
 
         private Builder() {
+        }
+
+        /**
+         * The sequence for tables with {@code id-source: SEQUENCE}: its table lives on a database you name,
+         * one that outlives the old one (for example a database of the new side, outside ShardingSphere).
+         */
+        public Builder sequence(SegmentSequence value) {
+            this.sequence = Objects.requireNonNull(value, "sequence");
+            return this;
+        }
+
+        /** How far above both sides' highest id a new sequence starts (seed 004's raised sequence); default 10000. */
+        public Builder sequenceMargin(long value) {
+            if (value < 0) {
+                throw new IllegalArgumentException("DualWriteDataSource sequenceMargin must be >= 0 but was " + value);
+            }
+            this.sequenceMargin = value;
+            return this;
+        }
+
+        /** The id generator of a table with {@code id-source: GENERATOR} (e.g. ShardingSphere's Snowflake). */
+        public Builder idGenerator(String table, IdGenerator value) {
+            this.generators.put(Objects.requireNonNull(table, "table").toLowerCase(Locale.ROOT),
+                    Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Users with unrepaired journal entries the read-your-writes guard tracks one by one; beyond, a whole
+         * unit is read from the side that is not behind. Default 100000.
+         */
+        public Builder maxDirtyKeys(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("DualWriteDataSource maxDirtyKeys must be at least 1 but was " + value);
+            }
+            this.maxDirtyKeys = value;
+            return this;
+        }
+
+        /** How often the read-your-writes guard re-reads the journal for other instances' entries; default 5 s. */
+        public Builder dirtyKeysRefresh(Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException("DualWriteDataSource dirtyKeysRefresh must be positive but was " + value);
+            }
+            this.dirtyKeysRefresh = value;
+            return this;
+        }
+
+        /** Runs background work (the guard's refresh) here instead of on a thread of its own; not shut down on close. */
+        public Builder scheduler(ScheduledExecutorService value) {
+            this.scheduler = Objects.requireNonNull(value, "scheduler");
+            return this;
         }
 
         /** The database being left (usually a HikariCP pool). */

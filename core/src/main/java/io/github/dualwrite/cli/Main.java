@@ -229,16 +229,25 @@ public final class Main implements Runnable {
         }
     }
 
-    @Command(name = "repair", description = "Repair every due journal entry once (with leases: safe beside running apps).")
+    @Command(name = "repair", description = "Repair every due journal entry once (with leases: safe beside running apps),"
+            + " or with --until-empty until the journal is drained.")
     static final class RepairCommand implements Callable<Integer> {
         @Mixin
         Common common;
         @Spec
         CommandSpec spec;
-        @Option(names = "--batch", defaultValue = "100")
+        @Option(names = "--batch", defaultValue = "500", description = "entries leased per batch")
         int batch;
-        @Option(names = "--max-attempts", defaultValue = "10")
+        @Option(names = "--threads", defaultValue = "4", description = "users repaired at once")
+        int threads;
+        @Option(names = "--max-attempts", defaultValue = "10",
+                description = "attempts before an entry that keeps failing is given up (DEAD); an unreachable side is"
+                        + " waited for")
         int maxAttempts;
+        @Option(names = "--until-empty", description = "repair until no entry is pending (before every authority move)")
+        boolean untilEmpty;
+        @Option(names = "--timeout", defaultValue = "PT10M", description = "how long --until-empty may take")
+        Duration timeout;
 
         @Override
         public Integer call() throws Exception {
@@ -249,7 +258,12 @@ public final class Main implements Runnable {
             }
             try (ToolContext ctx = ToolContext.open(common.config);
                  Repairer repairer = Repairer.builder(ctx.journal, ctx.rowSync).batchSize(batch).maxAttempts(maxAttempts)
-                         .owner("cli-" + ProcessHandle.current().pid()).build()) {
+                         .threads(threads).owner("cli-" + ProcessHandle.current().pid()).build()) {
+                if (untilEmpty) {
+                    io.github.dualwrite.sync.DrainResult drained = repairer.drain(timeout);
+                    spec.commandLine().getOut().println(drained);
+                    return drained.drained() ? 0 : FOUND;
+                }
                 RepairRun run = repairer.runOnce();
                 spec.commandLine().getOut().printf("REPAIR claimed=%d repaired=%d retry=%d dead=%d pending=%d%n",
                         run.claimed(), run.repaired(), run.failed(), run.dead(), ctx.journal.pendingCount());

@@ -46,9 +46,9 @@ final class ToolContext implements AutoCloseable {
         this.shardingYaml = shardingYaml;
         this.oldDataSource = old;
         this.newDataSource = neu;
-        this.rowSync = new RowSync(old, neu, control);
         this.journal = new FallbackJournal(new JdbcJournal(old), new FileJournal(
                 configFile.toAbsolutePath().getParent().resolve("dualwrite-journal").resolve("journal.jsonl")));
+        this.rowSync = new RowSync(old, neu, control, journal);
         this.checkpoints = new Checkpoints(old);
     }
 

@@ -90,8 +90,9 @@ final class ConfigBinder {
                 Map<String, String> columnMap = new LinkedHashMap<>();
                 Section map = t.section("column-map");
                 map.namesAndTexts().forEach(columnMap::put);
+                IdSource ids = t.choice("id-source", IdSource.class, IdSource.OLD);
                 t.rejectUnknownKeys();
-                TableConfig table = problems.attempt(t.path(""), () -> new TableConfig(name, pk, version, columnMap));
+                TableConfig table = problems.attempt(t.path(""), () -> new TableConfig(name, pk, version, columnMap, ids));
                 failed[0] |= table == null;
                 if (table != null) {
                     tables.put(name, table);

@@ -46,6 +46,9 @@ final class ConfigWriter {
                 if (!table.columnMap().isEmpty()) {
                     t.put("column-map", new LinkedHashMap<>(table.columnMap()));
                 }
+                if (table.idSource() != IdSource.OLD) {
+                    t.put("id-source", table.idSource().name());
+                }
                 tables.put(table.name(), t);
             }
             u.put("tables", tables);

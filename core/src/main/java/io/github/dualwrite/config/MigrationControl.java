@@ -30,6 +30,7 @@ public final class MigrationControl {
     private final AtomicReference<ConfigSnapshot> current;
     private final List<ConfigListener> listeners = new CopyOnWriteArrayList<>();
     private final List<ConfigValidator> validators = new CopyOnWriteArrayList<>();
+    private final List<MoveGate> gates = new CopyOnWriteArrayList<>();
     private final AtomicLong rejected = new AtomicLong();
     private final Clock clock;
     private final Object applyLock = new Object();
@@ -87,6 +88,19 @@ public final class MigrationControl {
         validators.remove(validator);
     }
 
+    /**
+     * Adds a gate every later change must pass (see {@link MoveGate}); its problems hold a change back unless
+     * the document says {@code force: true}.
+     */
+    public void addGate(MoveGate gate) {
+        gates.add(Objects.requireNonNull(gate, "gate"));
+    }
+
+    /** Removes a gate. */
+    public void removeGate(MoveGate gate) {
+        gates.remove(gate);
+    }
+
     /** Removes a listener. */
     public void removeListener(ConfigListener listener) {
         listeners.remove(listener);
@@ -124,7 +138,7 @@ public final class MigrationControl {
             if (!refused.isEmpty()) {
                 return reject(source, refused);
             }
-            List<ConfigProblem> illegal = before.version() == 0 ? List.of() : StageMoves.illegal(before.config(), next);
+            List<ConfigProblem> illegal = before.version() == 0 ? List.of() : held(before.config(), next);
             List<String> forced = new ArrayList<>();
             if (!illegal.isEmpty()) {
                 if (!next.force()) {
@@ -147,6 +161,20 @@ public final class MigrationControl {
         }
         return new ApplyResult(ApplyResult.Outcome.ACCEPTED, change.current(), List.of(), change.changes(),
                 change.forced());
+    }
+
+    /** The illegal moves and every gate's problems; what {@code force: true} lets through. */
+    private List<ConfigProblem> held(MigrationConfig before, MigrationConfig next) {
+        List<ConfigProblem> problems = new ArrayList<>(StageMoves.illegal(before, next));
+        for (MoveGate gate : gates) {
+            try {
+                problems.addAll(gate.check(before, next));
+            } catch (RuntimeException e) {
+                problems.add(new ConfigProblem("", "gate " + gate.getClass().getName() + " could not check the change: " + e
+                        + "; fix that, or set force: true"));
+            }
+        }
+        return problems;
     }
 
     private ApplyResult reject(String source, List<ConfigProblem> problems) {

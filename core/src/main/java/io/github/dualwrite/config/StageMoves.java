@@ -48,10 +48,8 @@ final class StageMoves {
                 }
             }
             Map<String, List<String>> moves = new LinkedHashMap<>();
-            for (Cohort c : cohorts(a, b)) {
-                Stage from = a == null ? Stage.OLD_ONLY : effective(a, c.grayBefore);
-                Stage to = effective(b, c.grayAfter);
-                Transition.whyIllegal(from, to).ifPresent(why -> moves.computeIfAbsent(why, w -> new ArrayList<>()).add(c.who));
+            for (UserMove m : UserMove.between(a, b)) {
+                Transition.whyIllegal(m.from(), m.to()).ifPresent(why -> moves.computeIfAbsent(why, w -> new ArrayList<>()).add(m.who()));
             }
             moves.forEach((why, who) -> problems.add(new ConfigProblem(path,
                     why + " (affects " + String.join(", ", who) + ")"
@@ -60,50 +58,7 @@ final class StageMoves {
         return problems;
     }
 
-    private static Stage effective(UnitConfig unit, boolean gray) {
-        return gray ? unit.gray().stage() : unit.stage();
-    }
-
     private static String describe(UnitConfig unit) {
         return unit.hasGray() ? unit.stage() + " (gray " + unit.gray().stage() + ")" : unit.stage().name();
-    }
-
-    /** Groups of users that are treated alike by both documents. */
-    private static List<Cohort> cohorts(UnitConfig a, UnitConfig b) {
-        int ra = a == null ? 0 : a.gray().ratio();
-        int rb = b.gray().ratio();
-        int lo = Math.min(ra, rb);
-        int hi = Math.max(ra, rb);
-        List<Cohort> out = new ArrayList<>();
-        if (lo > 0) {
-            out.add(new Cohort(buckets(0, lo), true, true));
-        }
-        if (ra > rb) {
-            out.add(new Cohort(buckets(rb, ra), true, false));
-        } else if (rb > ra) {
-            out.add(new Cohort(buckets(ra, rb), false, true));
-        }
-        if (hi < RoutingKey.BUCKETS) {
-            out.add(new Cohort(buckets(hi, RoutingKey.BUCKETS), false, false));
-        }
-        Set<RoutingKey> listed = new LinkedHashSet<>();
-        if (a != null) {
-            listed.addAll(a.gray().whitelist());
-            listed.addAll(a.gray().blacklist());
-        }
-        listed.addAll(b.gray().whitelist());
-        listed.addAll(b.gray().blacklist());
-        for (RoutingKey key : listed) {
-            out.add(new Cohort("user " + key, a != null && a.gray().includes(key), b.gray().includes(key)));
-        }
-        return out;
-    }
-
-    private static String buckets(int from, int toExclusive) {
-        return from == toExclusive - 1 ? "users in bucket " + from
-                : "users in buckets " + from + ".." + (toExclusive - 1);
-    }
-
-    private record Cohort(String who, boolean grayBefore, boolean grayAfter) {
     }
 }

@@ -17,20 +17,28 @@ import java.util.Set;
  *                      verification and by backfill's "never overwrite newer" rule; null when the table has none
  * @param columnMap     old column name to new column name, for columns the new schema renamed (lower case);
  *                      columns not listed keep their name
+ * @param idSource      where the ids of INSERTs that omit the primary key come from; default {@link IdSource#OLD}
  */
-public record TableConfig(String name, List<String> primaryKey, String versionColumn, Map<String, String> columnMap) {
+public record TableConfig(String name, List<String> primaryKey, String versionColumn, Map<String, String> columnMap,
+                          IdSource idSource) {
 
     /** The primary key used when a document names none. */
     public static final List<String> DEFAULT_PRIMARY_KEY = List.of("id");
 
     /** A table whose columns have the same names on both sides. */
     public TableConfig(String name, List<String> primaryKey, String versionColumn) {
-        this(name, primaryKey, versionColumn, Map.of());
+        this(name, primaryKey, versionColumn, Map.of(), IdSource.OLD);
+    }
+
+    /** A table whose ids come from the old side. */
+    public TableConfig(String name, List<String> primaryKey, String versionColumn, Map<String, String> columnMap) {
+        this(name, primaryKey, versionColumn, columnMap, IdSource.OLD);
     }
 
     /** Validates every part; see {@link InvalidConfigException#problems()} for all reasons at once. */
     public TableConfig {
         primaryKey = primaryKey == null ? DEFAULT_PRIMARY_KEY : List.copyOf(primaryKey);
+        idSource = idSource == null ? IdSource.OLD : idSource;
         Problems problems = new Problems();
         Names.check(problems, "", name);
         problems.check(!primaryKey.isEmpty(), "primary-key", "is empty; name the primary-key column(s), e.g. [id]");
@@ -58,6 +66,9 @@ public record TableConfig(String name, List<String> primaryKey, String versionCo
             problems.check(column == null || !map.containsKey(Names.key(column)), "column-map." + column,
                     "renames a primary-key column; the key must keep its name on both sides");
         }
+        problems.check(idSource.oldGenerates() || primaryKey.size() == 1, "id-source",
+                idSource + " makes one id per row, but the primary key is " + primaryKey
+                        + "; use it for single-column keys only (or id-source: APPLICATION)");
         problems.throwIfAny();
         columnMap = Collections.unmodifiableMap(map);
     }
@@ -80,18 +91,23 @@ public record TableConfig(String name, List<String> primaryKey, String versionCo
 
     /** Returns a copy with the given version column. */
     public TableConfig withVersionColumn(String column) {
-        return new TableConfig(name, primaryKey, Objects.requireNonNull(column, "column"), columnMap);
+        return new TableConfig(name, primaryKey, Objects.requireNonNull(column, "column"), columnMap, idSource);
     }
 
     /** Returns a copy with the given primary key. */
     public TableConfig withPrimaryKey(String... columns) {
-        return new TableConfig(name, List.of(columns), versionColumn, columnMap);
+        return new TableConfig(name, List.of(columns), versionColumn, columnMap, idSource);
     }
 
     /** Returns a copy where old column {@code from} is called {@code to} on the new side. */
     public TableConfig withRenamedColumn(String from, String to) {
         Map<String, String> map = new LinkedHashMap<>(columnMap);
         map.put(from, to);
-        return new TableConfig(name, primaryKey, versionColumn, map);
+        return new TableConfig(name, primaryKey, versionColumn, map, idSource);
+    }
+
+    /** Returns a copy whose ids come from {@code source}. */
+    public TableConfig withIdSource(IdSource source) {
+        return new TableConfig(name, primaryKey, versionColumn, columnMap, Objects.requireNonNull(source, "source"));
     }
 }

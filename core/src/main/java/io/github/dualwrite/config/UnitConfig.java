@@ -35,6 +35,18 @@ public record UnitConfig(String name, String routingColumn, Map<String, TableCon
             problems.add("gray.stage", gray.stage() + " is not " + stage + " or adjacent to it; allowed: "
                     + allowedGrayStages(stage));
         }
+        if (stage != null && gray != null) {
+            Stage newest = gray.differsFrom(stage) && gray.stage().ordinal() > stage.ordinal() ? gray.stage() : stage;
+            if (newest.authority() == Side.NEW && tables != null) {
+                for (TableConfig table : tables.values()) {
+                    problems.check(table.idSource() != IdSource.OLD, "tables." + table.name() + ".id-source",
+                            "OLD generates ids on the old side, which is not the authority in " + newest
+                                    + "; set id-source: SEQUENCE (the library allocates ids), GENERATOR (your IdGenerator)"
+                                    + " or APPLICATION (every INSERT gives its id) before the new side becomes"
+                                    + " the authority");
+                }
+            }
+        }
         problems.throwIfAny();
         Map<String, TableConfig> byKey = new LinkedHashMap<>();
         for (TableConfig table : tables.values()) {
@@ -55,6 +67,16 @@ public record UnitConfig(String name, String routingColumn, Map<String, TableCon
     /** The table with that name (case-insensitive), if it belongs to this unit. */
     public Optional<TableConfig> table(String tableName) {
         return Optional.ofNullable(tables.get(Names.key(tableName)));
+    }
+
+    /** The stage of the user with this routing key: the gray stage when the key is gray, else the base one. */
+    public Stage stageOf(RoutingKey key) {
+        return stageOf(gray.includes(key));
+    }
+
+    /** The gray stage for gray users, else the base stage. */
+    Stage stageOf(boolean isGray) {
+        return isGray && hasGray() ? gray.stage() : stage;
     }
 
     /** Whether some users are in another stage than {@link #stage()}. */

@@ -66,6 +66,16 @@ final class DualWriteConnection implements Connection {
         return engine;
     }
 
+    private WritePath writes;
+
+    /** Where this connection's writes are run. */
+    WritePath writes() {
+        if (writes == null) {
+            writes = new WritePath(this);
+        }
+        return writes;
+    }
+
     // ------------------------------------------------------------------ routing support
 
     /** The routes for the next statement: the transaction's pinned ones, or the document in force. */
@@ -92,7 +102,8 @@ final class DualWriteConnection implements Connection {
     Plan plan(SqlShape shape, Object[] values, CallContext context) throws SQLException {
         checkOpen();
         try {
-            Plan plan = Planner.plan(shape, values, context, table(), pins(), !autoCommit && tx().secondaryBehind);
+            Plan plan = Planner.plan(shape, values, context, table(), pins(), !autoCommit && tx().secondaryBehind,
+                    engine.dirtyKeys());
             if (plan.unit() != null && plan.keys().isEmpty() && shape.isWrite() && plan.dual()) {
                 engine.stats().unkeyed.increment();
                 engine.warnOnce("unkeyed", shape.sql(), () -> "dualwrite: no routing key for unit " + plan.unit().name()
@@ -140,8 +151,13 @@ final class DualWriteConnection implements Connection {
                 unmigrated = true;
                 continue;
             }
-            if (!table.isSingleSided(u)) {
-                return null;
+            if (!table.isSingleSided(u) || engine.dirtyKeys().any(u.name())) {
+                return null; // users on two sides, or users whose rows are behind: plan every execution
+            }
+            io.github.dualwrite.config.TableConfig config = u.table(t).orElseThrow();
+            if (shape.insert() != null && config.idSource().injects()
+                    && shape.insert().columnIndex(config.primaryKey().get(0)) < 0) {
+                return null; // an INSERT without its id column: every execution takes ids from the id source
             }
             Side s = u.stage().authority();
             if (side != null && s != side) {
@@ -349,10 +365,15 @@ final class DualWriteConnection implements Connection {
             return;
         }
         CircuitBreaker breaker = engine.breaker(side);
+        CircuitBreaker.State state = breaker.getState();
         if (!breaker.tryAcquirePermission()) {
             stats.breakerRejections.increment();
-            journal(work.everything(now, JournalEntry.Reason.BREAKER_OPEN, null,
-                    "not run: the circuit breaker in front of " + side + " is " + breaker.getState()));
+            // the state read before asking: the one that refused (it may have moved on since)
+            CircuitBreaker.State refused = state == CircuitBreaker.State.CLOSED ? breaker.getState() : state;
+            String why = "not run: the circuit breaker in front of " + side + " is " + refused
+                    + (refused == CircuitBreaker.State.HALF_OPEN ? " and its trial calls are taken" : "");
+            engine.secondaryFailed(work.unit(), side, why);
+            journal(work.everything(now, JournalEntry.Reason.BREAKER_OPEN, null, why));
             return;
         }
         long start = System.nanoTime();
@@ -361,6 +382,7 @@ final class DualWriteConnection implements Connection {
         } catch (SQLException | RuntimeException | LinkageError | java.util.ServiceConfigurationError e) {
             breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
             stats.secondaryFailures.increment();
+            engine.secondaryFailed(work.unit(), side, e.toString());
             log.debug("dualwrite: secondary {} failed, journaled", side, e);
             List<JournalEntry> entries = work.everything(now, JournalEntry.Reason.ERROR, e, null);
             if (autoCommit) {
@@ -377,6 +399,7 @@ final class DualWriteConnection implements Connection {
         List<JournalEntry> unverified = work.unverified(now);
         if (!unverified.isEmpty()) {
             stats.rowCountMismatches.add(unverified.size());
+            engine.secondaryFailed(work.unit(), side, unverified.get(0).errorMessage());
             journal(unverified);
         }
         if (!autoCommit) {
@@ -674,25 +697,34 @@ final class DualWriteConnection implements Connection {
         return call(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
     }
 
-    /**
-     * Stored procedures run on the authoritative side only: their effects cannot be repeated or checked.
-     */
+    /** Stored procedures: see {@link CallableStatements}. */
     private CallableStatement call(String sql, int type, int concurrency, int holdability) throws SQLException {
         checkOpen();
-        Side side = homeSide();
-        engine.warnOnce("call", sql, () -> "dualwrite: stored procedure call `" + Planner.abbreviate(sql) + "` runs on "
-                + side + " only; its writes are not repeated on the other side (logged once per call)");
-        wroteAuthoritative(side);
-        Connection c = physical(side);
-        CallableStatement delegate;
-        if (type < 0) {
-            delegate = c.prepareCall(sql);
-        } else if (holdability < 0) {
-            delegate = c.prepareCall(sql, type, concurrency);
-        } else {
-            delegate = c.prepareCall(sql, type, concurrency, holdability);
+        CallableStatement call = CallableStatements.prepare(this, sql, type, concurrency, holdability);
+        statements.add((TrackedStatement) call);
+        return call;
+    }
+
+    /**
+     * The side a stored procedure may run on: the one every unit is on (the old side without units). Refused
+     * while any unit writes both sides, or has users whose rows are behind: a procedure's writes can be
+     * neither repeated nor checked.
+     */
+    Side callSide(String sql) throws SQLException {
+        RoutingTable table = table();
+        Side side = null;
+        for (io.github.dualwrite.config.UnitConfig u : table.snapshot().config().units().values()) {
+            Side s = u.stage().authority();
+            if (!table.isSingleSided(u) || engine.dirtyKeys().any(u.name()) || side != null && s != side) {
+                throw Planner.reject("stored procedure call `" + Planner.abbreviate(sql) + "` while unit " + u.name()
+                        + " is in stage " + (u.hasGray() ? u.stage() + " (gray " + u.gray().stage() + ")" : u.stage())
+                        + (side != null && s != side ? " and another unit is on " + side : "")
+                        + ": what a procedure writes can be neither repeated on the other side nor checked; call it"
+                        + " through each side's own DataSource, or once every unit is OLD_ONLY or NEW_ONLY");
+            }
+            side = s;
         }
-        return track(new DualWriteCallableStatement(this, delegate));
+        return side == null ? Side.OLD : side;
     }
 
     private <T extends TrackedStatement> T track(T statement) {
@@ -793,10 +825,24 @@ final class DualWriteConnection implements Connection {
 
     // ------------------------------------------------------------------ the rest: the old side speaks for both
 
-    /** The old database's metadata (its {@code getConnection()} is the physical old connection). */
+    /** The home side's metadata; its {@code getConnection()} is this connection, never a physical one. */
     @Override
     public DatabaseMetaData getMetaData() throws SQLException {
-        return physical(homeSide()).getMetaData();
+        DatabaseMetaData md = physical(homeSide()).getMetaData();
+        return (DatabaseMetaData) java.lang.reflect.Proxy.newProxyInstance(DatabaseMetaData.class.getClassLoader(),
+                new Class<?>[] {DatabaseMetaData.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        return this;
+                    }
+                    if (method.getName().equals("unwrap") && ((Class<?>) args[0]).isInstance(proxy)) {
+                        return proxy;
+                    }
+                    try {
+                        return method.invoke(md, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     @Override

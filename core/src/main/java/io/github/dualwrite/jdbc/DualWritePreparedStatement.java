@@ -66,6 +66,8 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     private PreparedStatement direct;
     private Side directSide;
     private RoutingTable decided;
+    /** The INSERT's position of the id of a table whose ids come from an id source; -1 for others. */
+    private int idColumn;
 
     DualWritePreparedStatement(DualWriteConnection conn, String sql, StatementOptions options) throws SQLException {
         super(conn, options);
@@ -74,11 +76,21 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         this.params = new Params(Math.max(shape.parameterCount(), 1));
         RoutingTable table = conn.table();
         Side side = conn.fixedSide(shape, table);
+        this.idColumn = idColumnOf(shape, table);
         if (side != null && specialHint() == null) {
             direct = configure(options.prepare(conn.physical(side), sql, Keys.CALLER));
             directSide = side;
             decided = table;
         }
+    }
+
+    private static int idColumnOf(SqlShape shape, RoutingTable table) {
+        if (shape.insert() == null || shape.tables().isEmpty()) {
+            return -1;
+        }
+        io.github.dualwrite.config.UnitConfig unit = table.unitOf(shape.tables().get(0));
+        io.github.dualwrite.config.TableConfig t = unit == null ? null : unit.table(shape.tables().get(0)).orElse(null);
+        return t == null || !t.idSource().injects() ? -1 : shape.insert().columnIndex(t.primaryKey().get(0));
     }
 
     /**
@@ -96,11 +108,15 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
                 return false;
             }
             decided = table;
+            idColumn = idColumnOf(shape, table);
         }
         if (write && conn.writesElsewhere(directSide)) {
             // the planner refuses a second authority in one transaction: let it see this write
             leavePassThrough();
             return false;
+        }
+        if (write && idsMissing()) {
+            return false; // an id bound to NULL: this execution takes its id from the table's id source
         }
         conn.engine().stats().passThrough.increment();
         if (write) {
@@ -110,9 +126,24 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
             countRead(directSide);
         }
         resetResults();
+        readOneSide();
         applyTimeout(direct, false);
         last = direct;
         return true;
+    }
+
+    /** Whether this INSERT binds NULL to the id of a table whose ids come from an id source. */
+    private boolean idsMissing() {
+        if (shape.insert() == null || idColumn < 0) {
+            return false;
+        }
+        Object[] values = params.values();
+        for (java.util.List<io.github.dualwrite.sql.ValueRef> row : shape.insert().rows()) {
+            if (idColumn < row.size() && row.get(idColumn).resolve(values) == null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** From now on every execution is routed; the direct statement is kept as its side's statement. */
@@ -188,9 +219,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         ps.clearParameters();
         paramsFor(side, params, newSide).bindAll(ps);
         applyTimeout(ps, secondary);
-        if (!secondary) {
-            last = ps;
-        }
+        ranOn(side, ps, secondary);
         return ps;
     }
 
@@ -232,26 +261,39 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         }
 
         @Override
-        public ResultSet generatedKeys(Side side) throws SQLException {
-            PreparedStatement ps = lastOnSide == null ? null : lastOnSide[side.ordinal()];
-            if (ps == null) {
-                throw new SQLException("dualwrite: nothing ran on " + side + " yet");
-            }
-            return ps.getGeneratedKeys();
+        public SqlShape shapeOn(Side side) {
+            return side == Side.NEW && newSide != null ? newSide.shape : shape;
         }
 
         @Override
-        public long updateWithIds(Side side, TableConfig table, List<Object> ids, boolean secondary)
+        public ResultSet generatedKeys(Side side) throws SQLException {
+            return lastRun(side).getGeneratedKeys();
+        }
+
+        @Override
+        public long update(Side side, Rewrite rewrite, List<Object> ids, Object[] calls, Keys keys, boolean secondary)
                 throws SQLException {
-            InsertRewrite rewrite = rewriteFor(side, table, newSide);
-            PreparedStatement ps = rewrittenStatement(side, rewrite.sql(), secondary);
+            PreparedStatement ps = rewrittenStatement(side, rewrite.sql(), keys, secondary);
             ps.clearParameters();
-            rewrite.bind(ps, paramsFor(side, params, newSide), ids);
-            if (!secondary) {
-                last = ps;
-            }
+            rewrite.bind(ps, paramsFor(side, params, newSide), ids, calls);
+            ranOn(side, ps, secondary);
             return ps.executeUpdate();
         }
+    }
+
+    /** The physical statement that last ran on {@code side}: its generated keys are the ones to read. */
+    private PreparedStatement lastRun(Side side) throws SQLException {
+        PreparedStatement ps = lastOnSide == null ? null : lastOnSide[side.ordinal()];
+        if (ps == null) {
+            throw new SQLException("dualwrite: nothing ran on " + side + " yet", "HY010");
+        }
+        return ps;
+    }
+
+    private void ranOn(Side side, PreparedStatement ps, boolean secondary) {
+        slots();
+        lastOnSide[side.ordinal()] = ps;
+        ran(side, ps, secondary);
     }
 
     @Override
@@ -356,26 +398,12 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         for (int i = 0; i < rows.size(); i++) {
             plans.add(conn.plan(shape, rows.get(i).values(), contexts.get(i)));
         }
-        Side primary = BatchPlans.commonPrimary(plans);
-        boolean hold = plans.stream().anyMatch(p -> p.secondary() != null) && conn.holdLocks(primary);
-        try {
-            long[] counts = routedBatch(rows, newSides, plans, primary);
-            if (hold) {
-                conn.releaseLocks(true, plans.get(0), null);
-            }
-            return counts;
-        } catch (java.sql.BatchUpdateException partial) {
-            // in auto-commit mode the rows the driver applied stay applied, as without dual write
-            if (hold) {
-                conn.releaseLocks(true, plans.get(0), null);
-            }
-            throw partial;
-        } catch (SQLException | RuntimeException e) {
-            if (hold) {
-                conn.releaseLocks(false, plans.get(0), null);
-            }
-            throw e;
-        }
+        conn.engine().stats().writes.increment();
+        WritePath.Outcome out = conn.writes().batch(new Rows(rows, newSides),
+                plans, options.asksForKeys() ? Keys.CALLER : Keys.NONE);
+        setCapturedKeys(out.keys());
+        setOwnCount(-1);
+        return out.counts();
     }
 
     /** Forgets the rows added so far. */
@@ -407,195 +435,59 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         return newSides == null ? null : newSides.get(i);
     }
 
-    private long[] routedBatch(List<Params> rows, List<NewSideStatement> newSides, List<Plan> plans, Side primary)
-            throws SQLException {
-        boolean ids = plans.stream().anyMatch(p -> p.idSide() != null);
-        PreparedStatement ps = prepared(primary, ids ? Keys.IDS : Keys.CALLER, newSideOf(newSides, 0));
-        applyTimeout(ps, false);
-        last = ps;
-        conn.engine().stats().writes.increment();
-        BatchRun run = BatchRun.of(ps, () -> {
-            for (int i = 0; i < rows.size(); i++) {
-                ps.clearParameters();
-                paramsFor(primary, rows.get(i), newSideOf(newSides, i)).bindAll(ps);
-                ps.addBatch();
-            }
-        });
-        List<List<Object>> rowIds = new ArrayList<>();
-        boolean idsBroken = false;
-        if (ids) {
-            setCapturedKeysFrom(ps);
-            idsBroken = !splitIds(rows.size(), rowIds);
-        }
-        while (rowIds.size() < rows.size()) {
-            rowIds.add(null);
-        }
-        long[] counts = new BatchSecondary(rows, newSides, plans, rowIds, run.counts(), idsBroken).run();
-        run.rethrow();
-        return counts;
-    }
-
-    private List<Object> capturedIds;
-
-    private void setCapturedKeysFrom(PreparedStatement ps) throws SQLException {
-        javax.sql.rowset.CachedRowSet keys = capture(ps.getGeneratedKeys());
-        setCapturedKeys(keys);
-        capturedIds = firstColumn(keys);
-    }
-
-    /** Splits the batch's generated ids into one list per row; false when their number does not fit. */
-    private boolean splitIds(int rowCount, List<List<Object>> out) {
-        int perRow = shape.insert() == null ? 1 : shape.insert().rows().size();
-        if (capturedIds.size() != rowCount * perRow) {
-            return false;
-        }
-        for (int r = 0; r < rowCount; r++) {
-            out.add(capturedIds.subList(r * perRow, (r + 1) * perRow));
-        }
-        return true;
-    }
-
-    /** The second half of a routed batch, for the rows the first half applied. */
-    private final class BatchSecondary {
+    /** The rows of one batch execution, bound on either side. */
+    private final class Rows implements BatchInvocation {
         private final List<Params> rows;
         private final List<NewSideStatement> newSides;
-        private final List<Plan> plans;
-        private final List<List<Object>> ids;
-        private final long[] counts;
-        private final boolean idsBroken;
+        private final List<Object[]> values;
 
-        BatchSecondary(List<Params> rows, List<NewSideStatement> newSides, List<Plan> plans, List<List<Object>> ids,
-                       long[] counts, boolean idsBroken) {
+        Rows(List<Params> rows, List<NewSideStatement> newSides) {
             this.rows = rows;
             this.newSides = newSides;
-            this.plans = plans;
-            this.ids = ids;
-            this.counts = counts;
-            this.idsBroken = idsBroken;
+            this.values = new ArrayList<>(rows.size());
+            rows.forEach(r -> values.add(r.values()));
         }
 
-        long[] run() throws SQLException {
-            List<Integer> dual = new ArrayList<>();
-            List<JournalEntry> journal = new ArrayList<>();
-            List<JournalEntry> authoritySkipped = new ArrayList<>();
-            java.time.Instant now = conn.engine().clock().instant();
-            for (int i = 0; i < plans.size() && i < counts.length; i++) {
-                Plan p = plans.get(i);
-                if (counts[i] == Statement.EXECUTE_FAILED) {
-                    continue;
-                }
-                if (p.primary() == p.authority()) {
-                    conn.wroteAuthoritative(p.authority());
-                }
-                if (!p.dual()) {
-                    continue;
-                }
-                JournalEntry.Reason reason = p.journalInstead();
-                String why = p.reason();
-                if (reason == null && (idsBroken && p.idSide() != null || rows.get(i).notRepeatable() != null)) {
-                    reason = JournalEntry.Reason.NOT_REPEATABLE;
-                    why = idsBroken ? "the batch returned a number of generated ids that does not fit its rows"
-                            : rows.get(i).notRepeatable();
-                }
-                if (reason == null) {
-                    dual.add(i);
-                } else if (p.secondary() != null && p.secondary() == p.authority()) {
-                    authoritySkipped.addAll(Journaling.entries(now, p, rows.get(i).values(), ids.get(i), p.primary(),
-                            reason, null, why));
-                } else {
-                    journal.addAll(Journaling.entries(now, p, rows.get(i).values(), ids.get(i), p.behind(),
-                            reason, null, why));
-                }
-            }
-            conn.journal(journal);
-            if (!authoritySkipped.isEmpty()) {
-                conn.journal(authoritySkipped);
-                throw new SQLException("dualwrite: " + authoritySkipped.size() + " rows of the batch could not be"
-                        + " written on their authoritative side (" + authoritySkipped.get(0).errorMessage()
-                        + "); the rows written on " + plans.get(0).primary() + " are journaled for removal", "0A000");
-            }
-            if (dual.isEmpty()) {
-                return counts;
-            }
-            Plan first = plans.get(dual.get(0));
-            Side second = first.secondary();
-            List<Plan> dualPlans = new ArrayList<>();
-            List<Object[]> values = new ArrayList<>();
-            List<List<Object>> dualIds = new ArrayList<>();
-            long[] expected = new long[dual.size()];
-            for (int k = 0; k < dual.size(); k++) {
-                int i = dual.get(k);
-                dualPlans.add(plans.get(i));
-                values.add(rows.get(i).values());
-                dualIds.add(ids.get(i));
-                expected[k] = counts[i];
-            }
-            boolean authorityIsSecond = second == first.authority();
-            SecondaryWork.Batch.Call call = () -> secondaryBatch(second, dual, first.idSide() != null, !authorityIsSecond);
-            if (authorityIsSecond) {
-                return authorityBatch(call, dualPlans, values, dualIds, expected);
-            }
-            conn.runSecondary(second, new SecondaryWork.Batch(dualPlans, values, dualIds, expected, call));
-            return counts;
+        @Override
+        public List<Object[]> values() {
+            return values;
         }
 
-        private long[] secondaryBatch(Side side, List<Integer> dual, boolean withIds, boolean secondary) throws SQLException {
-            NewSideStatement other = newSideOf(newSides, dual.get(0));
-            if (withIds) {
-                TableConfig table = plans.get(dual.get(0)).unit().table(shape.tables().get(0)).orElseThrow();
-                InsertRewrite rw = rewriteFor(side, table, other);
-                PreparedStatement ps = rewrittenStatement(side, rw.sql(), secondary);
-                return BatchRun.of(ps, () -> {
-                    for (int i : dual) {
-                        ps.clearParameters();
-                        rw.bind(ps, paramsFor(side, rows.get(i), newSideOf(newSides, i)), ids.get(i));
-                        ps.addBatch();
-                    }
-                }).countsOrThrow();
-            }
-            PreparedStatement ps = prepared(side, Keys.NONE, other);
+        @Override
+        public String notRepeatable(int row) {
+            return rows.get(row).notRepeatable();
+        }
+
+        @Override
+        public SqlShape shapeOn(Side side) {
+            NewSideStatement other = newSideOf(newSides, 0);
+            return side == Side.NEW && other != null ? other.shape : shape;
+        }
+
+        @Override
+        public BatchRun run(Side side, List<Integer> which, Rewrite rewrite, List<List<Object>> ids, List<Object[]> calls,
+                            Keys keys, boolean secondary) throws SQLException {
+            PreparedStatement ps = rewrite != null ? rewrittenStatement(side, rewrite.sql(), keys, secondary)
+                    : prepared(side, keys, newSideOf(newSides, 0));
             applyTimeout(ps, secondary);
+            ranOn(side, ps, secondary);
             return BatchRun.of(ps, () -> {
-                for (int i : dual) {
+                for (int i : which) {
                     ps.clearParameters();
-                    paramsFor(side, rows.get(i), newSideOf(newSides, i)).bindAll(ps);
+                    Params p = paramsFor(side, rows.get(i), newSideOf(newSides, i));
+                    if (rewrite != null) {
+                        rewrite.bind(ps, p, ids == null ? null : ids.get(i), calls == null ? null : calls.get(i));
+                    } else {
+                        p.bindAll(ps);
+                    }
                     ps.addBatch();
                 }
-            }).countsOrThrow();
+            });
         }
 
-        /**
-         * NEW_PRIMARY rows without id: the authority (new) runs second and its failure is the caller's; the
-         * caller sees the authority's counts, and rows whose counts differ from the old side's are journaled.
-         */
-        private long[] authorityBatch(SecondaryWork.Batch.Call call, List<Plan> dualPlans, List<Object[]> values,
-                                      List<List<Object>> dualIds, long[] oldCounts) throws SQLException {
-            java.time.Instant now = conn.engine().clock().instant();
-            long[] result;
-            try {
-                result = call.run();
-            } catch (SQLException | RuntimeException e) {
-                SecondaryWork.Batch all = new SecondaryWork.Batch(dualPlans, values, dualIds, oldCounts, () -> oldCounts);
-                conn.journal(behindOld(all.everything(now, JournalEntry.Reason.ERROR, e,
-                        "the authority refused the rows after the old side generated their ids")));
-                throw e;
-            }
-            dualPlans.forEach(p -> conn.wroteAuthoritative(p.authority()));
-            SecondaryWork.Batch check = new SecondaryWork.Batch(dualPlans, values, dualIds, result, () -> oldCounts);
-            check.run();
-            conn.journal(behindOld(check.unverified(now)));
-            setOwnCount(-1);
-            return result;
-        }
-
-        private List<JournalEntry> behindOld(List<JournalEntry> entries) {
-            List<JournalEntry> out = new ArrayList<>(entries.size());
-            for (JournalEntry e : entries) {
-                out.add(new JournalEntry(e.id(), e.entryId(), e.createdAt(), e.unit(), e.table(), e.routingKey(),
-                        e.primaryKey(), e.operation(), Side.OLD, e.sql(), e.params(), e.reason(), e.errorClass(),
-                        e.errorMessage(), e.status(), e.attempts(), e.nextAttemptAt(), e.leaseOwner(), e.leaseUntil()));
-            }
-            return out;
+        @Override
+        public ResultSet generatedKeys(Side side) throws SQLException {
+            return lastRun(side).getGeneratedKeys();
         }
     }
 
@@ -644,7 +536,8 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     /** Where metadata is asked: the side the statement would run on now, without pinning or counting anything. */
     private Side metadataSide() {
         try {
-            return Planner.plan(shape, params.values(), CallContext.capture(sql), conn.engine().table(), null, false).primary();
+            return Planner.plan(shape, params.values(), CallContext.capture(sql), conn.engine().table(), null, false,
+                    conn.engine().dirtyKeys()).primary();
         } catch (SQLException refused) {
             return conn.homeSide();
         }
@@ -741,13 +634,6 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     private StatementHint specialHint() {
         StatementHint hint = DualWrite.hintFor(sql);
         return hint != null && (hint.control() != StatementControl.DEFAULT || hint.newSideSql() != null) ? hint : null;
-    }
-
-    /** The INSERT rewritten to carry ids on {@code side}: the new side's own SQL (and id column name) if it has one. */
-    private InsertRewrite rewriteFor(Side side, TableConfig table, NewSideStatement other) {
-        String id = table.primaryKey().get(0);
-        return side == Side.NEW && other != null ? conn.engine().rewrite(other.shape, table.newColumn(id))
-                : conn.engine().rewrite(shape, id);
     }
 
     @Override

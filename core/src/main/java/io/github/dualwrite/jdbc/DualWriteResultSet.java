@@ -38,11 +38,24 @@ final class DualWriteResultSet implements ResultSet {
 
     private final Owner owner;
     private final ResultSet delegate;
+    /** Why insertRow/updateRow/deleteRow are refused (they would change one side only), or null. */
+    private final String rowChangesRefused;
     private boolean closed;
 
     DualWriteResultSet(Owner owner, ResultSet delegate) {
+        this(owner, delegate, null);
+    }
+
+    DualWriteResultSet(Owner owner, ResultSet delegate, String rowChangesRefused) {
         this.owner = owner;
         this.delegate = delegate;
+        this.rowChangesRefused = rowChangesRefused;
+    }
+
+    private void checkRowChanges() throws SQLException {
+        if (rowChangesRefused != null) {
+            throw new SQLException("dualwrite: " + rowChangesRefused, "0A000");
+        }
     }
 
     @Override
@@ -610,16 +623,19 @@ final class DualWriteResultSet implements ResultSet {
 
     @Override
     public void insertRow() throws SQLException {
+        checkRowChanges();
         delegate.insertRow();
     }
 
     @Override
     public void updateRow() throws SQLException {
+        checkRowChanges();
         delegate.updateRow();
     }
 
     @Override
     public void deleteRow() throws SQLException {
+        checkRowChanges();
         delegate.deleteRow();
     }
 

@@ -13,8 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import javax.sql.rowset.CachedRowSet;
-import javax.sql.rowset.RowSetFactory;
-import javax.sql.rowset.RowSetProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +24,6 @@ import org.slf4j.LoggerFactory;
 class DualWriteStatement implements Statement, TrackedStatement, DualWriteResultSet.Owner {
 
     private static final Logger log = LoggerFactory.getLogger(DualWriteStatement.class);
-    private static final RowSetFactory ROW_SETS = rowSets();
 
     final DualWriteConnection conn;
     final StatementOptions options;
@@ -67,7 +64,17 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         Plan plan = conn.plan(inv.shape(), inv.values(), inv.context());
         resetResults();
         countRead(plan.primary());
+        rowChangesRefused = rowChangesRefused(plan);
         return wrap(inv.query(plan.primary()));
+    }
+
+    /** Why an updatable result set of this read may not change rows: the change would reach one side only. */
+    private static String rowChangesRefused(Plan plan) {
+        if (plan.unit() == null || plan.stage() != null && !plan.stage().writesBoth() && plan.primary() == plan.authority()) {
+            return null;
+        }
+        return "updatable result sets change one side only, and unit " + plan.unit().name() + " is in stage "
+                + plan.stage() + ": change the rows with UPDATE, INSERT or DELETE statements";
     }
 
     /** Runs {@code execute()}: a write as {@link #runUpdate}, anything else on its plan's side. */
@@ -80,137 +87,36 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         Plan plan = conn.plan(shape, inv.values(), inv.context());
         resetResults();
         countRead(plan.primary());
+        rowChangesRefused = rowChangesRefused(plan);
         if (shape.kind() == io.github.dualwrite.sql.SqlKind.OTHER) {
             conn.wroteAuthoritative(plan.primary()); // SET, USE, ...: the side holds session changes of its own
         }
         return inv.execute(plan.primary(), callerKeys ? Invocation.Keys.CALLER : Invocation.Keys.NONE);
     }
 
-    /**
-     * Runs a write: authority first, then the secondary (or the journal). When the INSERT lacks its id, the
-     * old side runs first and its generated ids are copied into the new side's INSERT; in NEW_PRIMARY that
-     * makes the new side (the authority) the second one, and its failure is the application's failure.
-     */
+    /** Runs a write as its plan says (see {@link WritePath}); the caller sees the authority's count and keys. */
     final long runUpdate(Invocation inv, boolean callerKeys) throws SQLException {
         Object[] values = inv.values(); // a copy: taken once per execution
         Plan plan = conn.plan(inv.shape(), values, inv.context());
         resetResults();
         conn.engine().stats().writes.increment();
-        Side first = plan.primary();
-        Invocation.Keys keys = callerKeys ? Invocation.Keys.CALLER : Invocation.Keys.NONE;
-        if (!plan.dual()) {
-            conn.wroteAuthoritative(first);
-            long n = inv.update(first, keys, false);
-            ownCount = n;
-            return n;
-        }
-        // in auto-commit mode the first side's row locks are held until the second side has run: a RowSync or
-        // backfill copying the same rows can then never land between the two halves of this write
-        boolean hold = plan.secondary() != null && conn.holdLocks(first);
-        try {
-            long n = dualUpdate(inv, plan, keys, values);
-            if (hold) {
-                conn.releaseLocks(true, plan, values);
-            }
-            return n;
-        } catch (SQLException | RuntimeException e) {
-            if (hold) {
-                conn.releaseLocks(false, plan, values);
-            }
-            throw e;
-        }
-    }
-
-    private long dualUpdate(Invocation inv, Plan plan, Invocation.Keys keys, Object[] values) throws SQLException {
-        Side first = plan.primary();
-        boolean ids = plan.idSide() != null;
-        long n1 = inv.update(first, ids ? Invocation.Keys.IDS : keys, false);
-        ownCount = n1;
-        if (first == plan.authority()) {
-            conn.wroteAuthoritative(first);
-        }
-        List<Object> idValues = null;
-        if (ids) {
-            capturedKeys = capture(inv.generatedKeys(first));
-            idValues = firstColumn(capturedKeys);
-        }
-        JournalEntry.Reason instead = plan.journalInstead();
-        String why = plan.reason();
-        if (ids && idValues.size() != plan.shape().insert().rows().size()) {
-            // e.g. MariaDB Connector/J reports only the first id of a multi-row INSERT
-            instead = JournalEntry.Reason.NOT_REPEATABLE;
-            why = "the old side reported " + idValues.size() + " generated ids for " + plan.shape().insert().rows().size()
-                    + " rows, so the new side's rows cannot be made here; repair copies them";
-        } else if (inv.notRepeatable() != null) {
-            instead = JournalEntry.Reason.NOT_REPEATABLE;
-            why = inv.notRepeatable() + ", so the statement cannot be repeated on the other side; repair copies the rows";
-        }
-        if (instead != null) {
-            return journalInstead(plan, values, idValues, n1, instead, why);
-        }
-        Side second = plan.secondary();
-        List<Object> finalIds = idValues;
-        SecondaryWork.Single.Call call = ids
-                ? () -> updateWithIds(inv, plan, second, finalIds, second != plan.authority())
-                : () -> inv.update(second, Invocation.Keys.NONE, second != plan.authority());
-        if (second == plan.authority()) {
-            return authorityAfterIds(plan, values, idValues, n1, call);
-        }
-        conn.runSecondary(second, new SecondaryWork.Single(plan, values, idValues, n1, call));
-        return n1;
+        WritePath.Outcome out = conn.writes().update(inv, plan, values,
+                callerKeys ? Invocation.Keys.CALLER : Invocation.Keys.NONE);
+        ownCount = out.count();
+        capturedKeys = out.keys();
+        return out.count();
     }
 
     /**
-     * The other side cannot run the statement: journal it. When that side is the authority (NEW_PRIMARY,
-     * where the old side ran first only to generate ids), the call must fail: the row exists only where it is
-     * not trusted, and repair removes it from there.
+     * A prepared statement for a rewritten statement on {@code side}, asking for {@code keys}, reused while
+     * the SQL stays the same.
      */
-    private long journalInstead(Plan plan, Object[] values, List<Object> ids, long n1, JournalEntry.Reason reason,
-                                String why) throws SQLException {
-        java.time.Instant now = conn.engine().clock().instant();
-        if (plan.secondary() != null && plan.secondary() == plan.authority()) {
-            conn.journal(Journaling.entries(now, plan, values, ids, plan.primary(), reason, null, why));
-            throw new SQLException("dualwrite: " + why + "; in stage " + plan.stage() + " the authority is "
-                    + plan.authority() + ", so the statement fails (the row written on " + plan.primary()
-                    + " is journaled for removal)", "0A000");
-        }
-        conn.journal(Journaling.entries(now, plan, values, ids, plan.behind(), reason, null, why));
-        return n1;
-    }
-
-    /** NEW_PRIMARY insert without id: the old side made the id, now the authority (new) must take the row. */
-    private long authorityAfterIds(Plan plan, Object[] values, List<Object> ids, long n1,
-                                   SecondaryWork.Single.Call call) throws SQLException {
-        long n2;
-        try {
-            n2 = call.run();
-        } catch (SQLException | RuntimeException e) {
-            // the old side holds a row the authority refused: repair removes it
-            conn.journal(Journaling.entries(conn.engine().clock().instant(), plan, values, ids, plan.primary(),
-                    JournalEntry.Reason.ERROR, e, "the authority refused the row after the old side generated its id"));
-            throw e;
-        }
-        conn.wroteAuthoritative(plan.authority());
-        ownCount = n2;
-        JournalEntry.Reason mismatch = SecondaryWork.compare(plan, n2, n1);
-        if (mismatch != null) {
-            conn.journal(Journaling.entries(conn.engine().clock().instant(), plan, values, ids, plan.primary(),
-                    mismatch, null, "affected rows: " + plan.authority() + " " + n2 + ", " + plan.primary() + " " + n1));
-        }
-        return n2;
-    }
-
-    private long updateWithIds(Invocation inv, Plan plan, Side side, List<Object> ids, boolean secondary)
+    final PreparedStatement rewrittenStatement(Side side, String sql, Invocation.Keys keys, boolean secondary)
             throws SQLException {
-        return inv.updateWithIds(side, plan.unit().table(plan.shape().tables().get(0)).orElseThrow(), ids, secondary);
-    }
-
-    /** A prepared statement for a rewritten INSERT on {@code side}, reused while the SQL stays the same. */
-    final PreparedStatement rewrittenStatement(Side side, String sql, boolean secondary) throws SQLException {
-        int i = side.ordinal();
+        int i = side.ordinal() * 3 + keys.ordinal();
         if (rewritten == null) {
-            rewritten = new PreparedStatement[2];
-            rewrittenSql = new String[2];
+            rewritten = new PreparedStatement[6];
+            rewrittenSql = new String[6];
         }
         if (rewritten[i] == null || !sql.equals(rewrittenSql[i])) {
             if (rewritten[i] != null) {
@@ -219,29 +125,11 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
                 }
                 rewritten[i].close();
             }
-            rewritten[i] = conn.physical(side).prepareStatement(sql);
+            rewritten[i] = configure(options.prepare(conn.physical(side), sql, keys));
             rewrittenSql[i] = sql;
         }
         applyTimeout(rewritten[i], secondary);
         return rewritten[i];
-    }
-
-    static List<Object> firstColumn(CachedRowSet keys) throws SQLException {
-        List<Object> out = new ArrayList<>();
-        keys.beforeFirst();
-        while (keys.next()) {
-            out.add(keys.getObject(1));
-        }
-        keys.beforeFirst();
-        return out;
-    }
-
-    static CachedRowSet capture(ResultSet keys) throws SQLException {
-        try (ResultSet rs = keys) {
-            CachedRowSet copy = ROW_SETS.createCachedRowSet();
-            copy.populate(rs);
-            return copy;
-        }
     }
 
     final void setCapturedKeys(CachedRowSet keys) {
@@ -305,8 +193,16 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         if (rs == null) {
             return null;
         }
-        lastResultSet = new DualWriteResultSet(this, rs);
+        lastResultSet = new DualWriteResultSet(this, rs, rowChangesRefused);
         return lastResultSet;
+    }
+
+    /** Set by each routed read: whether its updatable result set may change rows. */
+    private String rowChangesRefused;
+
+    /** Marks a read that went straight to its one side (every user of its tables is there). */
+    final void readOneSide() {
+        rowChangesRefused = null;
     }
 
     final void resetResults() throws SQLException {
@@ -376,9 +272,7 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         public long update(Side side, Keys keys, boolean secondary) throws SQLException {
             Statement s = physicalFor(side);
             applyTimeout(s, secondary);
-            if (!secondary) {
-                last = s;
-            }
+            ran(side, s, secondary);
             if (keys == Keys.CALLER && columnIndexes != null) {
                 return s.executeUpdate(sql, columnIndexes);
             }
@@ -413,20 +307,38 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         }
 
         @Override
-        public ResultSet generatedKeys(Side side) throws SQLException {
-            return physicalFor(side).getGeneratedKeys();
+        public SqlShape shapeOn(Side side) {
+            return shape;
         }
 
         @Override
-        public long updateWithIds(Side side, io.github.dualwrite.config.TableConfig table, List<Object> ids,
-                                  boolean secondary) throws SQLException {
-            InsertRewrite rewrite = conn.engine().rewrite(shape, table.primaryKey().get(0));
-            PreparedStatement ps = rewrittenStatement(side, rewrite.sql(), secondary);
-            rewrite.bind(ps, null, ids);
-            if (!secondary) {
-                last = ps;
-            }
+        public ResultSet generatedKeys(Side side) throws SQLException {
+            Statement s = lastOn == null ? null : lastOn[side.ordinal()];
+            return (s != null ? s : physicalFor(side)).getGeneratedKeys();
+        }
+
+        @Override
+        public long update(Side side, Rewrite rewrite, List<Object> ids, Object[] calls, Keys keys, boolean secondary)
+                throws SQLException {
+            PreparedStatement ps = rewrittenStatement(side, rewrite.sql(), keys, secondary);
+            ps.clearParameters();
+            rewrite.bind(ps, null, ids, calls);
+            ran(side, ps, secondary);
             return ps.executeUpdate();
+        }
+    }
+
+    /** The physical statement that last ran on each side (its generated keys are the ones to read). */
+    private Statement[] lastOn;
+
+    /** Records that {@code s} runs on {@code side}; the caller's results come from the authority's statement. */
+    final void ran(Side side, Statement s, boolean secondary) {
+        if (lastOn == null) {
+            lastOn = new Statement[2];
+        }
+        lastOn[side.ordinal()] = s;
+        if (!secondary) {
+            last = s;
         }
     }
 
@@ -548,40 +460,39 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         }
         List<Plan> plans = new ArrayList<>(sqls.size());
         for (int i = 0; i < sqls.size(); i++) {
-            String sql = sqls.get(i);
-            Plan p = conn.plan(conn.engine().classify(sql), null, contexts.get(i));
-            if (p.idSide() != null && p.authority() != p.primary()) {
-                throw Planner.reject("a plain-statement batch cannot carry generated ids to the authoritative side ("
-                        + p.authority() + " in stage " + p.stage() + "); use a PreparedStatement or give the ids");
-            }
-            plans.add(p);
+            plans.add(conn.plan(conn.engine().classify(sqls.get(i)), null, contexts.get(i)));
         }
         Side primary = BatchPlans.commonPrimary(plans);
-        boolean hold = plans.stream().anyMatch(p -> p.secondary() != null) && conn.holdLocks(primary);
-        try {
-            long[] counts = plainBatch(sqls, plans, primary);
-            if (hold) {
-                conn.releaseLocks(true, plans.get(0), null);
-            }
-            return counts;
-        } catch (java.sql.BatchUpdateException partial) {
-            // in auto-commit mode the rows the driver applied stay applied, as without dual write
-            if (hold) {
-                conn.releaseLocks(true, plans.get(0), null);
-            }
-            throw partial;
-        } catch (SQLException | RuntimeException e) {
-            if (hold) {
-                conn.releaseLocks(false, plans.get(0), null);
-            }
-            throw e;
-        }
+        List<List<Object>> ids = injectIds(sqls, plans);
+        return conn.writes().holding(primary, plans.stream().anyMatch(p -> p.secondary() != null), plans.get(0), null,
+                () -> plainBatch(sqls, plans, ids, primary));
     }
 
-    private long[] plainBatch(List<String> sqls, List<Plan> plans, Side primary) throws SQLException {
+    /**
+     * Ids from an id source for the rows that need them, written into their SQL as literals (a plain batch
+     * has no parameters to bind them to); null per row that needs none.
+     */
+    private List<List<Object>> injectIds(List<String> sqls, List<Plan> plans) throws SQLException {
+        List<List<Object>> ids = new ArrayList<>(plans.size());
+        for (int i = 0; i < plans.size(); i++) {
+            Plan p = plans.get(i);
+            if (p.ids() != Plan.IdMode.INJECT) {
+                ids.add(null);
+                continue;
+            }
+            io.github.dualwrite.config.TableConfig table = p.unit().table(p.shape().tables().get(0)).orElseThrow();
+            List<Object> made = conn.engine().newIds(table, p.shape().insert().rows().size());
+            sqls.set(i, conn.engine().rewrite(p.shape(), table.primaryKey().get(0), false).inline(made));
+            ids.add(made);
+        }
+        return ids;
+    }
+
+    private long[] plainBatch(List<String> sqls, List<Plan> plans, List<List<Object>> ids, Side primary)
+            throws SQLException {
         Statement s = physicalFor(primary);
         applyTimeout(s, false);
-        last = s;
+        ran(primary, s, false);
         conn.engine().stats().writes.increment();
         BatchRun run = BatchRun.of(s, () -> {
             for (String sql : sqls) {
@@ -600,10 +511,12 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
             if (!p.dual()) {
                 continue;
             }
-            if (p.journalInstead() != null || p.idSide() != null) {
-                journal.addAll(Journaling.entries(conn.engine().clock().instant(), p, null, null, p.behind(),
-                        p.idSide() != null ? JournalEntry.Reason.NOT_REPEATABLE : p.journalInstead(),
-                        null, p.idSide() != null ? "a plain-statement batch cannot carry generated ids" : p.reason()));
+            String why = p.journalInstead() != null ? p.reason()
+                    : p.ids() == Plan.IdMode.FROM_OLD ? "a plain-statement batch cannot carry generated ids"
+                    : p.bindVolatile() ? "a plain-statement batch cannot bind the values of non-deterministic calls" : null;
+            if (why != null) {
+                journal.addAll(Journaling.entries(conn.engine().clock().instant(), p, null, ids.get(i), p.behind(),
+                        p.journalInstead() != null ? p.journalInstead() : JournalEntry.Reason.NOT_REPEATABLE, null, why));
             } else {
                 dual.add(i);
             }
@@ -613,15 +526,15 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
             Side second = plans.get(dual.get(0)).secondary();
             List<Plan> dualPlans = new ArrayList<>();
             List<Object[]> noValues = new ArrayList<>();
-            List<List<Object>> noIds = new ArrayList<>();
+            List<List<Object>> dualIds = new ArrayList<>();
             long[] expected = new long[dual.size()];
             for (int k = 0; k < dual.size(); k++) {
                 dualPlans.add(plans.get(dual.get(k)));
                 noValues.add(null);
-                noIds.add(null);
+                dualIds.add(ids.get(dual.get(k)));
                 expected[k] = counts[dual.get(k)];
             }
-            conn.runSecondary(second, new SecondaryWork.Batch(dualPlans, noValues, noIds, expected, () -> {
+            conn.runSecondary(second, new SecondaryWork.Batch(dualPlans, noValues, dualIds, expected, () -> {
                 Statement sec = physicalFor(second);
                 applyTimeout(sec, true);
                 return BatchRun.of(sec, () -> {
@@ -706,7 +619,7 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
             return capturedKeys.createCopy();
         }
         if (last == null) {
-            return ROW_SETS.createCachedRowSet();
+            return GeneratedKeys.none();
         }
         return new DualWriteResultSet(this, last.getGeneratedKeys());
     }
@@ -993,14 +906,6 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         }
         Statement s = last != null ? last : physicalFor(Side.OLD);
         return iface.isInstance(s) || s.isWrapperFor(iface);
-    }
-
-    private static RowSetFactory rowSets() {
-        try {
-            return RowSetProvider.newFactory();
-        } catch (SQLException e) {
-            throw new ExceptionInInitializerError(e);
-        }
     }
 
     @Override

@@ -4,13 +4,13 @@ import io.github.dualwrite.sql.InsertShape;
 import io.github.dualwrite.sql.ValueRef;
 import java.util.List;
 
-/** Whether an INSERT gives its ids, leaves them to the old side's generator, or mixes both. */
+/** Whether an INSERT gives its ids, leaves every one of them to be made, or mixes both. */
 enum Ids {
     /** Every row names its primary key (or the statement lists no columns, so it cannot be told). */
     GIVEN,
     /** No row gives its id: the single-column key is not listed, or listed and bound to NULL parameters. */
     GENERATED,
-    /** The old side generates ids but this statement cannot carry them (composite key, NULL literals, mixed rows). */
+    /** Ids are left out in a form no rewrite can fill (composite key, NULL literals, mixed rows, no column list). */
     NOT_CARRIABLE;
 
     static Ids of(InsertShape insert, List<String> pk, Object[] values) {
@@ -22,7 +22,7 @@ enum Ids {
             return anyMissing ? NOT_CARRIABLE : GIVEN;
         }
         if (anyMissing) {
-            return insert.hasRegularColumnList() && !insert.onDuplicateKey() ? GENERATED : NOT_CARRIABLE;
+            return insert.hasRegularColumnList() ? GENERATED : NOT_CARRIABLE;
         }
         int column = insert.columnIndex(pk.get(0));
         int nulls = 0;
@@ -40,6 +40,6 @@ enum Ids {
             return GIVEN;
         }
         boolean allNullParameters = nullParameters == insert.rows().size();
-        return allNullParameters && insert.hasRegularColumnList() && !insert.onDuplicateKey() ? GENERATED : NOT_CARRIABLE;
+        return allNullParameters && insert.hasRegularColumnList() ? GENERATED : NOT_CARRIABLE;
     }
 }

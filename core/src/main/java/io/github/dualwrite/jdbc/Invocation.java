@@ -1,13 +1,12 @@
 package io.github.dualwrite.jdbc;
 
 import io.github.dualwrite.config.Side;
-import io.github.dualwrite.config.TableConfig;
 import io.github.dualwrite.sql.SqlShape;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 
-/** One execution request, run by side: the SQL as written, or an INSERT rewritten to carry ids. */
+/** One execution request, run by side: the SQL as written, or rewritten to carry ids and values. */
 interface Invocation {
 
     /** Which generated keys a run asks for. */
@@ -22,6 +21,9 @@ interface Invocation {
 
     SqlShape shape();
 
+    /** The statement that runs on {@code side}: the new side's own SQL when the execution brought one. */
+    SqlShape shapeOn(Side side);
+
     /** The calling thread's routing key and control, captured when the execution was requested. */
     CallContext context();
 
@@ -34,6 +36,10 @@ interface Invocation {
     /** Runs the statement as written; secondaries get the secondary timeout. */
     long update(Side side, Keys keys, boolean secondary) throws SQLException;
 
+    /** Runs {@code rewrite} (of {@link #shapeOn}) with the ids of its rows and the values of its calls. */
+    long update(Side side, Rewrite rewrite, List<Object> ids, Object[] calls, Keys keys, boolean secondary)
+            throws SQLException;
+
     /** Runs a query. */
     ResultSet query(Side side) throws SQLException;
 
@@ -42,7 +48,4 @@ interface Invocation {
 
     /** The generated keys of the last run on {@code side}. */
     ResultSet generatedKeys(Side side) throws SQLException;
-
-    /** Runs the INSERT rewritten to carry {@code ids} (the id column of {@code table}). */
-    long updateWithIds(Side side, TableConfig table, List<Object> ids, boolean secondary) throws SQLException;
 }

@@ -49,13 +49,16 @@ final class Journaling {
         return out;
     }
 
-    static String operation(SqlShape shape) {
+    static JournalEntry.Operation operation(SqlShape shape) {
         if (shape.kind() == SqlKind.INSERT && shape.insert() != null && shape.insert().onDuplicateKey()) {
-            return "UPSERT";
+            return JournalEntry.Operation.UPSERT;
         }
         return switch (shape.kind()) {
-            case INSERT, REPLACE, UPDATE, DELETE -> shape.kind().name();
-            default -> "OTHER";
+            case INSERT -> JournalEntry.Operation.INSERT;
+            case REPLACE -> JournalEntry.Operation.REPLACE;
+            case UPDATE -> JournalEntry.Operation.UPDATE;
+            case DELETE -> JournalEntry.Operation.DELETE;
+            default -> JournalEntry.Operation.OTHER;
         };
     }
 

@@ -7,6 +7,9 @@ import io.github.dualwrite.config.Side;
 import io.github.dualwrite.config.Stage;
 import io.github.dualwrite.config.UnitConfig;
 import io.github.dualwrite.config.UnkeyedPolicy;
+import io.github.dualwrite.config.IdSource;
+import io.github.dualwrite.config.TableConfig;
+import io.github.dualwrite.config.WriteMode;
 import io.github.dualwrite.journal.JournalEntry;
 import io.github.dualwrite.routing.Route;
 import io.github.dualwrite.routing.RoutingTable;
@@ -45,7 +48,7 @@ final class Planner {
     }
 
     static Plan plan(SqlShape shape, Object[] values, CallContext context, RoutingTable table, TxPins pins,
-                     boolean secondaryBehind) throws SQLException {
+                     boolean secondaryBehind, DirtyKeys dirty) throws SQLException {
         MigrationConfig config = table.snapshot().config();
         SqlKind kind = shape.kind();
         if (kind == SqlKind.UNPARSED || kind == SqlKind.OTHER_WRITE || kind == SqlKind.TRANSACTION_CONTROL) {
@@ -77,38 +80,110 @@ final class Planner {
             throw reject("schema change on migrated table " + shape.tables() + " of unit " + unit.name() + " in stage "
                     + describeStages(unit) + ": run it on each side yourself (through ShardingSphere for the new side)");
         }
-        return keyed(shape, values, context, table, unit, pins, secondaryBehind);
+        Decision d = keyed(shape, values, context, table, unit, pins, secondaryBehind, dirty);
+        if (pins != null) {
+            // applied only now: a statement refused on the way must not decide anything for its transaction
+            pins.pin(unit.name(), d.own());
+            if (shape.isWrite()) {
+                pins.pinAuthority(d.plan().authority());
+            }
+        }
+        return d.plan();
     }
 
-    private static Plan keyed(SqlShape shape, Object[] values, CallContext context, RoutingTable table, UnitConfig unit,
-                              TxPins pins, boolean secondaryBehind) throws SQLException {
+    /** A plan and the route of its own keys, which a transaction pins at its first statement of the unit. */
+    private record Decision(Plan plan, TxPins.Pinned own) {
+    }
+
+    private static Decision keyed(SqlShape shape, Object[] values, CallContext context, RoutingTable table, UnitConfig unit,
+                              TxPins pins, boolean secondaryBehind, DirtyKeys dirty) throws SQLException {
         List<RoutingKey> keys = new ArrayList<>(2);
         String source = findKeys(shape, values, context, unit, keys);
         boolean write = shape.isWrite();
         TxPins.Pinned pinned = pins == null ? null : pins.unit(unit.name());
         TxPins.Pinned own = keys.isEmpty() ? unkeyedRoute(shape, table, unit, write) : combine(shape, table, unit, keys);
+        String held = null;
+        if (!keys.isEmpty() && dirty != null) {
+            int behind = behind(dirty, unit, shape, keys);
+            if (behind != 0) {
+                TxPins.Pinned guarded = hold(own, behind);
+                if (!guarded.equals(own)) {
+                    held = "rows of " + keys + " are behind on " + side(behind) + " until the journal is repaired";
+                    own = guarded;
+                }
+            }
+        }
         TxPins.Pinned route = own;
         if (pinned != null) {
             if (write && pinned.authority() != own.authority()) {
                 throw reject("this transaction writes unit " + unit.name() + " with authority " + pinned.authority()
                         + ", but key " + keys + " has authority " + own.authority() + " (stage " + own.stage()
-                        + "); keep one user per transaction while the gray share moves authority");
+                        + (held == null ? "" : ", " + held) + "); keep one user per transaction while the gray share"
+                        + " moves authority");
             }
             Side secondary = pinned.secondary() != null ? pinned.secondary() : own.secondary();
             // a user whose read side differs from the transaction's first one reads from the authority
             Side read = pinned.readSide() == own.readSide() ? pinned.readSide() : pinned.authority();
             route = new TxPins.Pinned(pinned.stage(), pinned.authority(), secondary, read);
-        } else if (pins != null) {
-            pins.pin(unit.name(), own);
         }
-        if (pins != null && write) {
-            if (pins.authority() != null && pins.authority() != route.authority()) {
-                throw reject("this transaction already writes with authority " + pins.authority() + "; unit "
-                        + unit.name() + " (stage " + route.stage() + ") has authority " + route.authority()
-                        + ": no commit order keeps both whole, use one transaction per unit");
+        if (pins != null && write && pins.authority() != null && pins.authority() != route.authority()) {
+            throw reject("this transaction already writes with authority " + pins.authority() + "; unit "
+                    + unit.name() + " (stage " + route.stage() + ") has authority " + route.authority()
+                    + ": no commit order keeps both whole, use one transaction per unit");
+        }
+        Plan plan = routed(shape, values, context, table, unit, route, keys, source, secondaryBehind);
+        if (held != null) {
+            plan = new Plan(plan.shape(), plan.unit(), plan.stage(), plan.primary(), plan.secondary(), plan.authority(),
+                    plan.keys(), plan.keySource(), plan.journalInstead(), plan.ids(), plan.bindVolatile(),
+                    plan.reason() + " (" + held + ")");
+        }
+        return new Decision(plan, own);
+    }
+
+    /** Which sides the journal says are behind for these users' rows of the statement's tables. */
+    private static int behind(DirtyKeys dirty, UnitConfig unit, SqlShape shape, List<RoutingKey> keys) {
+        int bits = 0;
+        for (String t : shape.tables()) {
+            if (unit.table(t).isPresent()) {
+                for (RoutingKey k : keys) {
+                    bits |= dirty.behind(unit.name(), t, k);
+                }
             }
-            pins.pinAuthority(route.authority());
         }
+        return bits;
+    }
+
+    /**
+     * The route for users whose rows are behind on a side: never read from that side, and never trust it
+     * (which happens only after a move was forced past the journal gate): the other side is then the
+     * authority and the side behind is written second, until the repairer has copied the rows.
+     */
+    static TxPins.Pinned hold(TxPins.Pinned route, int behind) {
+        if (behind == (DirtyKeys.OLD_BEHIND | DirtyKeys.NEW_BEHIND)) {
+            // both sides miss writes (a conflict): read the authority, nothing better is known
+            return new TxPins.Pinned(route.stage(), route.authority(), route.secondary(), route.authority());
+        }
+        Side late = behind == DirtyKeys.OLD_BEHIND ? Side.OLD : Side.NEW;
+        Side trusted = late.other();
+        if (route.authority() == late) {
+            Stage stage = trusted == Side.OLD ? Stage.DUAL_WRITE : Stage.NEW_PRIMARY;
+            return new TxPins.Pinned(stage, trusted, late, trusted);
+        }
+        if (route.readSide() == late) {
+            return new TxPins.Pinned(route.stage(), route.authority(), route.secondary(), route.authority());
+        }
+        return route;
+    }
+
+    private static String side(int behind) {
+        return behind == DirtyKeys.OLD_BEHIND ? "OLD" : behind == DirtyKeys.NEW_BEHIND ? "NEW" : "both sides";
+    }
+
+    /** The plan for a route that passed the transaction's checks: read side, or the write's sides and ids. */
+    private static Plan routed(SqlShape shape, Object[] values, CallContext context, RoutingTable table, UnitConfig unit,
+                               TxPins.Pinned route, List<RoutingKey> keys, String source, boolean secondaryBehind)
+            throws SQLException {
+        boolean write = shape.isWrite();
         StatementControl control = context.control();
         if (!write) {
             Side side = route.readSide();
@@ -137,89 +212,85 @@ final class Planner {
                     + ", whose authority is " + route.authority() + ": it would change only the side that is not"
                     + " trusted; remove the mark");
         }
+        Plan plan;
         if (route.secondary() == null) {
-            return Plan.single(shape, unit, route.stage(), route.authority(), route.authority(), keys, source,
+            plan = Plan.single(shape, unit, route.stage(), route.authority(), route.authority(), keys, source,
                     "stage " + route.stage() + " writes one side");
-        }
-        if (keys.isEmpty()) {
-            UnkeyedPolicy policy = table.snapshot().config().unkeyedPolicy();
-            if (policy == UnkeyedPolicy.REJECT) {
+        } else if (keys.isEmpty() && table.snapshot().config().unkeyedPolicy() != UnkeyedPolicy.EXECUTE_BOTH) {
+            if (table.snapshot().config().unkeyedPolicy() == UnkeyedPolicy.REJECT) {
                 throw reject("no routing key for unit " + unit.name() + " (column " + unit.routingColumn() + ") in "
                         + abbreviate(shape.sql()) + " and unkeyed-policy is REJECT: bind " + unit.routingColumn()
                         + " = ? or open DualWrite.routeBy(userId)");
             }
-            if (policy == UnkeyedPolicy.JOURNAL) {
-                return new Plan(shape, unit, route.stage(), route.authority(), null, route.authority(), keys, source,
-                        JournalEntry.Reason.UNKEYED, null, "no routing key: authority only, journaled (unkeyed-policy JOURNAL)");
-            }
+            plan = new Plan(shape, unit, route.stage(), route.authority(), null, route.authority(), keys, source,
+                    JournalEntry.Reason.UNKEYED, Plan.IdMode.NONE, false,
+                    "no routing key: authority only, journaled (unkeyed-policy JOURNAL)");
+        } else {
+            plan = new Plan(shape, unit, route.stage(), route.authority(), route.secondary(), route.authority(), keys,
+                    source, null, Plan.IdMode.NONE, false, "stage " + route.stage() + " writes " + route.authority()
+                    + " then " + route.secondary() + (keys.isEmpty() ? " (no routing key: unkeyed-policy EXECUTE_BOTH)" : ""));
         }
-        Plan plan = dualWrite(shape, values, unit, route, keys, source);
-        if (control == StatementControl.OLD_ONLY || control == StatementControl.SKIP_SECONDARY) {
-            return skipped(plan, control);
+        plan = ids(plan, values);
+        if (plan.secondary() != null && (control == StatementControl.OLD_ONLY || control == StatementControl.SKIP_SECONDARY)) {
+            plan = plan.journaled(JournalEntry.Reason.SKIPPED,
+                    "marked " + control + ": " + plan.authority() + " only, journaled for the repairer to copy");
         }
-        return table.snapshot().config().secondary().mode() == io.github.dualwrite.config.WriteMode.CHANGE_LOG
-                ? changeLog(plan) : plan;
+        if (plan.secondary() != null && table.snapshot().config().secondary().mode() == WriteMode.CHANGE_LOG) {
+            plan = plan.journaled(JournalEntry.Reason.CHANGE_LOG,
+                    "change-log mode: " + plan.authority() + " only, the keys are journaled for the repairer to copy");
+        }
+        if (plan.secondary() != null && !shape.volatileCalls().isEmpty()) {
+            String problem = shape.volatileProblem();
+            plan = problem == null ? plan.bindingVolatile() : notRepeatable(plan, problem);
+        }
+        return plan;
     }
 
-    /** A write marked to run on one side: the authority only, journaled so that the repairer copies the rows. */
-    private static Plan skipped(Plan plan, StatementControl control) throws SQLException {
-        if (plan.secondary() == null) {
-            return plan; // already one side (and journaled if it had to be)
-        }
-        if (plan.primary() != plan.authority()) {
-            throw reject("statement marked " + control + " inserts into unit " + plan.unit().name() + " without id in"
-                    + " stage " + plan.stage() + ": the old side must generate the id for the authority "
-                    + plan.authority() + ", so it cannot be skipped; remove the mark or give the id");
-        }
-        return new Plan(plan.shape(), plan.unit(), plan.stage(), plan.authority(), null, plan.authority(), plan.keys(),
-                plan.keySource(), JournalEntry.Reason.SKIPPED, null,
-                "marked " + control + ": " + plan.authority() + " only, journaled for the repairer to copy");
-    }
-
-    /** A write to both sides: checks whether the statement can be repeated and who generates ids. */
-    private static Plan dualWrite(SqlShape shape, Object[] values, UnitConfig unit, TxPins.Pinned route,
-                                  List<RoutingKey> keys, String source) {
-        Side authority = route.authority();
-        String why = "stage " + route.stage() + " writes " + authority + " then " + route.secondary()
-                + (keys.isEmpty() ? " (no routing key: unkeyed-policy EXECUTE_BOTH)" : "");
+    /**
+     * How an INSERT that omits its ids gets them, from the table's id source: made before it runs (SEQUENCE,
+     * GENERATOR) for every stage, or generated by the old side while it is the authority and copied into the
+     * other side's INSERT (OLD, APPLICATION). Refused where no side can make them.
+     */
+    private static Plan ids(Plan plan, Object[] values) throws SQLException {
+        SqlShape shape = plan.shape();
         InsertShape insert = shape.insert();
-        if (insert != null) {
-            if (insert.fromSelect()) {
-                return notRepeatable(shape, unit, route, keys, source, "INSERT ... SELECT reads rows the other side may not have");
-            }
-            List<String> pk = unit.table(shape.tables().get(0)).orElseThrow().primaryKey();
-            switch (Ids.of(insert, pk, values)) {
-                case GIVEN:
-                    break;
-                case GENERATED:
-                    // the old database stays the id authority, whichever side is authoritative for the data
-                    return new Plan(shape, unit, route.stage(), Side.OLD, Side.NEW, authority, keys, source, null, Side.OLD,
-                            why + "; the ids generated by OLD are copied into the NEW insert");
-                default:
-                    return notRepeatable(shape, unit, route, keys, source,
-                            "the old side generates the id and this INSERT form cannot carry it to the new side");
-            }
-        }
-        return new Plan(shape, unit, route.stage(), authority, route.secondary(), authority, keys, source, null, null, why);
-    }
-
-    /** In change-log mode the authority's writes are journaled for the repairer instead of repeated. */
-    private static Plan changeLog(Plan plan) {
-        if (plan.secondary() == null || plan.journalInstead() != null) {
+        if (insert == null) {
             return plan;
         }
-        if (plan.idSide() != null && plan.primary() != plan.authority()) {
-            return plan; // NEW_PRIMARY without id: the old side must hand the id to the authority
+        if (insert.fromSelect()) {
+            return plan.secondary() == null ? plan : notRepeatable(plan, "INSERT ... SELECT reads rows the other side may not have");
         }
-        return new Plan(plan.shape(), plan.unit(), plan.stage(), plan.primary(), null, plan.authority(), plan.keys(),
-                plan.keySource(), JournalEntry.Reason.CHANGE_LOG, plan.idSide(),
-                "change-log mode: " + plan.authority() + " only, the keys are journaled for the repairer to copy");
+        TableConfig table = plan.unit().table(shape.tables().get(0)).orElseThrow();
+        Ids ids = Ids.of(insert, table.primaryKey(), values);
+        if (ids == Ids.GIVEN) {
+            return plan;
+        }
+        IdSource source = table.idSource();
+        if (source.injects()) {
+            if (ids == Ids.NOT_CARRIABLE) {
+                throw reject("INSERT into " + table.name() + " leaves its id to the database, but the ids of "
+                        + table.name() + " come from its " + source + " id source and this INSERT form cannot carry them"
+                        + " (`" + abbreviate(shape.sql()) + "`): list the columns, and leave the id out (or bind it to"
+                        + " NULL) in every row");
+            }
+            return plan.withIds(Plan.IdMode.INJECT, "; ids from the " + source + " id source of " + table.name());
+        }
+        if (plan.authority() == Side.NEW) {
+            throw reject("INSERT into " + table.name() + " leaves its id to the database, but the authority is NEW in stage "
+                    + plan.stage() + " and the ids of " + table.name() + " come from " + source + ": give the id, or set"
+                    + " id-source: SEQUENCE or GENERATOR for the table");
+        }
+        if (plan.secondary() == null) {
+            return plan; // the old side makes its own ids
+        }
+        if (ids == Ids.NOT_CARRIABLE || insert.onDuplicateKey()) {
+            return notRepeatable(plan, "the old side generates the id and this INSERT form cannot carry it to the new side");
+        }
+        return plan.withIds(Plan.IdMode.FROM_OLD, "; the ids OLD generates are copied into the NEW insert");
     }
 
-    private static Plan notRepeatable(SqlShape shape, UnitConfig unit, TxPins.Pinned route, List<RoutingKey> keys,
-                                      String source, String why) {
-        return new Plan(shape, unit, route.stage(), route.authority(), null, route.authority(), keys, source,
-                JournalEntry.Reason.NOT_REPEATABLE, null, why + ": authority only, journaled for repair");
+    private static Plan notRepeatable(Plan plan, String why) {
+        return plan.journaled(JournalEntry.Reason.NOT_REPEATABLE, why + ": authority only, journaled for repair");
     }
 
     /**

@@ -16,6 +16,9 @@ abstract class SecondaryWork {
     /** Runs the write on the secondary side. */
     abstract void run() throws SQLException;
 
+    /** The unit written, for the failure summary. */
+    abstract String unit();
+
     /** After a successful run: entries for rows whose count differs or cannot be checked. */
     abstract List<JournalEntry> unverified(Instant now);
 
@@ -28,8 +31,7 @@ abstract class SecondaryWork {
             return null;
         }
         if (authority == Statement.SUCCESS_NO_INFO || secondary == Statement.SUCCESS_NO_INFO) {
-            boolean plainInsert = plan.shape().insert() != null && !plan.shape().insert().onDuplicateKey()
-                    && "INSERT".equals(Journaling.operation(plan.shape()));
+            boolean plainInsert = Journaling.operation(plan.shape()) == JournalEntry.Operation.INSERT;
             return plainInsert ? null : JournalEntry.Reason.UNVERIFIED;
         }
         return JournalEntry.Reason.ROW_COUNT_MISMATCH;
@@ -61,6 +63,11 @@ abstract class SecondaryWork {
         @Override
         void run() throws SQLException {
             got = call.run();
+        }
+
+        @Override
+        String unit() {
+            return plan.unit() == null ? "-" : plan.unit().name();
         }
 
         @Override
@@ -105,6 +112,11 @@ abstract class SecondaryWork {
         @Override
         void run() throws SQLException {
             got = call.run();
+        }
+
+        @Override
+        String unit() {
+            return plans.get(0).unit() == null ? "-" : plans.get(0).unit().name();
         }
 
         @Override

@@ -23,7 +23,7 @@ final class EntryJson {
         n.put("table", e.table());
         n.put("routingKey", e.routingKey());
         n.put("primaryKey", e.primaryKey());
-        n.put("operation", e.operation());
+        n.put("operation", e.operation().name());
         n.put("failedSide", e.failedSide().name());
         n.put("sql", e.sql());
         n.put("params", e.params());
@@ -33,6 +33,7 @@ final class EntryJson {
         n.put("status", e.status().name());
         n.put("attempts", e.attempts());
         n.put("nextAttemptAt", e.nextAttemptAt().toString());
+        n.put("detail", e.detail());
         try {
             return MAPPER.writeValueAsString(n);
         } catch (JsonProcessingException impossible) {
@@ -43,11 +44,12 @@ final class EntryJson {
     static JournalEntry read(String line) throws JsonProcessingException {
         JsonNode n = MAPPER.readTree(line);
         return new JournalEntry(null, text(n, "entryId"), Instant.parse(text(n, "createdAt")), text(n, "unit"),
-                text(n, "table"), text(n, "routingKey"), text(n, "primaryKey"), text(n, "operation"),
+                text(n, "table"), text(n, "routingKey"), text(n, "primaryKey"),
+                JournalEntry.Operation.valueOf(text(n, "operation")),
                 Side.valueOf(text(n, "failedSide")), text(n, "sql"), text(n, "params"),
                 JournalEntry.Reason.valueOf(text(n, "reason")), text(n, "errorClass"), text(n, "errorMessage"),
                 JournalEntry.Status.valueOf(text(n, "status")), n.path("attempts").asInt(),
-                Instant.parse(text(n, "nextAttemptAt")), null, null);
+                Instant.parse(text(n, "nextAttemptAt")), null, null, text(n, "detail"));
     }
 
     private static String text(JsonNode n, String field) {

@@ -21,6 +21,7 @@ public final class FallbackJournal implements Journal {
     private final FileJournal file;
     private final AtomicLong lost = new AtomicLong();
     private final AtomicLong toFile = new AtomicLong();
+    private final Listeners listeners = new Listeners();
 
     /** Journals into {@code table}, falling back to {@code file}. */
     public FallbackJournal(JdbcJournal table, FileJournal file) {
@@ -36,6 +37,7 @@ public final class FallbackJournal implements Journal {
         }
         try {
             table.tryRecord(entries);
+            listeners.recorded(entries);
             if (!file.isEmpty()) {
                 replayFile();
             }
@@ -44,6 +46,7 @@ public final class FallbackJournal implements Journal {
             try {
                 file.tryAppend(entries);
                 toFile.addAndGet(entries.size());
+                listeners.recorded(entries);
                 log.warn("dualwrite journal table {} cannot be written ({}); {} entries kept in {}", table.table(),
                         tableFailure.getMessage(), entries.size(), file.file());
                 return;
@@ -95,13 +98,32 @@ public final class FallbackJournal implements Journal {
     }
 
     @Override
-    public boolean complete(long id, String owner) {
-        return table.complete(id, owner);
+    public int complete(java.util.Collection<JournalEntry> entries, String owner) {
+        int done = table.complete(entries, owner);
+        listeners.resolved(new java.util.ArrayList<>(entries));
+        return done;
     }
 
     @Override
     public boolean fail(long id, String owner, int attempts, java.time.Instant nextAttemptAt, boolean dead, String error) {
         return table.fail(id, owner, attempts, nextAttemptAt, dead, error);
+    }
+
+    @Override
+    public boolean conflict(long id, String owner, String reason, String detail) {
+        return table.conflict(id, owner, reason, detail);
+    }
+
+    @Override
+    public int resolve(String unit, String table, String routingKey, io.github.dualwrite.config.Side behind, String who,
+                       java.time.Instant now) {
+        replayFile();
+        return this.table.resolve(unit, table, routingKey, behind, who, now);
+    }
+
+    @Override
+    public int retryDead(java.time.Instant now) {
+        return table.retryDead(now);
     }
 
     /** Counts of the table, with the file's waiting entries added to PENDING. */
@@ -110,6 +132,39 @@ public final class FallbackJournal implements Journal {
         java.util.Map<JournalEntry.Status, Long> counts = table.countByStatus();
         counts.merge(JournalEntry.Status.PENDING, file.pendingCount(), Long::sum);
         return counts;
+    }
+
+    /** The table's figures with the entries still waiting in the file added as pending. */
+    @Override
+    public JournalStats stats() {
+        JournalStats t = table.stats();
+        JournalStats f = file.stats();
+        java.util.Map<io.github.dualwrite.config.Side, Long> pending = new java.util.EnumMap<>(t.pendingBySide());
+        f.pendingBySide().forEach((side, n) -> pending.merge(side, n, Long::sum));
+        java.time.Instant oldest = t.oldestUnresolved() == null ? f.oldestUnresolved()
+                : f.oldestUnresolved() == null || t.oldestUnresolved().isBefore(f.oldestUnresolved()) ? t.oldestUnresolved()
+                : f.oldestUnresolved();
+        return new JournalStats(pending, t.dead(), t.conflicts(), t.done(), oldest);
+    }
+
+    /** The table's unresolved groups plus the file's (entries that could not reach the table yet). */
+    @Override
+    public List<UnresolvedGroup> unresolved() {
+        List<UnresolvedGroup> out = new java.util.ArrayList<>(table.unresolved());
+        out.addAll(file.unresolved());
+        return out;
+    }
+
+    @Override
+    public List<UnresolvedGroup> unresolved(String unit, java.util.Collection<String> routingKeys) {
+        List<UnresolvedGroup> out = new java.util.ArrayList<>(table.unresolved(unit, routingKeys));
+        out.addAll(file.unresolved(unit, routingKeys));
+        return out;
+    }
+
+    @Override
+    public void addListener(JournalListener listener) {
+        listeners.add(listener);
     }
 
     /** Entries written to the file because the table could not be written, since start. */

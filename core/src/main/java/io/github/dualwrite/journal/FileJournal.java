@@ -26,6 +26,7 @@ public final class FileJournal implements Journal {
 
     private final Path file;
     private final AtomicLong lost = new AtomicLong();
+    private final Listeners listeners = new Listeners();
 
     /** A journal in {@code file}; its directory is created when needed. */
     public FileJournal(Path file) {
@@ -41,6 +42,7 @@ public final class FileJournal implements Journal {
     public void record(List<JournalEntry> entries) {
         try {
             tryAppend(entries);
+            listeners.recorded(entries);
         } catch (IOException | RuntimeException e) {
             for (JournalEntry entry : entries) {
                 lost.incrementAndGet();
@@ -173,26 +175,89 @@ public final class FileJournal implements Journal {
     }
 
     @Override
-    public boolean complete(long id, String owner) {
-        throw new UnsupportedOperationException("the file journal cannot be repaired from directly");
+    public int complete(java.util.Collection<JournalEntry> entries, String owner) {
+        throw notRepairable();
     }
 
     @Override
     public boolean fail(long id, String owner, int attempts, java.time.Instant nextAttemptAt, boolean dead, String error) {
-        throw new UnsupportedOperationException("the file journal cannot be repaired from directly");
+        throw notRepairable();
+    }
+
+    @Override
+    public boolean conflict(long id, String owner, String reason, String detail) {
+        throw notRepairable();
+    }
+
+    @Override
+    public int resolve(String unit, String table, String routingKey, io.github.dualwrite.config.Side behind, String who,
+                       java.time.Instant now) {
+        throw notRepairable();
+    }
+
+    @Override
+    public int retryDead(java.time.Instant now) {
+        return 0; // entries in the file are all pending
+    }
+
+    private UnsupportedOperationException notRepairable() {
+        return new UnsupportedOperationException("the file journal " + file + " cannot be repaired from directly;"
+                + " use a FallbackJournal or JdbcJournal, which moves its entries into the journal table");
     }
 
     @Override
     public java.util.Map<JournalEntry.Status, Long> countByStatus() {
+        java.util.Map<JournalEntry.Status, Long> out = JdbcJournal.emptyCounts();
+        for (JournalEntry e : entries()) {
+            out.merge(e.status(), 1L, Long::sum);
+        }
+        return out;
+    }
+
+    @Override
+    public JournalStats stats() {
+        java.util.Map<io.github.dualwrite.config.Side, Long> pending = new java.util.EnumMap<>(io.github.dualwrite.config.Side.class);
+        java.time.Instant oldest = null;
+        for (JournalEntry e : entries()) {
+            pending.merge(e.failedSide(), 1L, Long::sum);
+            oldest = oldest == null || e.createdAt().isBefore(oldest) ? e.createdAt() : oldest;
+        }
+        return new JournalStats(pending, 0, 0, 0, oldest);
+    }
+
+    @Override
+    public List<UnresolvedGroup> unresolved() {
+        return group(entries(), null, null);
+    }
+
+    @Override
+    public List<UnresolvedGroup> unresolved(String unit, java.util.Collection<String> routingKeys) {
+        return group(entries(), unit, routingKeys);
+    }
+
+    /** Entries grouped like the table does it, optionally only those of some users of a unit. */
+    static List<UnresolvedGroup> group(List<JournalEntry> entries, String unit, java.util.Collection<String> keys) {
+        java.util.Map<List<Object>, UnresolvedGroup> groups = new java.util.LinkedHashMap<>();
+        for (JournalEntry e : entries) {
+            if (!e.status().unresolved() || unit != null && (!unit.equals(e.unit()) || !keys.contains(e.routingKey()))) {
+                continue;
+            }
+            List<Object> id = java.util.Arrays.asList(e.unit(), e.table(), e.routingKey(), e.failedSide(), e.status());
+            groups.merge(id, new UnresolvedGroup(e.unit(), e.table(), e.routingKey(), e.failedSide(), e.status(), 1,
+                    e.createdAt()), (a, b) -> new UnresolvedGroup(a.unit(), a.table(), a.routingKey(), a.behind(),
+                    a.status(), a.count() + b.count(), a.oldest().isBefore(b.oldest()) ? a.oldest() : b.oldest()));
+        }
+        return new ArrayList<>(groups.values());
+    }
+
+    @Override
+    public void addListener(JournalListener listener) {
+        listeners.add(listener);
+    }
+
+    private List<JournalEntry> entries() {
         try {
-            java.util.Map<JournalEntry.Status, Long> out = new java.util.EnumMap<>(JournalEntry.Status.class);
-            for (JournalEntry.Status s : JournalEntry.Status.values()) {
-                out.put(s, 0L);
-            }
-            for (JournalEntry e : readAll()) {
-                out.merge(e.status(), 1L, Long::sum);
-            }
-            return out;
+            return readAll();
         } catch (IOException e) {
             throw new IllegalStateException("cannot read journal file " + file + ": " + e.getMessage(), e);
         }

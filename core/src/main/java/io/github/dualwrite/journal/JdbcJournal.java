@@ -7,9 +7,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
@@ -19,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The journal as a table (default {@code dualwrite_journal}), created if absent on H2, MySQL/MariaDB or
  * PostgreSQL. Written with its own autocommit connections, so an entry is durable whatever happens to the
- * business transaction. Give it the raw old DataSource, never the dual-write one.
+ * business transaction. Give it a raw DataSource, never the dual-write one. Every instance of an application
+ * shares the table: leases keep repairers apart, and the stage-move gate sees every instance's entries.
  */
 public final class JdbcJournal implements Journal {
 
@@ -27,10 +33,13 @@ public final class JdbcJournal implements Journal {
     public static final String DEFAULT_TABLE = "dualwrite_journal";
 
     private static final Logger log = LoggerFactory.getLogger(JdbcJournal.class);
+    /** Ids per IN list: far below every database's limit on parameters. */
+    private static final int IN_LIST = 500;
 
     private final DataSource dataSource;
     private final String table;
     private final AtomicLong lost = new AtomicLong();
+    private final Listeners listeners = new Listeners();
     private volatile boolean created;
 
     /** A journal in {@code table} on {@code dataSource}; the table is created on first use. */
@@ -67,6 +76,7 @@ public final class JdbcJournal implements Journal {
     /** Stores the entries in one transaction, or throws. */
     public void tryRecord(List<JournalEntry> entries) throws SQLException {
         store(entries, false);
+        listeners.recorded(entries);
     }
 
     /** Stores entries that may already be stored (a replay): those with a known entry id are skipped. */
@@ -97,7 +107,7 @@ public final class JdbcJournal implements Journal {
     private void insert(Connection c, List<JournalEntry> entries, boolean skipKnown) throws SQLException {
         String exists = "SELECT 1 FROM " + table + " WHERE entry_id = ?";
         String insert = "INSERT INTO " + table + " (" + JournalSchema.INSERT_COLUMNS + ") VALUES"
-                + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         try (PreparedStatement check = c.prepareStatement(exists); PreparedStatement ps = c.prepareStatement(insert)) {
             int batched = 0;
             for (JournalEntry e : entries) {
@@ -126,7 +136,7 @@ public final class JdbcJournal implements Journal {
         ps.setString(4, e.table());
         ps.setString(5, JournalEntry.truncate(e.routingKey(), 255));
         ps.setString(6, JournalEntry.truncate(e.primaryKey(), 1024));
-        ps.setString(7, e.operation());
+        ps.setString(7, e.operation().name());
         ps.setString(8, e.failedSide().name());
         ps.setString(9, e.sql());
         ps.setString(10, e.params());
@@ -138,81 +148,73 @@ public final class JdbcJournal implements Journal {
         ps.setTimestamp(16, Timestamp.from(e.nextAttemptAt()));
         ps.setString(17, JournalEntry.truncate(e.leaseOwner(), 128));
         ps.setTimestamp(18, e.leaseUntil() == null ? null : Timestamp.from(e.leaseUntil()));
+        ps.setString(19, e.detail());
     }
 
     @Override
     public long pendingCount() {
-        String sql = "SELECT COUNT(*) FROM " + table + " WHERE status = 'PENDING'";
-        try {
-            createIfAbsent();
-            try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery(sql)) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot count the journal in table " + table + ": " + e.getMessage(), e);
-        }
+        return query("count the journal", "SELECT COUNT(*) FROM " + table + " WHERE status = 'PENDING'", ps -> { },
+                rs -> rs.next() ? rs.getLong(1) : 0L);
     }
 
     @Override
     public List<JournalEntry> read(long afterId, int limit) {
         String sql = "SELECT " + JournalSchema.SELECT_COLUMNS + " FROM " + table + " WHERE id > ? ORDER BY id";
-        try {
-            createIfAbsent();
-            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setLong(1, afterId);
-                ps.setMaxRows(limit);
-                List<JournalEntry> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(entry(rs));
-                    }
-                }
-                return out;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the journal in table " + table + ": " + e.getMessage(), e);
-        }
+        return query("read the journal", sql, ps -> {
+            ps.setLong(1, afterId);
+            ps.setMaxRows(limit);
+        }, JdbcJournal::entries);
     }
 
+    /**
+     * Three statements per batch whatever its size: the due ids, one UPDATE that leases those still free, and
+     * one SELECT of the rows this lease took (identified by owner and lease time).
+     */
     @Override
-    public List<JournalEntry> claim(String owner, int limit, Instant now, java.time.Duration lease) {
+    public List<JournalEntry> claim(String owner, int limit, Instant now, Duration lease) {
         String candidates = "SELECT id FROM " + table + " WHERE status = 'PENDING' AND next_attempt_at <= ?"
                 + " AND (lease_until IS NULL OR lease_until < ?) ORDER BY id";
-        // one UPDATE per candidate: whoever changes the row holds the lease, on every database
-        String take = "UPDATE " + table + " SET lease_owner = ?, lease_until = ? WHERE id = ? AND status = 'PENDING'"
-                + " AND (lease_until IS NULL OR lease_until < ?)";
-        String read = "SELECT " + JournalSchema.SELECT_COLUMNS + " FROM " + table + " WHERE id = ?";
+        Instant until = now.plus(lease).truncatedTo(ChronoUnit.MILLIS);
         try {
             createIfAbsent();
-            List<Long> ids = new ArrayList<>();
-            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(candidates)) {
-                ps.setTimestamp(1, Timestamp.from(now));
-                ps.setTimestamp(2, Timestamp.from(now));
-                ps.setMaxRows(limit * 2);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ids.add(rs.getLong(1));
+            try (Connection c = dataSource.getConnection()) {
+                List<Long> ids = new ArrayList<>();
+                try (PreparedStatement ps = c.prepareStatement(candidates)) {
+                    ps.setTimestamp(1, Timestamp.from(now));
+                    ps.setTimestamp(2, Timestamp.from(now));
+                    ps.setMaxRows(limit);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            ids.add(rs.getLong(1));
+                        }
                     }
                 }
                 List<JournalEntry> claimed = new ArrayList<>();
-                try (PreparedStatement up = c.prepareStatement(take); PreparedStatement get = c.prepareStatement(read)) {
-                    for (Long id : ids) {
-                        if (claimed.size() >= limit) {
-                            break;
-                        }
+                for (List<Long> chunk : chunks(ids)) {
+                    String in = placeholders(chunk.size());
+                    try (PreparedStatement up = c.prepareStatement("UPDATE " + table + " SET lease_owner = ?, lease_until = ?"
+                            + " WHERE id IN (" + in + ") AND status = 'PENDING' AND (lease_until IS NULL OR lease_until < ?)")) {
                         up.setString(1, owner);
-                        up.setTimestamp(2, Timestamp.from(now.plus(lease)));
-                        up.setLong(3, id);
-                        up.setTimestamp(4, Timestamp.from(now));
-                        if (up.executeUpdate() == 1) {
-                            get.setLong(1, id);
-                            try (ResultSet rs = get.executeQuery()) {
-                                if (rs.next()) {
-                                    claimed.add(entry(rs));
-                                }
-                            }
+                        up.setTimestamp(2, Timestamp.from(until));
+                        int p = 3;
+                        for (Long id : chunk) {
+                            up.setLong(p++, id);
+                        }
+                        up.setTimestamp(p, Timestamp.from(now));
+                        if (up.executeUpdate() == 0) {
+                            continue;
+                        }
+                    }
+                    try (PreparedStatement get = c.prepareStatement("SELECT " + JournalSchema.SELECT_COLUMNS + " FROM " + table
+                            + " WHERE id IN (" + in + ") AND lease_owner = ? AND lease_until = ? ORDER BY id")) {
+                        int p = 1;
+                        for (Long id : chunk) {
+                            get.setLong(p++, id);
+                        }
+                        get.setString(p++, owner);
+                        get.setTimestamp(p, Timestamp.from(until));
+                        try (ResultSet rs = get.executeQuery()) {
+                            claimed.addAll(entries(rs));
                         }
                     }
                 }
@@ -224,12 +226,22 @@ public final class JdbcJournal implements Journal {
     }
 
     @Override
-    public boolean complete(long id, String owner) {
-        return update("UPDATE " + table + " SET status = 'DONE', lease_owner = NULL, lease_until = NULL"
-                + " WHERE id = ? AND lease_owner = ?", ps -> {
-                    ps.setLong(1, id);
-                    ps.setString(2, owner);
-                });
+    public int complete(Collection<JournalEntry> entries, String owner) {
+        int done = 0;
+        List<JournalEntry> all = new ArrayList<>(entries);
+        for (List<JournalEntry> chunk : chunks(all)) {
+            String sql = "UPDATE " + table + " SET status = 'DONE', lease_owner = NULL, lease_until = NULL WHERE id IN ("
+                    + placeholders(chunk.size()) + ") AND lease_owner = ?";
+            done += update(sql, ps -> {
+                int p = 1;
+                for (JournalEntry e : chunk) {
+                    ps.setLong(p++, e.id());
+                }
+                ps.setString(p, owner);
+            });
+        }
+        listeners.resolved(all);
+        return done;
     }
 
     @Override
@@ -242,28 +254,145 @@ public final class JdbcJournal implements Journal {
                     ps.setString(4, JournalEntry.truncate(error, 2000));
                     ps.setLong(5, id);
                     ps.setString(6, owner);
-                });
+                }) == 1;
     }
 
     @Override
-    public java.util.Map<JournalEntry.Status, Long> countByStatus() {
-        String sql = "SELECT status, COUNT(*) FROM " + table + " GROUP BY status";
-        java.util.Map<JournalEntry.Status, Long> out = new java.util.EnumMap<>(JournalEntry.Status.class);
+    public boolean conflict(long id, String owner, String reason, String detail) {
+        return update("UPDATE " + table + " SET status = 'CONFLICT', error_message = ?, detail = ?, lease_owner = NULL,"
+                + " lease_until = NULL WHERE id = ? AND lease_owner = ?", ps -> {
+                    ps.setString(1, JournalEntry.truncate(reason, 2000));
+                    ps.setString(2, detail);
+                    ps.setLong(3, id);
+                    ps.setString(4, owner);
+                }) == 1;
+    }
+
+    @Override
+    public int resolve(String unit, String table, String routingKey, Side behind, String who, Instant now) {
+        String close = "UPDATE " + this.table + " SET status = 'DONE', error_message = ?, lease_owner = NULL,"
+                + " lease_until = NULL WHERE unit_name = ? AND table_name = ? AND routing_key = ? AND status <> 'DONE'";
+        JournalEntry decision = JournalEntry.pending(now, unit, table, routingKey, null, JournalEntry.Operation.OTHER,
+                behind, "-- resolved by " + who, null, JournalEntry.Reason.RESOLVED, null,
+                who + " decided that " + behind + " is behind; the repairer copies " + behind.other() + " over it");
+        try {
+            createIfAbsent();
+            try (Connection c = dataSource.getConnection()) {
+                boolean autoCommit = c.getAutoCommit();
+                c.setAutoCommit(false);
+                try (PreparedStatement ps = c.prepareStatement(close)) {
+                    ps.setString(1, "closed: " + who + " decided that " + behind + " is behind");
+                    ps.setString(2, unit);
+                    ps.setString(3, table);
+                    ps.setString(4, routingKey);
+                    int closed = ps.executeUpdate();
+                    insert(c, List.of(decision), false);
+                    c.commit();
+                    return closed;
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(autoCommit);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot resolve journal entries in table " + this.table + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public int retryDead(Instant now) {
+        return update("UPDATE " + table + " SET status = 'PENDING', attempts = 0, next_attempt_at = ? WHERE status = 'DEAD'",
+                ps -> ps.setTimestamp(1, Timestamp.from(now)));
+    }
+
+    @Override
+    public Map<JournalEntry.Status, Long> countByStatus() {
+        return query("count the journal", "SELECT status, COUNT(*) FROM " + table + " GROUP BY status", ps -> { }, rs -> {
+            Map<JournalEntry.Status, Long> out = emptyCounts();
+            while (rs.next()) {
+                out.put(JournalEntry.Status.valueOf(rs.getString(1)), rs.getLong(2));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public JournalStats stats() {
+        String sql = "SELECT status, failed_side, COUNT(*), MIN(created_at) FROM " + table + " GROUP BY status, failed_side";
+        return query("count the journal", sql, ps -> { }, JdbcJournal::stats);
+    }
+
+    static JournalStats stats(ResultSet rs) throws SQLException {
+        Map<Side, Long> pending = new EnumMap<>(Side.class);
+        long dead = 0;
+        long conflicts = 0;
+        long done = 0;
+        Instant oldest = null;
+        while (rs.next()) {
+            JournalEntry.Status status = JournalEntry.Status.valueOf(rs.getString(1));
+            long n = rs.getLong(3);
+            switch (status) {
+                case PENDING -> pending.merge(Side.valueOf(rs.getString(2)), n, Long::sum);
+                case DEAD -> dead += n;
+                case CONFLICT -> conflicts += n;
+                default -> done += n;
+            }
+            Instant first = instant(rs.getTimestamp(4));
+            if (status.unresolved() && first != null && (oldest == null || first.isBefore(oldest))) {
+                oldest = first;
+            }
+        }
+        return new JournalStats(pending, dead, conflicts, done, oldest);
+    }
+
+    @Override
+    public List<UnresolvedGroup> unresolved() {
+        String sql = "SELECT unit_name, table_name, routing_key, failed_side, status, COUNT(*), MIN(created_at) FROM " + table
+                + " WHERE status IN ('PENDING', 'DEAD', 'CONFLICT') GROUP BY unit_name, table_name, routing_key, failed_side, status";
+        return query("read the unresolved journal entries", sql, ps -> { }, JdbcJournal::groups);
+    }
+
+    @Override
+    public List<UnresolvedGroup> unresolved(String unit, Collection<String> routingKeys) {
+        List<UnresolvedGroup> out = new ArrayList<>();
+        for (List<String> chunk : chunks(new ArrayList<>(routingKeys))) {
+            String sql = "SELECT unit_name, table_name, routing_key, failed_side, status, COUNT(*), MIN(created_at) FROM "
+                    + table + " WHERE routing_key IN (" + placeholders(chunk.size()) + ")"
+                    + " AND status IN ('PENDING', 'DEAD', 'CONFLICT') AND unit_name = ?"
+                    + " GROUP BY unit_name, table_name, routing_key, failed_side, status";
+            out.addAll(query("read the unresolved journal entries", sql, ps -> {
+                int p = 1;
+                for (String k : chunk) {
+                    ps.setString(p++, k);
+                }
+                ps.setString(p, unit);
+            }, JdbcJournal::groups));
+        }
+        return out;
+    }
+
+    private static List<UnresolvedGroup> groups(ResultSet rs) throws SQLException {
+        List<UnresolvedGroup> out = new ArrayList<>();
+        while (rs.next()) {
+            out.add(new UnresolvedGroup(rs.getString(1), rs.getString(2), rs.getString(3), Side.valueOf(rs.getString(4)),
+                    JournalEntry.Status.valueOf(rs.getString(5)), rs.getLong(6), instant(rs.getTimestamp(7))));
+        }
+        return out;
+    }
+
+    @Override
+    public void addListener(JournalListener listener) {
+        listeners.add(listener);
+    }
+
+    static Map<JournalEntry.Status, Long> emptyCounts() {
+        Map<JournalEntry.Status, Long> out = new EnumMap<>(JournalEntry.Status.class);
         for (JournalEntry.Status s : JournalEntry.Status.values()) {
             out.put(s, 0L);
         }
-        try {
-            createIfAbsent();
-            try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery(sql)) {
-                while (rs.next()) {
-                    out.put(JournalEntry.Status.valueOf(rs.getString(1)), rs.getLong(2));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot count the journal in table " + table + ": " + e.getMessage(), e);
-        }
+        return out;
     }
 
     /** Binds a statement's parameters. */
@@ -272,21 +401,65 @@ public final class JdbcJournal implements Journal {
         void bind(PreparedStatement ps) throws SQLException;
     }
 
-    private boolean update(String sql, Binding binding) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binding.bind(ps);
-            return ps.executeUpdate() == 1;
+    /** Reads a statement's result. */
+    @FunctionalInterface
+    private interface Reading<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private <T> T query(String what, String sql, Binding binding, Reading<T> reading) {
+        try {
+            createIfAbsent();
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+                binding.bind(ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return reading.read(rs);
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot " + what + " in table " + table + ": " + e.getMessage(), e);
+        }
+    }
+
+    private int update(String sql, Binding binding) {
+        try {
+            createIfAbsent();
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+                binding.bind(ps);
+                return ps.executeUpdate();
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot update the journal in table " + table + ": " + e.getMessage(), e);
         }
     }
 
+    private static <T> List<List<T>> chunks(List<T> all) {
+        List<List<T>> out = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += IN_LIST) {
+            out.add(all.subList(i, Math.min(all.size(), i + IN_LIST)));
+        }
+        return out;
+    }
+
+    private static String placeholders(int n) {
+        return "?, ".repeat(n - 1) + "?";
+    }
+
+    private static List<JournalEntry> entries(ResultSet rs) throws SQLException {
+        List<JournalEntry> out = new ArrayList<>();
+        while (rs.next()) {
+            out.add(entry(rs));
+        }
+        return out;
+    }
+
     static JournalEntry entry(ResultSet rs) throws SQLException {
         return new JournalEntry(rs.getLong(1), rs.getString(2), instant(rs.getTimestamp(3)), rs.getString(4),
-                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), Side.valueOf(rs.getString(9)),
-                rs.getString(10), rs.getString(11), JournalEntry.Reason.valueOf(rs.getString(12)), rs.getString(13),
-                rs.getString(14), JournalEntry.Status.valueOf(rs.getString(15)), rs.getInt(16),
-                instant(rs.getTimestamp(17)), rs.getString(18), instant(rs.getTimestamp(19)));
+                rs.getString(5), rs.getString(6), rs.getString(7), JournalEntry.Operation.valueOf(rs.getString(8)),
+                Side.valueOf(rs.getString(9)), rs.getString(10), rs.getString(11),
+                JournalEntry.Reason.valueOf(rs.getString(12)), rs.getString(13), rs.getString(14),
+                JournalEntry.Status.valueOf(rs.getString(15)), rs.getInt(16), instant(rs.getTimestamp(17)),
+                rs.getString(18), instant(rs.getTimestamp(19)), rs.getString(20));
     }
 
     private static Instant instant(Timestamp t) {

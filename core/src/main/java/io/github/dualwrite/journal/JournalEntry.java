@@ -17,23 +17,41 @@ import java.util.UUID;
  * @param table         the table written
  * @param routingKey    the user the rows belong to, null when the statement had none
  * @param primaryKey    the primary-key values, JSON array per row, null when unknown
- * @param operation     what the statement did: INSERT, UPDATE, DELETE, REPLACE, UPSERT, OTHER
- * @param failedSide    the side that is behind
+ * @param operation     what the statement did
+ * @param failedSide    the side that is behind: repair copies the rows to it from the other side, the one that
+ *                      was the authority when the write happened ({@link #trustedSide()})
  * @param sql           the statement as the application sent it
  * @param params        its parameters as JSON
  * @param reason        why it is journaled ({@link Reason})
  * @param errorClass    the exception's class, null when there was none (row-count mismatch, breaker open)
  * @param errorMessage  the exception's message or a description of the mismatch
- * @param status        PENDING until repaired, DONE after, DEAD when given up
+ * @param status        PENDING until repaired, DONE after, DEAD when given up, CONFLICT when a person must decide
  * @param attempts      repair attempts so far
  * @param nextAttemptAt when the next repair attempt may run
  * @param leaseOwner    the repairer holding it, null when free
  * @param leaseUntil    until when that repairer holds it
+ * @param detail        for a CONFLICT, both sides' rows as JSON; null otherwise
  */
 public record JournalEntry(Long id, String entryId, Instant createdAt, String unit, String table, String routingKey,
-                           String primaryKey, String operation, Side failedSide, String sql, String params,
+                           String primaryKey, Operation operation, Side failedSide, String sql, String params,
                            Reason reason, String errorClass, String errorMessage, Status status, int attempts,
-                           Instant nextAttemptAt, String leaseOwner, Instant leaseUntil) {
+                           Instant nextAttemptAt, String leaseOwner, Instant leaseUntil, String detail) {
+
+    /** What the journaled statement did. */
+    public enum Operation {
+        /** {@code INSERT}. */
+        INSERT,
+        /** {@code INSERT ... ON DUPLICATE KEY UPDATE}. */
+        UPSERT,
+        /** {@code REPLACE}. */
+        REPLACE,
+        /** {@code UPDATE}. */
+        UPDATE,
+        /** {@code DELETE}. */
+        DELETE,
+        /** Anything else (a statement routing could not see into). */
+        OTHER
+    }
 
     /** Repair state. */
     public enum Status {
@@ -42,7 +60,18 @@ public record JournalEntry(Long id, String entryId, Instant createdAt, String un
         /** Repaired. */
         DONE,
         /** Given up after too many attempts; the reason is kept. */
-        DEAD
+        DEAD,
+        /**
+         * Not repaired because it would overwrite what the side behind has since written as the authority (or
+         * because entries of the same rows point both ways): both rows are kept in {@link #detail()} and a
+         * person decides.
+         */
+        CONFLICT;
+
+        /** Whether the entry still needs someone: pending, given up or in conflict. */
+        public boolean unresolved() {
+            return this != DONE;
+        }
     }
 
     /** Why a secondary write was journaled. */
@@ -64,7 +93,9 @@ public record JournalEntry(Long id, String entryId, Instant createdAt, String un
         /** Change-log mode: every write is journaled and copied by the repairer instead of repeated. */
         CHANGE_LOG,
         /** The statement was marked to run on one side only (old-only, skip-secondary); the repairer copies the rows. */
-        SKIPPED
+        SKIPPED,
+        /** A person decided which side is behind after a conflict; the repairer copies without conflict checks. */
+        RESOLVED
     }
 
     /** Checks the required parts. */
@@ -83,24 +114,41 @@ public record JournalEntry(Long id, String entryId, Instant createdAt, String un
 
     /** A new pending entry with a fresh entry id. */
     public static JournalEntry pending(Instant now, String unit, String table, String routingKey, String primaryKey,
-                                       String operation, Side failedSide, String sql, String params, Reason reason,
+                                       Operation operation, Side failedSide, String sql, String params, Reason reason,
                                        String errorClass, String errorMessage) {
         return new JournalEntry(null, UUID.randomUUID().toString(), now, unit, table, routingKey, primaryKey,
                 operation, failedSide, sql, params, reason, errorClass, truncate(errorMessage, 2000),
-                Status.PENDING, 0, now, null, null);
+                Status.PENDING, 0, now, null, null, null);
     }
 
     /** A copy with the journal's id. */
     public JournalEntry withId(long newId) {
         return new JournalEntry(newId, entryId, createdAt, unit, table, routingKey, primaryKey, operation, failedSide,
-                sql, params, reason, errorClass, errorMessage, status, attempts, nextAttemptAt, leaseOwner, leaseUntil);
+                sql, params, reason, errorClass, errorMessage, status, attempts, nextAttemptAt, leaseOwner, leaseUntil,
+                detail);
+    }
+
+    /** A copy that says {@code side} is behind (the other side holds the write). */
+    public JournalEntry withFailedSide(Side side) {
+        return new JournalEntry(id, entryId, createdAt, unit, table, routingKey, primaryKey, operation,
+                Objects.requireNonNull(side, "side"), sql, params, reason, errorClass, errorMessage, status, attempts,
+                nextAttemptAt, leaseOwner, leaseUntil, detail);
+    }
+
+    /**
+     * The side that holds the write and was the authority for it when it happened: repair copies from here to
+     * {@link #failedSide()}, whatever the stage is at repair time, and never changes this side.
+     */
+    public Side trustedSide() {
+        return failedSide.other();
     }
 
     /** One line for logs: everything needed to repair by hand if the journal itself is lost. */
     public String describe() {
         return "unit=" + unit + " table=" + table + " key=" + routingKey + " pk=" + primaryKey + " op=" + operation
                 + " behind=" + failedSide + " reason=" + reason + " error=" + errorClass + ": " + errorMessage
-                + " sql=" + sql + " params=" + params + " at=" + createdAt + " entry=" + entryId;
+                + " sql=" + sql + " params=" + params + " at=" + createdAt + " entry=" + entryId
+                + (detail == null ? "" : " detail=" + detail);
     }
 
     static String truncate(String s, int max) {

@@ -15,18 +15,21 @@ final class JournalSchema {
         if (product.contains("postgres")) {
             return List.of("CREATE TABLE IF NOT EXISTS " + table + " (id BIGSERIAL PRIMARY KEY, "
                             + columns("TIMESTAMP(3)", "TEXT") + ", CONSTRAINT " + table + "_entry UNIQUE (entry_id))",
-                    "CREATE INDEX IF NOT EXISTS " + table + "_due ON " + table + " (status, next_attempt_at)");
+                    "CREATE INDEX IF NOT EXISTS " + table + "_due ON " + table + " (status, next_attempt_at)",
+                    "CREATE INDEX IF NOT EXISTS " + table + "_key ON " + table + " (routing_key, status)");
         }
         if (product.contains("mysql") || product.contains("mariadb")) {
             // DATETIME, not TIMESTAMP: MySQL gives a NOT NULL TIMESTAMP an implicit ON UPDATE
             return List.of("CREATE TABLE IF NOT EXISTS " + table + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, "
                     + columns("DATETIME(3)", "MEDIUMTEXT") + ", UNIQUE KEY " + table + "_entry (entry_id),"
-                    + " KEY " + table + "_due (status, next_attempt_at)) DEFAULT CHARSET=utf8mb4");
+                    + " KEY " + table + "_due (status, next_attempt_at), KEY " + table + "_key (routing_key, status))"
+                    + " DEFAULT CHARSET=utf8mb4");
         }
         if (product.contains("h2")) {
             return List.of("CREATE TABLE IF NOT EXISTS " + table + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, "
                             + columns("TIMESTAMP(3)", "CLOB") + ", CONSTRAINT " + table + "_entry UNIQUE (entry_id))",
-                    "CREATE INDEX IF NOT EXISTS " + table + "_due ON " + table + " (status, next_attempt_at)");
+                    "CREATE INDEX IF NOT EXISTS " + table + "_due ON " + table + " (status, next_attempt_at)",
+                    "CREATE INDEX IF NOT EXISTS " + table + "_key ON " + table + " (routing_key, status)");
         }
         throw new IllegalArgumentException("the journal table has DDL for H2, MySQL/MariaDB and PostgreSQL, not for "
                 + productName + "; create table " + table + " yourself with the columns of " + JournalSchema.class.getName());
@@ -39,13 +42,13 @@ final class JournalSchema {
                 + " params " + text + " NULL, reason VARCHAR(32) NOT NULL, error_class VARCHAR(255) NULL,"
                 + " error_message VARCHAR(2000) NULL, status VARCHAR(16) NOT NULL, attempts INT NOT NULL,"
                 + " next_attempt_at " + timestamp + " NOT NULL, lease_owner VARCHAR(128) NULL, lease_until "
-                + timestamp + " NULL";
+                + timestamp + " NULL, detail " + text + " NULL";
     }
 
     /** Column list for INSERT, in the order {@link JdbcJournal} binds them. */
     static final String INSERT_COLUMNS = "entry_id, created_at, unit_name, table_name, routing_key, primary_key,"
             + " operation, failed_side, sql_text, params, reason, error_class, error_message, status, attempts,"
-            + " next_attempt_at, lease_owner, lease_until";
+            + " next_attempt_at, lease_owner, lease_until, detail";
 
     /** Column list for SELECT, in the order {@link JdbcJournal} reads them. */
     static final String SELECT_COLUMNS = "id, " + INSERT_COLUMNS;

@@ -66,7 +66,11 @@ final class ShapeBuilder {
         SqlKind kind = b.walk(statement, replace);
         List<String> tableList = new ArrayList<>(b.tables);
         tableList.removeAll(b.cteNames);
-        return new SqlShape(sql, kind, tableList, b.bindings, b.untrusted, b.insert, statement.getParameterCount(), null);
+        SqlLexer lexer = SqlLexer.scan(sql);
+        int parameters = statement.getParameterCount();
+        List<Integer> positions = lexer.parameters().size() == parameters ? lexer.parameters() : null;
+        return new SqlShape(sql, kind, tableList, b.bindings, b.untrusted, b.insert, parameters, null, positions,
+                lexer.calls());
     }
 
     private SqlKind walk(SQLStatement statement, boolean replace) {

@@ -24,9 +24,12 @@ public final class SqlShape {
     private final InsertShape insert;
     private final int parameterCount;
     private final String problem;
+    private final List<Integer> parameterPositions;
+    private final List<VolatileCall> volatileCalls;
 
     SqlShape(String sql, SqlKind kind, List<String> tables, Map<String, List<ValueRef>> bindings,
-             Set<String> untrustedColumns, InsertShape insert, int parameterCount, String problem) {
+             Set<String> untrustedColumns, InsertShape insert, int parameterCount, String problem,
+             List<Integer> parameterPositions, List<VolatileCall> volatileCalls) {
         this.sql = sql;
         this.kind = kind;
         this.tables = List.copyOf(tables);
@@ -35,10 +38,12 @@ public final class SqlShape {
         this.insert = insert;
         this.parameterCount = parameterCount;
         this.problem = problem;
+        this.parameterPositions = parameterPositions == null ? null : List.copyOf(parameterPositions);
+        this.volatileCalls = List.copyOf(volatileCalls);
     }
 
     static SqlShape unparsed(String sql, String problem) {
-        return new SqlShape(sql, SqlKind.UNPARSED, List.of(), Map.of(), Set.of(), null, -1, problem);
+        return new SqlShape(sql, SqlKind.UNPARSED, List.of(), Map.of(), Set.of(), null, -1, problem, List.of(), List.of());
     }
 
     /** The SQL text. */
@@ -80,6 +85,42 @@ public final class SqlShape {
     /** Number of {@code ?} markers, -1 when unparsed. */
     public int parameterCount() {
         return parameterCount;
+    }
+
+    /**
+     * Index in the SQL of every {@code ?}, in parameter order; empty when the lexical count disagrees with the
+     * parser's (the statement is then never rewritten).
+     */
+    public List<Integer> parameterPositions() {
+        return parameterPositions == null ? List.of() : parameterPositions;
+    }
+
+    /** Calls of non-deterministic functions ({@code NOW()}, {@code UUID()}, ...), in text order. */
+    public List<VolatileCall> volatileCalls() {
+        return volatileCalls;
+    }
+
+    /** Whether the text positions are known, so the statement can be rewritten to carry values. */
+    public boolean isRewritable() {
+        return kind != SqlKind.UNPARSED && parameterPositions != null;
+    }
+
+    /**
+     * Why binding each volatile call's value once and using it on both sides would not give the rows the
+     * statement gives on its own, or null when it would: a per-row function ({@code UUID()}) evaluated for
+     * several rows of one statement.
+     */
+    public String volatileProblem() {
+        if (volatileCalls.isEmpty()) {
+            return null;
+        }
+        if (!isRewritable()) {
+            return "its non-deterministic functions cannot be located in the text";
+        }
+        boolean perRow = volatileCalls.stream().anyMatch(VolatileCall::perRow);
+        boolean oneRowEach = insert != null && !insert.fromSelect() && (insert.rows().size() == 1 || !insert.onDuplicateKey());
+        return perRow && !oneRowEach ? "it evaluates " + volatileCalls.stream().filter(VolatileCall::perRow)
+                .map(VolatileCall::text).findFirst().orElse("") + " once per row, which no single value can repeat" : null;
     }
 
     /** Why the statement could not be classified, null when it was. */

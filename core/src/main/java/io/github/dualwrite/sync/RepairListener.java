@@ -23,4 +23,8 @@ public interface RepairListener {
     /** An entry was given up on (DEAD) with the reason kept. */
     default void dead(JournalEntry entry, String reason) {
     }
+
+    /** An entry was parked as CONFLICT: repairing it would overwrite newer data; a person decides. */
+    default void conflict(JournalEntry entry, String reason) {
+    }
 }

@@ -2,31 +2,56 @@ package io.github.dualwrite.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.dualwrite.config.Side;
 import io.github.dualwrite.journal.Journal;
 import io.github.dualwrite.journal.JournalEntry;
+import io.github.dualwrite.journal.JournalStats;
+import io.github.dualwrite.journal.UnresolvedGroup;
 import io.github.resilience4j.core.IntervalFunction;
 import java.lang.management.ManagementFactory;
+import java.net.SocketException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drains the journal: leases batches of due entries (so several application instances can run it side by
- * side without handling an entry twice), repairs each with {@link RowSync} against whichever side is
- * authoritative for the user at repair time, and on failure retries later with exponential backoff
- * (resilience4j's interval function), giving up after {@code maxAttempts} with the reason kept (DEAD).
- * Runs on a schedule inside the application ({@link #start()}) or once from the command line
- * ({@link #runOnce()}).
+ * Drains the journal. Leases batches of due entries (several application instances can run it side by side
+ * without handling an entry twice), coalesces the entries of one user's rows of one table into one
+ * {@link RowSync#repair}, repairs users in parallel, and marks the batch in one statement.
+ *
+ * <p>Repair follows the journal, never today's stage: each entry says which side is behind, and the rows are
+ * copied to it from the other side (the one that was the authority when the write happened). Entries of the
+ * same rows that point both ways, or a target that has since become the authority and holds a newer row,
+ * become CONFLICT with both rows kept: never resolved silently. A failure is retried with exponential backoff;
+ * a side that cannot be reached is retried for as long as it takes, other failures are given up (DEAD) after
+ * {@code maxAttempts} with the reason kept.
+ *
+ * <p>Runs on a schedule inside the application ({@link #start()}), once ({@link #runOnce()}), or until the
+ * journal is empty ({@link #drain}: before every move of the authority).
  */
 public final class Repairer implements AutoCloseable {
 
@@ -41,14 +66,21 @@ public final class Repairer implements AutoCloseable {
     private final int maxAttempts;
     private final IntervalFunction backoff;
     private final Clock clock;
+    private final Sleeper sleeper;
     private final RepairListener listener;
     private final Duration interval;
     private final ScheduledExecutorService scheduler;
+    private final int threads;
+    private final ExecutorService workers;
     private final AtomicLong claimed = new AtomicLong();
     private final AtomicLong repaired = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong dead = new AtomicLong();
+    private final AtomicLong conflicts = new AtomicLong();
+    /** Held by a pass in progress: close() waits for it. */
+    private final ReentrantLock pass = new ReentrantLock();
     private ScheduledFuture<?> schedule;
+    private ScheduledExecutorService ownedScheduler;
 
     private Repairer(Builder b) {
         this.journal = b.journal;
@@ -59,9 +91,16 @@ public final class Repairer implements AutoCloseable {
         this.maxAttempts = b.maxAttempts;
         this.backoff = IntervalFunction.ofExponentialBackoff(b.initialBackoff, 2.0, b.maxBackoff);
         this.clock = b.clock;
+        this.sleeper = b.sleeper;
         this.listener = b.listener;
         this.interval = b.interval;
         this.scheduler = b.scheduler;
+        this.threads = b.threads;
+        this.workers = b.threads > 1 ? Executors.newFixedThreadPool(b.threads, r -> {
+            Thread t = new Thread(r, "dualwrite-repair-worker");
+            t.setDaemon(true);
+            return t;
+        }) : null;
     }
 
     /** Configures a repairer of {@code journal} using {@code rowSync}. */
@@ -71,47 +110,258 @@ public final class Repairer implements AutoCloseable {
 
     /** Repairs every entry that is due now, batch after batch, and returns what it did. */
     public RepairRun runOnce() {
-        RepairRun total = new RepairRun(0, 0, 0, 0);
-        while (true) {
-            List<JournalEntry> batch = journal.claim(owner, batchSize, clock.instant(), lease);
-            if (batch.isEmpty()) {
-                return total;
+        pass.lock();
+        try {
+            RepairRun total = RepairRun.NONE;
+            while (true) {
+                List<JournalEntry> batch = journal.claim(owner, batchSize, clock.instant(), lease);
+                if (batch.isEmpty()) {
+                    return total;
+                }
+                total = total.plus(repair(batch));
             }
-            total = total.plus(repair(batch));
+        } finally {
+            pass.unlock();
         }
     }
 
-    private RepairRun repair(List<JournalEntry> batch) {
-        int ok = 0;
-        int retry = 0;
-        int gaveUp = 0;
-        claimed.addAndGet(batch.size());
-        for (JournalEntry e : batch) {
-            notify(l -> l.claimed(e));
-            try {
-                SyncResult result = resolve(e);
-                if (journal.complete(e.id(), owner)) {
-                    ok++;
-                    repaired.incrementAndGet();
-                    notify(l -> l.repaired(e, result));
-                }
-            } catch (Unrepairable u) {
-                gaveUp += giveUp(e, e.attempts() + 1, u.getMessage()) ? 1 : 0;
-            } catch (Exception ex) {
-                int attempts = e.attempts() + 1;
-                if (attempts >= maxAttempts) {
-                    gaveUp += giveUp(e, attempts, "gave up after " + attempts + " attempts: " + ex) ? 1 : 0;
-                } else {
-                    Instant next = clock.instant().plusMillis(backoff.apply(attempts));
-                    if (journal.fail(e.id(), owner, attempts, next, false, String.valueOf(ex))) {
-                        retry++;
-                        failed.incrementAndGet();
-                        notify(l -> l.failed(e, ex));
-                    }
+    /**
+     * Repairs until no entry is pending or {@code timeout} has passed, waiting for entries in backoff to come
+     * due: what an operator runs before moving the authority. Dead and conflicting entries are not retried
+     * here; they are counted in the result (they hold the stage gate until a person deals with them).
+     */
+    public DrainResult drain(Duration timeout) {
+        Instant start = clock.instant();
+        Instant deadline = start.plus(timeout);
+        RepairRun total = RepairRun.NONE;
+        while (true) {
+            RepairRun run = runOnce();
+            total = total.plus(run);
+            JournalStats stats = journal.stats();
+            Instant now = clock.instant();
+            if (stats.pending() == 0 || !now.isBefore(deadline)) {
+                return new DrainResult(total, stats.pending(), stats.dead(), stats.conflicts(), Duration.between(start, now));
+            }
+            if (run.claimed() == 0) {
+                Duration wait = Duration.between(now, deadline);
+                try {
+                    sleeper.sleep(wait.compareTo(Duration.ofMillis(200)) < 0 ? wait : Duration.ofMillis(200));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return new DrainResult(total, stats.pending(), stats.dead(), stats.conflicts(), Duration.between(start, now));
                 }
             }
         }
-        return new RepairRun(batch.size(), ok, retry, gaveUp);
+    }
+
+    /**
+     * A person's decision after a conflict: {@code trusted} holds the right rows of this user in this table.
+     * Every unresolved entry of them is closed, and one entry makes the repairer copy {@code trusted} over the
+     * other side, without conflict checks.
+     *
+     * @return how many entries were closed
+     */
+    public int resolve(String unit, String table, String routingKey, Side trusted, String who) {
+        int closed = journal.resolve(unit, table, routingKey, trusted.other(), who, clock.instant());
+        log.warn("dualwrite repair: {} decided that {} holds the rows of user {} in {}.{}; {} entries closed, {} is"
+                + " copied over {}", who, trusted, routingKey, unit, table, closed, trusted, trusted.other());
+        return closed;
+    }
+
+    // ------------------------------------------------------------------ one batch
+
+    /** The entries of one user's rows of one table (or of one entry without user): one repair. */
+    private record Target(String unit, String table, String routingKey, String primaryKey) {
+    }
+
+    /** How one group ended. */
+    private record Result(List<JournalEntry> entries, SyncResult synced, RepairConflict conflict, Exception error,
+                          String unrepairable) {
+    }
+
+    private RepairRun repair(List<JournalEntry> batch) {
+        claimed.addAndGet(batch.size());
+        batch.forEach(e -> notify(l -> l.claimed(e)));
+        Map<Target, List<JournalEntry>> groups = new LinkedHashMap<>();
+        for (JournalEntry e : batch) {
+            Target t = new Target(e.unit(), e.table().toLowerCase(java.util.Locale.ROOT), e.routingKey(),
+                    e.routingKey() == null ? e.primaryKey() : null);
+            groups.computeIfAbsent(t, k -> new ArrayList<>()).add(e);
+        }
+        Map<Target, Set<JournalEntry.Status>> openStates = new HashMap<>();
+        Map<Target, Set<Side>> directions = directions(groups, openStates);
+        List<Result> results = run(groups, directions, openStates);
+        return record(results, batch.size());
+    }
+
+    /** The sides behind for each group: its own entries' and every other unresolved entry of the same rows. */
+    private Map<Target, Set<Side>> directions(Map<Target, List<JournalEntry>> groups,
+                                              Map<Target, Set<JournalEntry.Status>> openStates) {
+        Map<Target, Set<Side>> out = new HashMap<>();
+        Map<String, Set<String>> keysByUnit = new LinkedHashMap<>();
+        groups.forEach((t, entries) -> {
+            Set<Side> sides = EnumSet.noneOf(Side.class);
+            entries.forEach(e -> sides.add(e.failedSide()));
+            out.put(t, sides);
+            if (t.routingKey() != null) {
+                keysByUnit.computeIfAbsent(t.unit(), u -> new LinkedHashSet<>()).add(t.routingKey());
+            }
+        });
+        keysByUnit.forEach((unit, keys) -> {
+            for (UnresolvedGroup g : journal.unresolved(unit, keys)) {
+                Target t = new Target(g.unit(), g.table().toLowerCase(java.util.Locale.ROOT), g.routingKey(), null);
+                Set<Side> sides = out.get(t);
+                if (sides != null) {
+                    sides.add(g.behind());
+                    openStates.computeIfAbsent(t, k -> EnumSet.noneOf(JournalEntry.Status.class)).add(g.status());
+                }
+            }
+        });
+        return out;
+    }
+
+    private List<Result> run(Map<Target, List<JournalEntry>> groups, Map<Target, Set<Side>> directions,
+                             Map<Target, Set<JournalEntry.Status>> openStates) {
+        List<Result> results = new ArrayList<>(groups.size());
+        if (workers == null || groups.size() == 1) {
+            groups.forEach((t, entries) -> results.add(repairGroup(t, entries, directions.get(t), openStates.get(t))));
+            return results;
+        }
+        List<Future<Result>> futures = new ArrayList<>(groups.size());
+        groups.forEach((t, entries) -> futures.add(workers.submit(
+                () -> repairGroup(t, entries, directions.get(t), openStates.get(t)))));
+        for (Future<Result> f : futures) {
+            try {
+                results.add(f.get());
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("dualwrite repair worker failed", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("dualwrite repair interrupted", e);
+            }
+        }
+        return results;
+    }
+
+    private Result repairGroup(Target t, List<JournalEntry> entries, Set<Side> behind,
+                               Set<JournalEntry.Status> open) {
+        JournalEntry decision = null;
+        for (JournalEntry e : entries) {
+            if (e.reason() == JournalEntry.Reason.RESOLVED) {
+                decision = e;
+            }
+        }
+        try {
+            if (decision == null && open != null && open.contains(JournalEntry.Status.CONFLICT)) {
+                return conflict(entries, t, "the rows of user " + t.routingKey() + " in " + t.table() + " are already"
+                        + " in conflict: these entries wait for the same decision");
+            }
+            if (decision == null && behind.size() > 1) {
+                return conflict(entries, t, "entries of user " + t.routingKey() + " in " + t.table() + " say that both"
+                        + " OLD and NEW are behind (a move was forced past the journal gate): a person decides which"
+                        + " side holds the right rows");
+            }
+            Side late = decision != null ? decision.failedSide() : behind.iterator().next();
+            boolean checked = decision == null;
+            if (t.routingKey() != null) {
+                return done(entries, rowSync.repair(t.unit(), t.table(), t.routingKey(), late.other(), checked));
+            }
+            if (t.primaryKey() != null) {
+                SyncResult result = null;
+                for (List<Object> pk : primaryKeys(t.primaryKey())) {
+                    SyncResult r = rowSync.repairRow(t.unit(), t.table(), pk, late.other(), checked);
+                    result = result == null ? r : result.plus(r);
+                }
+                if (result != null) {
+                    return done(entries, result);
+                }
+            }
+            return new Result(entries, null, null, null, "the entry names neither a routing key nor a primary key; run"
+                    + " verify on " + t.unit() + "." + t.table() + " to find and repair the difference");
+        } catch (RepairConflict c) {
+            return new Result(entries, null, c, null, null);
+        } catch (Exception e) {
+            return new Result(entries, null, null, e, null);
+        }
+    }
+
+    private Result conflict(List<JournalEntry> entries, Target t, String reason) throws SQLException {
+        String detail = t.routingKey() == null ? null : rowSync.snapshot(t.unit(), t.table(), t.routingKey());
+        return new Result(entries, null, new RepairConflict(reason, detail), null, null);
+    }
+
+    private static Result done(List<JournalEntry> entries, SyncResult result) {
+        return new Result(entries, result, null, null, null);
+    }
+
+    /** Marks what the batch did: repaired entries in one statement, the others one by one. */
+    private RepairRun record(List<Result> results, int claimedCount) {
+        List<JournalEntry> done = new ArrayList<>();
+        Map<JournalEntry, SyncResult> synced = new HashMap<>();
+        int retry = 0;
+        int gaveUp = 0;
+        int parked = 0;
+        for (Result r : results) {
+            if (r.synced() != null) {
+                done.addAll(r.entries());
+                r.entries().forEach(e -> synced.put(e, r.synced()));
+            } else if (r.conflict() != null) {
+                for (JournalEntry e : r.entries()) {
+                    if (journal.conflict(e.id(), owner, r.conflict().getMessage(), r.conflict().detail())) {
+                        parked++;
+                        conflicts.incrementAndGet();
+                        notify(l -> l.conflict(e, r.conflict().getMessage()));
+                    }
+                }
+                log.warn("dualwrite repair: CONFLICT, {} entries parked for a person: {}", r.entries().size(),
+                        r.conflict().getMessage());
+            } else if (r.unrepairable() != null) {
+                for (JournalEntry e : r.entries()) {
+                    gaveUp += giveUp(e, e.attempts() + 1, r.unrepairable()) ? 1 : 0;
+                }
+            } else {
+                for (JournalEntry e : r.entries()) {
+                    int outcome = failedAttempt(e, r.error());
+                    retry += outcome == 1 ? 1 : 0;
+                    gaveUp += outcome == 2 ? 1 : 0;
+                }
+            }
+        }
+        int ok = done.isEmpty() ? 0 : journal.complete(done, owner);
+        repaired.addAndGet(ok);
+        done.forEach(e -> notify(l -> l.repaired(e, synced.get(e))));
+        return new RepairRun(claimedCount, ok, retry, gaveUp, parked);
+    }
+
+    /** 1 when the entry is retried later, 2 when it was given up, 0 when the lease was lost. */
+    private int failedAttempt(JournalEntry e, Exception error) {
+        int attempts = e.attempts() + 1;
+        boolean unreachable = unreachable(error);
+        if (attempts >= maxAttempts && !unreachable) {
+            return giveUp(e, attempts, "gave up after " + attempts + " attempts: " + error) ? 2 : 0;
+        }
+        // a side that cannot be reached is waited for as long as it takes, at the longest backoff
+        long wait = backoff.apply(Math.min(attempts, 30));
+        if (journal.fail(e.id(), owner, attempts, clock.instant().plusMillis(wait), false, String.valueOf(error))) {
+            failed.incrementAndGet();
+            notify(l -> l.failed(e, error));
+            return 1;
+        }
+        return 0;
+    }
+
+    /** Whether a failure says a side could not be reached (worth waiting for) rather than that the repair is wrong. */
+    static boolean unreachable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException
+                    || t instanceof SQLNonTransientConnectionException || t instanceof SocketException) {
+                return true;
+            }
+            if (t instanceof SQLException s && s.getSQLState() != null && s.getSQLState().startsWith("08")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean giveUp(JournalEntry e, int attempts, String reason) {
@@ -125,30 +375,18 @@ public final class Repairer implements AutoCloseable {
         return false;
     }
 
-    /** Syncs the rows an entry is about: by routing key, else by the primary keys it names. */
-    private SyncResult resolve(JournalEntry e) throws Exception {
-        if (e.routingKey() != null) {
-            return rowSync.sync(e.unit(), e.table(), e.routingKey());
-        }
-        if (e.primaryKey() != null) {
-            JsonNode keys = JSON.readTree(e.primaryKey());
-            SyncResult result = null;
-            for (JsonNode k : keys) {
-                List<Object> pk = new ArrayList<>();
-                if (k.isArray()) {
-                    k.forEach(v -> pk.add(value(v)));
-                } else {
-                    pk.add(value(k));
-                }
-                SyncResult r = rowSync.syncRow(e.unit(), e.table(), pk);
-                result = result == null ? r : result.plus(r);
+    private static List<List<Object>> primaryKeys(String json) throws java.io.IOException {
+        List<List<Object>> out = new ArrayList<>();
+        for (JsonNode k : JSON.readTree(json)) {
+            List<Object> pk = new ArrayList<>();
+            if (k.isArray()) {
+                k.forEach(v -> pk.add(value(v)));
+            } else {
+                pk.add(value(k));
             }
-            if (result != null) {
-                return result;
-            }
+            out.add(pk);
         }
-        throw new Unrepairable("the entry names neither a routing key nor a primary key; run verify on "
-                + e.unit() + "." + e.table() + " to find and repair the difference");
+        return out;
     }
 
     private static Object value(JsonNode v) {
@@ -161,6 +399,8 @@ public final class Repairer implements AutoCloseable {
         return v.asText();
     }
 
+    // ------------------------------------------------------------------ schedule
+
     /** Runs {@link #runOnce()} every {@code interval} until closed. */
     public synchronized Repairer start() {
         if (schedule == null) {
@@ -169,8 +409,6 @@ public final class Repairer implements AutoCloseable {
         }
         return this;
     }
-
-    private ScheduledExecutorService ownedScheduler;
 
     private ScheduledExecutorService ownScheduler() {
         ownedScheduler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -185,8 +423,8 @@ public final class Repairer implements AutoCloseable {
         try {
             RepairRun run = runOnce();
             if (run.claimed() > 0) {
-                log.info("dualwrite repair: {} claimed, {} repaired, {} to retry, {} given up", run.claimed(),
-                        run.repaired(), run.failed(), run.dead());
+                log.info("dualwrite repair: {} claimed, {} repaired, {} to retry, {} given up, {} in conflict", run.claimed(),
+                        run.repaired(), run.failed(), run.dead(), run.conflicts());
             }
         } catch (RuntimeException e) {
             log.warn("dualwrite repair run failed; trying again in {}", interval, e);
@@ -213,14 +451,37 @@ public final class Repairer implements AutoCloseable {
         return dead.get();
     }
 
-    /** Stops the schedule; entries being repaired finish, leases of unfinished ones run out. */
+    /** Entries parked as CONFLICT since start. */
+    public long conflictCount() {
+        return conflicts.get();
+    }
+
+    /**
+     * Stops the schedule and waits (up to the lease time) for the pass in progress; leases of entries it did
+     * not finish run out.
+     */
     @Override
-    public synchronized void close() {
-        if (schedule != null) {
-            schedule.cancel(false);
+    public void close() {
+        synchronized (this) {
+            if (schedule != null) {
+                schedule.cancel(false);
+            }
+        }
+        boolean idle = false;
+        try {
+            idle = pass.tryLock(lease.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (idle) {
+                pass.unlock();
+            }
         }
         if (ownedScheduler != null) {
             ownedScheduler.shutdownNow();
+        }
+        if (workers != null) {
+            workers.shutdownNow();
         }
     }
 
@@ -232,29 +493,22 @@ public final class Repairer implements AutoCloseable {
         }
     }
 
-    /** An entry nothing can repair. */
-    private static final class Unrepairable extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        Unrepairable(String message) {
-            super(message);
-        }
-    }
-
-    /** Options of a {@link Repairer}. */
+    /** Options of a {@link Repairer}; each checked as it is set. */
     public static final class Builder {
         private final Journal journal;
         private final RowSync rowSync;
         private String owner = defaultOwner();
-        private int batchSize = 100;
+        private int batchSize = 500;
         private Duration lease = Duration.ofMinutes(2);
         private int maxAttempts = 10;
-        private Duration initialBackoff = Duration.ofSeconds(5);
-        private Duration maxBackoff = Duration.ofMinutes(30);
+        private Duration initialBackoff = Duration.ofSeconds(1);
+        private Duration maxBackoff = Duration.ofMinutes(1);
         private Clock clock = Clock.systemUTC();
+        private Sleeper sleeper = Sleeper.SYSTEM;
         private RepairListener listener = new RepairListener() { };
         private Duration interval = Duration.ofSeconds(10);
         private ScheduledExecutorService scheduler;
+        private int threads = 4;
 
         private Builder(Journal journal, RowSync rowSync) {
             this.journal = Objects.requireNonNull(journal, "journal");
@@ -274,12 +528,21 @@ public final class Repairer implements AutoCloseable {
             return this;
         }
 
-        /** Entries leased per batch; default 100. */
+        /** Entries leased per batch; default 500. */
         public Builder batchSize(int value) {
             if (value < 1 || value > 10_000) {
                 throw new IllegalArgumentException("Repairer batchSize must be 1..10000 but was " + value);
             }
             this.batchSize = value;
+            return this;
+        }
+
+        /** Users repaired at once (each takes a connection on both sides); default 4. */
+        public Builder threads(int value) {
+            if (value < 1 || value > 64) {
+                throw new IllegalArgumentException("Repairer threads must be 1..64 but was " + value);
+            }
+            this.threads = value;
             return this;
         }
 
@@ -289,7 +552,7 @@ public final class Repairer implements AutoCloseable {
             return this;
         }
 
-        /** Attempts before an entry is given up (DEAD); default 10. */
+        /** Attempts before an entry that keeps failing for another reason than an unreachable side is given up; default 10. */
         public Builder maxAttempts(int value) {
             if (value < 1) {
                 throw new IllegalArgumentException("Repairer maxAttempts must be at least 1 but was " + value);
@@ -298,7 +561,7 @@ public final class Repairer implements AutoCloseable {
             return this;
         }
 
-        /** Backoff after the first failure, doubling up to {@code max}; default 5 s up to 30 min. */
+        /** Backoff after the first failure, doubling up to {@code max}; default 1 s up to 1 min. */
         public Builder backoff(Duration initial, Duration max) {
             this.initialBackoff = positive("initial backoff", initial);
             this.maxBackoff = positive("max backoff", max);
@@ -308,6 +571,12 @@ public final class Repairer implements AutoCloseable {
         /** The clock for leases and retries; default UTC system clock. */
         public Builder clock(Clock value) {
             this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /** How {@link #drain} waits for entries in backoff; default {@link Sleeper#SYSTEM}. */
+        public Builder sleeper(Sleeper value) {
+            this.sleeper = Objects.requireNonNull(value, "sleeper");
             return this;
         }
 
@@ -329,6 +598,7 @@ public final class Repairer implements AutoCloseable {
             return this;
         }
 
+        /** Builds the repairer. */
         public Repairer build() {
             return new Repairer(this);
         }

@@ -5,6 +5,8 @@ import io.github.dualwrite.config.RoutingKey;
 import io.github.dualwrite.config.Side;
 import io.github.dualwrite.config.TableConfig;
 import io.github.dualwrite.config.UnitConfig;
+import io.github.dualwrite.journal.Journal;
+import io.github.dualwrite.journal.UnresolvedGroup;
 import io.github.dualwrite.routing.Router;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -21,18 +23,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 
 /**
- * The one repair primitive: makes the rows of one user (or one primary key) on the non-authoritative side
- * equal to the authoritative side's. Journal repair, verifier fixes and change-log replay all end here.
+ * The one repair primitive: makes one user's rows (or one primary key's) on one side equal to the other
+ * side's. Journal repair, verifier fixes and change-log replay all end here.
  *
- * <p>In a transaction on the authority it reads the user's rows {@code FOR UPDATE}; reads the same rows on
- * the other side; inserts the missing ones, updates the different ones, deletes the ones the authority
- * does not have; commits the other side, and only then releases the authority's locks. A dual write of the
- * same rows needs those locks for its authoritative half, so it runs entirely before or entirely after the
- * sync and the two never interleave. (Rows inserted for the same user meanwhile are held back by InnoDB's
- * next-key locks on MySQL/MariaDB; on databases without gap locks the verifier's recheck catches them.)
+ * <p>In a transaction on the side copied from it reads the user's rows {@code FOR UPDATE}; reads the same
+ * rows on the other side; inserts the missing ones, updates the different ones, deletes the ones the source
+ * does not have; commits the target, and only then releases the source's locks. A dual write of the same
+ * rows needs those locks for its first half, so it runs entirely before or entirely after the copy and the
+ * two never interleave. (Rows inserted for the same user meanwhile are held back by InnoDB's next-key locks
+ * on MySQL/MariaDB; on databases without gap locks the verifier's recheck catches them.)
  *
- * <p>The side that is authoritative is the one the document in force gives the user at sync time. Give it
- * the raw DataSources, never the dual-write one. Thread-safe.
+ * <p>Two directions: {@link #repair} copies the way a journal entry says (from the side that was the
+ * authority when the write happened, whatever the stage is now) and refuses, as a {@link RepairConflict},
+ * to overwrite a newer row on a target that has since become the authority; {@link #sync} copies from the
+ * side that is the authority now (verifier, backfill) and refuses users the journal says that side is behind
+ * for. Give it the raw DataSources, never the dual-write one. Thread-safe.
  */
 public final class RowSync {
 
@@ -41,42 +46,143 @@ public final class RowSync {
     private final MigrationControl control;
     private final Router router;
     private final Map<String, TableAccess> tables = new ConcurrentHashMap<>();
+    private final Journal journal;
 
-    /** A RowSync over the raw old and new DataSources, following {@code control}. */
+    /** A RowSync over the raw old and new DataSources, following {@code control}, that knows no journal. */
     public RowSync(DataSource oldDataSource, DataSource newDataSource, MigrationControl control) {
+        this(oldDataSource, newDataSource, control, null);
+    }
+
+    /**
+     * A RowSync that also consults {@code journal} before {@link #sync} copies from today's authority: users
+     * whose entries say that side is behind are left to the repairer.
+     */
+    public RowSync(DataSource oldDataSource, DataSource newDataSource, MigrationControl control, Journal journal) {
         this.oldDataSource = Objects.requireNonNull(oldDataSource, "oldDataSource");
         this.newDataSource = Objects.requireNonNull(newDataSource, "newDataSource");
         this.control = Objects.requireNonNull(control, "control");
         this.router = new Router(control);
+        this.journal = journal;
     }
 
     /**
-     * Makes the other side's rows of {@code routingKey} in {@code table} equal to the authority's.
+     * Makes the other side's rows of {@code routingKey} in {@code table} equal to those of the side that is
+     * the authority for the user now.
      *
-     * @throws SQLException when a side fails; nothing is half-applied on the target side
+     * @throws SQLException when a side fails (nothing is half-applied on the target side), or, SQLState
+     *         0A000, when the journal says the authority itself is behind for this user (the repairer must
+     *         copy the other way first)
      * @throws IllegalArgumentException for an unknown unit or a table outside the unit
      */
     public SyncResult sync(String unit, String table, Object routingKey) throws SQLException {
         RoutingKey key = RoutingKey.of(routingKey);
-        TableAccess access = access(unit, table);
         Side authority = router.route(unit, key).authority();
-        Side target = authority.other();
-        try (Connection a = dataSource(authority).getConnection(); Connection t = dataSource(target).getConnection()) {
+        if (journal != null) {
+            long behind = 0;
+            for (UnresolvedGroup g : journal.unresolved(unit, List.of(key.toString()))) {
+                if (g.table().equalsIgnoreCase(table) && g.behind() == authority) {
+                    behind += g.count();
+                }
+            }
+            if (behind > 0) {
+                throw new SQLException("dualwrite: the journal holds " + behind + " unrepaired entries saying " + authority
+                        + " is behind for user " + key + " in " + table + "; copying " + authority + " over "
+                        + authority.other() + " could revert those writes: let the repairer finish first", "0A000");
+            }
+        }
+        try {
+            return copy(unit, table, key, authority, false);
+        } catch (RepairConflict impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /**
+     * Repairs as a journal entry says: copies the user's rows from {@code trusted} (the side that was the
+     * authority when the write happened) to the other side, whatever the stage is now. It never changes
+     * {@code trusted}. When the target has since become the authority and holds a row newer than the source's
+     * (by the version column), nothing is changed and a {@link RepairConflict} says why.
+     *
+     * @param checked whether to look for newer rows on a target that became the authority (false only for a
+     *                person's decision, {@link io.github.dualwrite.journal.JournalEntry.Reason#RESOLVED})
+     */
+    public SyncResult repair(String unit, String table, Object routingKey, Side trusted, boolean checked)
+            throws SQLException, RepairConflict {
+        RoutingKey key = RoutingKey.of(routingKey);
+        boolean targetTrusted = checked && router.route(unit, key).authority() == trusted.other();
+        return copy(unit, table, key, trusted, targetTrusted);
+    }
+
+    /** Like {@link #repair} for the row with this primary key (its user on either side, two if it moved). */
+    public SyncResult repairRow(String unit, String table, List<Object> primaryKey, Side trusted, boolean checked)
+            throws SQLException, RepairConflict {
+        SyncResult result = null;
+        for (Object owner : owners(unit, table, primaryKey)) {
+            SyncResult r = repair(unit, table, owner, trusted, checked);
+            result = result == null ? r : result.plus(r);
+        }
+        return result != null ? result
+                : new SyncResult(unit, table, "pk=" + primaryKey, trusted, trusted.other(), 0, 0, 0);
+    }
+
+    private SyncResult copy(String unit, String table, RoutingKey key, Side from, boolean targetTrusted)
+            throws SQLException, RepairConflict {
+        TableAccess access = access(unit, table);
+        Side target = from.other();
+        try (Connection a = dataSource(from).getConnection(); Connection t = dataSource(target).getConnection()) {
             a.setAutoCommit(false);
             t.setAutoCommit(false);
             try {
-                Map<TableAccess.Key, Object[]> trusted = read(access, a, access.byRoutingKey(authority, true), key);
+                Map<TableAccess.Key, Object[]> source = read(access, a, access.byRoutingKey(from, true), key);
                 Map<TableAccess.Key, Object[]> other = read(access, t, access.byRoutingKey(target, true), key);
-                int[] counts = apply(access, target, t, trusted, other);
+                if (targetTrusted) {
+                    String newer = newer(access, source, other);
+                    if (newer != null) {
+                        throw new RepairConflict("user " + key + " in " + table + ": " + target + " has since become the"
+                                + " authority and holds a newer row (" + newer + ") than " + from + "; nothing was changed",
+                                Conflicts.json(access, from, source, other));
+                    }
+                }
+                int[] counts = apply(access, target, t, source, other);
                 t.commit();
                 a.commit();
-                return new SyncResult(unit, table, key.toString(), authority, target, counts[0], counts[1], counts[2]);
-            } catch (SQLException | RuntimeException e) {
+                return new SyncResult(unit, table, key.toString(), from, target, counts[0], counts[1], counts[2]);
+            } catch (SQLException | RuntimeException | RepairConflict e) {
                 rollbackQuietly(t, e);
                 rollbackQuietly(a, e);
                 throw e;
             }
         }
+    }
+
+    /** The first row the target holds in a newer version than the source (by the version column), or null. */
+    private static String newer(TableAccess access, Map<TableAccess.Key, Object[]> source,
+                                Map<TableAccess.Key, Object[]> target) {
+        if (access.versionIndex < 0) {
+            return null;
+        }
+        for (Map.Entry<TableAccess.Key, Object[]> e : target.entrySet()) {
+            Object[] theirs = source.get(e.getKey());
+            Object mine = e.getValue()[access.versionIndex];
+            if (theirs != null && Values.after(mine, theirs[access.versionIndex])) {
+                return "key " + e.getKey() + ": " + access.oldColumns.get(access.versionIndex) + " " + mine + " after "
+                        + theirs[access.versionIndex];
+            }
+        }
+        return null;
+    }
+
+    /** Both sides' rows of a user, read without locks, as JSON: what a CONFLICT entry keeps. */
+    public String snapshot(String unit, String table, Object routingKey) throws SQLException {
+        RoutingKey key = RoutingKey.of(routingKey);
+        TableAccess access = access(unit, table);
+        Map<TableAccess.Key, Object[]> old;
+        Map<TableAccess.Key, Object[]> neu;
+        try (Connection o = oldDataSource.getConnection(); Connection n = newDataSource.getConnection()) {
+            old = read(access, o, access.byRoutingKey(Side.OLD, false), key);
+            neu = read(access, n, access.byRoutingKey(Side.NEW, false), key);
+        }
+        return Conflicts.json(access, Side.OLD, old, neu);
     }
 
     /**
@@ -86,6 +192,17 @@ public final class RowSync {
      * @return the combined result; {@code changed() == false} when neither side has the row
      */
     public SyncResult syncRow(String unit, String table, List<Object> primaryKey) throws SQLException {
+        SyncResult result = null;
+        for (Object owner : owners(unit, table, primaryKey)) {
+            SyncResult r = sync(unit, table, owner);
+            result = result == null ? r : result.plus(r);
+        }
+        return result != null ? result
+                : new SyncResult(unit, table, "pk=" + primaryKey, Side.OLD, Side.NEW, 0, 0, 0);
+    }
+
+    /** The users a primary key belongs to on either side. */
+    private Set<Object> owners(String unit, String table, List<Object> primaryKey) throws SQLException {
         TableAccess access = access(unit, table);
         Set<Object> owners = new LinkedHashSet<>();
         for (Side side : Side.values()) {
@@ -101,13 +218,7 @@ public final class RowSync {
                 }
             }
         }
-        SyncResult result = null;
-        for (Object owner : owners) {
-            SyncResult r = sync(unit, table, owner);
-            result = result == null ? r : result.plus(r);
-        }
-        return result != null ? result
-                : new SyncResult(unit, table, "pk=" + primaryKey, Side.OLD, Side.NEW, 0, 0, 0);
+        return owners;
     }
 
     /**

@@ -51,6 +51,17 @@ final class Values {
         return Objects.equals(x, y);
     }
 
+    /** Whether {@code a} is later than {@code b} (version columns: times or numbers); false when unknown. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static boolean after(Object a, Object b) {
+        if (a == null || b == null) {
+            return false;
+        }
+        Object x = normal(a);
+        Object y = normal(b);
+        return x.getClass() == y.getClass() && x instanceof Comparable c && c.compareTo(y) > 0;
+    }
+
     /** A value's comparable form. */
     static Object normal(Object v) {
         if (v instanceof Boolean b) {

@@ -79,9 +79,14 @@ class ConfigFuzzTest {
             Map<String, Object> tables = new LinkedHashMap<>();
             for (int t = 0, k = 1 + random.nextInt(3); t < k; t++) {
                 Map<String, Object> table = new LinkedHashMap<>();
+                boolean composite = random.nextBoolean();
                 if (random.nextBoolean()) {
-                    table.put("primary-key", random.nextBoolean() ? List.of("id") : List.of("user_id", "seq"));
+                    table.put("primary-key", composite ? List.of("user_id", "seq") : List.of("id"));
+                } else {
+                    composite = false;
                 }
+                // ids that do not come from the old side, so that every stage is valid (OLD ends at READ_NEW)
+                table.put("id-source", composite ? "APPLICATION" : pick("APPLICATION", "SEQUENCE", "GENERATOR"));
                 if (random.nextBoolean()) {
                     table.put("version-column", "gmt_modified");
                 }

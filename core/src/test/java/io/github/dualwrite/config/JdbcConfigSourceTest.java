@@ -16,7 +16,10 @@ class JdbcConfigSourceTest {
 
     static final String DOC = """
             units:
-              points: { routing-column: user_id, tables: [points_account, points_detail], stage: OLD_ONLY }
+              points:
+                routing-column: user_id
+                tables: { points_account: { id-source: SEQUENCE }, points_detail: { id-source: SEQUENCE } }
+                stage: OLD_ONLY
             """;
 
     static DataSource h2(String name) {

@@ -26,7 +26,9 @@ class MigrationControlTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T08:00:00Z"));
 
     private static MigrationConfig doc(Stage stage, Stage grayStage, int ratio) {
-        return MigrationConfig.builder().unit(UnitConfig.builder("points").tables("points_account", "points_detail")
+        return MigrationConfig.builder().unit(UnitConfig.builder("points")
+                .table(TableConfig.of("points_account").withIdSource(IdSource.APPLICATION))
+                .table(TableConfig.of("points_detail").withIdSource(IdSource.APPLICATION))
                 .stage(stage).gray(grayStage, ratio).build()).build();
     }
 

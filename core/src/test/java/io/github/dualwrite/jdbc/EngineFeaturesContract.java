@@ -107,26 +107,46 @@ abstract class EngineFeaturesContract extends StackContract {
     }
 
     @Test
-    void inNewPrimaryTheOldSideStillGeneratesIdsAndTheNewSideIsAuthoritative() throws Exception {
+    void inNewPrimaryIdsComeFromTheSequenceAndTheNewSideRunsFirst() throws Exception {
         stack.stage(Stage.NEW_PRIMARY);
+        List<Long> ids = new java.util.ArrayList<>();
         try (Connection c = stack.dataSource().getConnection();
-             PreparedStatement ps = c.prepareStatement("INSERT INTO points_detail (user_id, amount) VALUES (?, ?)")) {
+             PreparedStatement ps = c.prepareStatement("INSERT INTO points_detail (user_id, amount) VALUES (?, ?)",
+                     Statement.RETURN_GENERATED_KEYS)) {
             for (long user = 30; user < 33; user++) {
                 ps.setLong(1, user);
                 ps.setLong(2, user);
                 assertThat(ps.executeUpdate()).isEqualTo(1);
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    assertThat(keys.next()).isTrue();
+                    ids.add(keys.getLong(1));
+                }
             }
         }
         assertSidesEqual();
-        assertThat(pair.countNew("points_detail")).isEqualTo(3);
-        stack.oldSide().set(Fault.WRITES);
+        assertThat(pair.queryNew("SELECT id FROM points_detail ORDER BY id")).extracting(r -> r.get("id"))
+                .as("the caller's keys are the rows' ids").containsExactlyElementsOf(ids);
+        stack.oldSide().set(Fault.WRITES); // the old side is the secondary now: its failure is journaled
         try (Connection c = stack.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO points_detail (user_id, amount) VALUES (?, ?)")) {
             ps.setLong(1, 34);
             ps.setLong(2, 34);
-            assertThatThrownBy(ps::executeUpdate).as("without the id authority the row cannot be made")
-                    .isInstanceOf(SQLException.class);
+            assertThat(ps.executeUpdate()).isEqualTo(1);
         }
+        assertThat(pair.countNew("points_detail")).isEqualTo(4);
+        // the journal table lives on the old side, whose writes fail: the entry went to the file
+        List<JournalEntry> entries = new java.util.ArrayList<>(journal());
+        entries.addAll(stack.journalFile().readAll());
+        assertThat(entries).singleElement().satisfies(e -> assertThat(e.failedSide()).isEqualTo(Side.OLD));
+    }
+
+    @Test
+    void theOldSidesAutoIncrementCannotReachTheStagesWhereTheNewSideIsTheAuthority() {
+        stack.ids(io.github.dualwrite.config.IdSource.OLD).stage(Stage.READ_NEW);
+        assertThatThrownBy(() -> stack.stage(Stage.READ_NEW, Stage.NEW_PRIMARY, 100))
+                .isInstanceOf(io.github.dualwrite.config.InvalidConfigException.class)
+                .hasMessageContaining("tables.points_detail.id-source")
+                .hasMessageContaining("set id-source: SEQUENCE");
     }
 
     // ------------------------------------------------------------------ batches
@@ -335,6 +355,7 @@ abstract class EngineFeaturesContract extends StackContract {
     @Test
     void aPreparedStatementFollowsASwitchMadeAfterItWasPrepared() throws Exception {
         stack.stage(Stage.OLD_ONLY);
+        long passThrough = stack.dataSource().stats().passThrough();
         try (Connection c = stack.dataSource().getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO points_detail (id, user_id, amount) VALUES (?, ?, 1)")) {
             ps.setLong(1, 1);
@@ -348,7 +369,8 @@ abstract class EngineFeaturesContract extends StackContract {
             ps.executeUpdate();
         }
         assertThat(pair.queryNew("SELECT id FROM points_detail")).containsExactly(Map.of("id", 2L));
-        assertThat(stack.dataSource().stats().passThrough()).isGreaterThanOrEqualTo(2);
+        assertThat(stack.dataSource().stats().passThrough()).as("the first execution went straight through")
+                .isEqualTo(passThrough + 1);
     }
 
     // ------------------------------------------------------------------ explain, manners, integrations
@@ -403,9 +425,25 @@ abstract class EngineFeaturesContract extends StackContract {
     }
 
     @Test
-    void storedProceduresRunOnTheAuthorityOnly() throws Exception {
+    void storedProceduresRunOnlyWhileEveryUnitIsOnOneSide() throws Exception {
+        try (Connection c = stack.dataSource().getConnection()) {
+            assertThatThrownBy(() -> c.prepareCall("{call ABS(-5)}")).isInstanceOf(SQLException.class)
+                    .hasMessageContaining("stored procedure call").hasMessageContaining("DUAL_WRITE")
+                    .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("0A000"));
+        }
+        stack.stage(Stage.OLD_ONLY);
         try (Connection c = stack.dataSource().getConnection(); CallableStatement cs = c.prepareCall("{call ABS(-5)}")) {
             assertThat(cs.getConnection()).isSameAs(c);
+            assertThat(cs.execute()).isTrue();
+            try (ResultSet rs = cs.getResultSet()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(5);
+                assertThat(rs.getStatement()).isSameAs(cs);
+            }
+            assertThatThrownBy(() -> cs.execute("UPDATE points_detail SET amount = 1 WHERE user_id = 1"))
+                    .as("a call runs its own SQL only").hasMessageContaining("createStatement");
+            stack.stage(Stage.DUAL_WRITE);
+            assertThatThrownBy(cs::execute).as("checked again at every execution").hasMessageContaining("stored procedure");
         }
     }
 

@@ -25,7 +25,7 @@ class JournalTest {
 
     static JournalEntry entry(String key) {
         return JournalEntry.pending(Instant.parse("2026-11-21T08:00:00Z"), "points", "points_detail", key, "[1]",
-                "UPDATE", Side.NEW, "UPDATE points_detail SET amount = ? WHERE user_id = ?", "[1,\"" + key + "\"]",
+                JournalEntry.Operation.UPDATE, Side.NEW, "UPDATE points_detail SET amount = ? WHERE user_id = ?", "[1,\"" + key + "\"]",
                 JournalEntry.Reason.ERROR, "java.sql.SQLException", "boom");
     }
 

@@ -134,10 +134,14 @@ class DualWriteMetricsTest extends StackContract {
                     if (method.getName().equals("lostCount")) {
                         return 0L;
                     }
+                    if (method.getName().equals("addListener")) {
+                        return null;
+                    }
                     throw new IllegalStateException("journal table unreachable");
                 });
         DualWriteDataSource ds = DualWriteDataSource.builder().oldDataSource(pair.oldDataSource())
-                .newDataSource(pair.newDataSource()).control(stack.control()).journal(broken).build();
+                .newDataSource(pair.newDataSource()).control(stack.control()).journal(broken)
+                .sequence(io.github.dualwrite.ids.SegmentSequence.builder(pair.shard(0)).build()).build();
         DualWriteMetrics.of(ds).bindTo(registry);
 
         Gauge pending = registry.get("dualwrite.journal.pending").gauge();

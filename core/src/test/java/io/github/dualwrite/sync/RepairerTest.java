@@ -56,12 +56,32 @@ class RepairerTest extends StackContract {
     }
 
     @Test
+    void anUnreachableSideIsWaitedForAtTheLongestBackoffAndNeverGivenUp() throws Exception {
+        stack.newSide().set(Fault.WRITES);
+        write("INSERT INTO points_detail (id, user_id, amount) VALUES (1, 3, 1)");
+        stack.newSide().set(Fault.NONE);
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-21T09:00:00Z"));
+        newSide.set(Fault.DOWN); // the repairer's way to the new side is down: a transient failure
+        Repairer repairer = Repairer.builder(stack.dataSource().journal(), rowSync).owner("r").clock(clock)
+                .maxAttempts(2).backoff(Duration.ofSeconds(10), Duration.ofSeconds(20)).build();
+        for (int attempt = 1; attempt <= 4; attempt++) {
+            assertThat(repairer.runOnce()).as("attempt " + attempt).isEqualTo(new RepairRun(1, 0, 1, 0));
+            assertThat(only().status()).isEqualTo(JournalEntry.Status.PENDING);
+            clock.advance(Duration.ofSeconds(20));
+        }
+        assertThat(only().attempts()).isEqualTo(4);
+        newSide.set(Fault.NONE);
+        assertThat(repairer.runOnce()).isEqualTo(new RepairRun(1, 1, 0, 0));
+        assertThat(pair.queryNew("SELECT id FROM points_detail")).hasSize(1);
+    }
+
+    @Test
     void aFailingRepairIsRetriedWithBackoffThenGivenUpWithItsReason() throws Exception {
         stack.newSide().set(Fault.WRITES);
         write("INSERT INTO points_detail (id, user_id, amount) VALUES (1, 3, 1)");
         stack.newSide().set(Fault.NONE);
         MutableClock clock = new MutableClock(Instant.parse("2026-11-21T09:00:00Z"));
-        newSide.set(Fault.DOWN); // the repairer's way to the new side is down
+        newSide.set(Fault.EXECUTE); // the repair's statements fail: not a side that is down
         Repairer repairer = Repairer.builder(stack.dataSource().journal(), rowSync).owner("r").clock(clock)
                 .maxAttempts(3).backoff(Duration.ofSeconds(10), Duration.ofMinutes(5)).build();
         assertThat(repairer.runOnce()).isEqualTo(new RepairRun(1, 0, 1, 0));
@@ -74,7 +94,7 @@ class RepairerTest extends StackContract {
         clock.advance(Duration.ofSeconds(20));
         assertThat(repairer.runOnce()).isEqualTo(new RepairRun(1, 0, 0, 1));
         assertThat(only().status()).isEqualTo(JournalEntry.Status.DEAD);
-        assertThat(only().errorMessage()).contains("gave up after 3 attempts").contains("injected: database down");
+        assertThat(only().errorMessage()).contains("gave up after 3 attempts").contains("injected: execution failed");
         assertThat(repairer.deadCount()).isEqualTo(1);
     }
 

@@ -2,6 +2,8 @@ package io.github.dualwrite.testing;
 
 import io.github.dualwrite.DualWriteDataSource;
 import io.github.dualwrite.config.GrayConfig;
+import io.github.dualwrite.config.IdSource;
+import io.github.dualwrite.ids.SegmentSequence;
 import io.github.dualwrite.config.MigrationConfig;
 import io.github.dualwrite.config.MigrationControl;
 import io.github.dualwrite.config.Stage;
@@ -17,7 +19,9 @@ import java.time.Instant;
 /**
  * A dual-write DataSource over a {@link DbPair}, with both sides wrapped in {@link FaultyDataSource}s and
  * the {@link Schema}'s two units configured: {@code points} (points_account, points_detail, points_memo
- * whose {@code memo} is {@code remark} on the new side) and {@code coupon}. Stages are moved with {@link #stage}; forced, so tests can jump anywhere.
+ * whose {@code memo} is {@code remark} on the new side) and {@code coupon}. Stages are moved with
+ * {@link #stage}; forced, so tests can jump anywhere. Ids of INSERTs that omit them come from a segment
+ * sequence on the new side's first shard ({@link #ids} switches to the old side's AUTO_INCREMENT).
  */
 public final class Stack implements AutoCloseable {
 
@@ -30,6 +34,7 @@ public final class Stack implements AutoCloseable {
     private final FileJournal file;
     private final DualWriteDataSource dataSource;
     private final boolean ownsPair;
+    private IdSource ids = IdSource.SEQUENCE;
 
     /** A stack over {@code pair}, its fallback journal file in {@code journalDir}, everything OLD_ONLY. */
     public Stack(DbPair pair, Path journalDir) {
@@ -46,7 +51,7 @@ public final class Stack implements AutoCloseable {
         this.file = new FileJournal(journalDir.resolve("journal.jsonl"));
         this.dataSource = DualWriteDataSource.builder().oldDataSource(oldSide.dataSource())
                 .newDataSource(newSide.dataSource()).control(control).journal(new FallbackJournal(table, file))
-                .clock(clock).build();
+                .sequence(SegmentSequence.builder(pair.shard(0)).step(100).build()).clock(clock).build();
     }
 
     /**
@@ -62,17 +67,33 @@ public final class Stack implements AutoCloseable {
         }
     }
 
-    /** The document the stack uses, for a stage of {@code points} (coupon follows the same stages). */
+    /** The document the stack uses, for a stage of {@code points} (coupon follows the same stages), ids from the sequence. */
     public static MigrationConfig config(Stage stage, Stage grayStage, int ratio, UnkeyedPolicy policy) {
+        return config(stage, grayStage, ratio, policy, IdSource.SEQUENCE);
+    }
+
+    /** Like {@link #config(Stage, Stage, int, UnkeyedPolicy)} with ids from {@code ids}. */
+    public static MigrationConfig config(Stage stage, Stage grayStage, int ratio, UnkeyedPolicy policy, IdSource ids) {
         GrayConfig gray = new GrayConfig(grayStage, ratio, null, null);
         return MigrationConfig.builder()
                 .unit(UnitConfig.builder("points").routingColumn("user_id")
-                        .table(TableConfig.of("points_account").withVersionColumn("gmt_modified"))
-                        .table(TableConfig.of("points_detail").withVersionColumn("gmt_modified"))
-                        .table(TableConfig.of("points_memo").withVersionColumn("gmt_modified").withRenamedColumn("memo", "remark"))
+                        .table(TableConfig.of("points_account").withVersionColumn("gmt_modified").withIdSource(ids))
+                        .table(TableConfig.of("points_detail").withVersionColumn("gmt_modified").withIdSource(ids))
+                        .table(TableConfig.of("points_memo").withVersionColumn("gmt_modified").withRenamedColumn("memo", "remark")
+                                .withIdSource(ids))
                         .stage(stage).gray(gray).build())
-                .unit(UnitConfig.builder("coupon").routingColumn("user_id").tables("coupon").stage(stage).gray(gray).build())
+                .unit(UnitConfig.builder("coupon").routingColumn("user_id").table(TableConfig.of("coupon").withIdSource(ids))
+                        .stage(stage).gray(gray).build())
                 .unkeyedPolicy(policy).force(true).build();
+    }
+
+    /**
+     * Where later {@link #stage} calls take ids from: {@link IdSource#SEQUENCE} (the default) or
+     * {@link IdSource#OLD} (the old side's AUTO_INCREMENT, which no stage past READ_NEW accepts).
+     */
+    public Stack ids(IdSource value) {
+        this.ids = value;
+        return this;
     }
 
     /** Moves every unit to {@code stage}, {@code ratio} basis points of users in {@code grayStage}. */
@@ -82,7 +103,7 @@ public final class Stack implements AutoCloseable {
 
     /** Like {@link #stage(Stage, Stage, int)} with another unkeyed policy. */
     public Stack stage(Stage stage, Stage grayStage, int ratio, UnkeyedPolicy policy) {
-        control.apply(config(stage, grayStage, ratio, policy), "test").orThrow();
+        control.apply(config(stage, grayStage, ratio, policy, ids), "test").orThrow();
         return this;
     }
 
@@ -125,6 +146,7 @@ public final class Stack implements AutoCloseable {
 
     /** Empties both sides and the journal table. */
     public void reset() {
+        ids = IdSource.SEQUENCE;
         pair.truncateAll();
         oldSide.set(FaultyDataSource.Fault.NONE).resetCount();
         newSide.set(FaultyDataSource.Fault.NONE).resetCount();
@@ -135,6 +157,12 @@ public final class Stack implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         pair.updateOld("DELETE FROM " + table.table());
+        try {
+            file.clear();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        dataSource.refreshJournalView();
     }
 
     @Override
