@@ -54,6 +54,7 @@ import javax.sql.DataSource;
 public final class DualWriteDataSource implements DataSource, AutoCloseable {
 
     private final DataSource oldDataSource;
+    private final DataSource newDataSource;
     private final Engine engine;
     private final Journal journal;
     private final MigrationControl control;
@@ -62,6 +63,7 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
 
     private DualWriteDataSource(Builder b) {
         this.oldDataSource = b.oldDataSource;
+        this.newDataSource = b.newDataSource;
         this.control = b.control;
         this.journal = b.journal != null ? b.journal
                 : new FallbackJournal(new JdbcJournal(b.oldDataSource, b.journalTable), new FileJournal(b.journalFile));
@@ -120,6 +122,15 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
      */
     public void refreshJournalView() {
         engine.refreshDirtyKeys();
+    }
+
+    /**
+     * The repair primitive over this DataSource's two sides, its journal and its live writes: what a
+     * {@link io.github.dualwrite.sync.Repairer} in this process should use. Give the DataSource the raw
+     * pools (never another dual-write DataSource) for this to be right.
+     */
+    public io.github.dualwrite.sync.RowSync rowSync() {
+        return new io.github.dualwrite.sync.RowSync(oldDataSource, newDataSource, control, journal, engine.liveWrites());
     }
 
     /** The journal of secondary writes waiting for repair. */

@@ -10,7 +10,6 @@ import io.github.dualwrite.journal.JournalEntry;
 import io.github.dualwrite.journal.JournalListener;
 import io.github.dualwrite.journal.UnresolvedGroup;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -47,8 +46,8 @@ final class DirtyKeys implements JournalListener {
         this.keys = newCache();
     }
 
-    /** A user's rows of one table. */
-    record Key(String unit, String table, RoutingKey user) {
+    /** A user of a unit: one table behind holds the user's whole unit (a transaction spans its tables). */
+    record Key(String unit, RoutingKey user) {
     }
 
     /**
@@ -94,13 +93,13 @@ final class DirtyKeys implements JournalListener {
         empty = false;
     }
 
-    /** Sides behind for a user's rows of {@code table}: {@link #OLD_BEHIND}, {@link #NEW_BEHIND}, both or 0. */
-    int behind(String unit, String table, RoutingKey user) {
+    /** Sides behind for a user's rows: {@link #OLD_BEHIND}, {@link #NEW_BEHIND}, both or 0. */
+    int behind(String unit, RoutingKey user) {
         if (empty) {
             return 0;
         }
         Integer wide = unitWide.get(unit);
-        Mark mark = keys.getIfPresent(new Key(unit, table, user));
+        Mark mark = keys.getIfPresent(new Key(unit, user));
         return (wide == null ? 0 : wide) | (mark == null ? 0 : mark.bits());
     }
 
@@ -127,7 +126,7 @@ final class DirtyKeys implements JournalListener {
     @Override
     public void recorded(List<JournalEntry> entries) {
         for (JournalEntry e : entries) {
-            Key k = key(e.unit(), e.table(), e.routingKey());
+            Key k = key(e.unit(), e.routingKey());
             if (k != null) {
                 Mark mark = Mark.of(e.failedSide(), 1);
                 keys.asMap().merge(k, mark, Mark::plus);
@@ -142,7 +141,7 @@ final class DirtyKeys implements JournalListener {
     @Override
     public void resolved(List<JournalEntry> entries) {
         for (JournalEntry e : entries) {
-            Key k = key(e.unit(), e.table(), e.routingKey());
+            Key k = key(e.unit(), e.routingKey());
             if (k != null) {
                 keys.asMap().computeIfPresent(k, (key, mark) -> mark.repaired(e.failedSide()));
             }
@@ -158,7 +157,7 @@ final class DirtyKeys implements JournalListener {
             Map<String, Integer> wide = new java.util.HashMap<>();
             long users = groups.stream().filter(g -> g.routingKey() != null).count();
             for (UnresolvedGroup g : groups) {
-                Key k = key(g.unit(), g.table(), g.routingKey());
+                Key k = key(g.unit(), g.routingKey());
                 if (k == null) {
                     continue;
                 }
@@ -191,12 +190,12 @@ final class DirtyKeys implements JournalListener {
         }
     }
 
-    private static Key key(String unit, String table, String routingKey) {
-        if (routingKey == null || table == null) {
+    private static Key key(String unit, String routingKey) {
+        if (routingKey == null) {
             return null;
         }
         try {
-            return new Key(unit, table.toLowerCase(Locale.ROOT), RoutingKey.of(routingKey));
+            return new Key(unit, RoutingKey.of(routingKey));
         } catch (IllegalArgumentException e) {
             return null;
         }

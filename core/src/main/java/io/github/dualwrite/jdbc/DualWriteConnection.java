@@ -1,6 +1,7 @@
 package io.github.dualwrite.jdbc;
 
 import io.github.dualwrite.config.Side;
+import io.github.dualwrite.sync.LiveWrites;
 import io.github.dualwrite.journal.JournalEntry;
 import io.github.dualwrite.routing.RoutingTable;
 import io.github.dualwrite.sql.SqlKind;
@@ -67,6 +68,44 @@ final class DualWriteConnection implements Connection {
     }
 
     private WritePath writes;
+
+    /** Closes nothing: for writes that need no fence, and for transactions, whose tickets close at their end. */
+    static final LiveWrites.Fence NO_FENCE = () -> { };
+
+    /**
+     * Enters the key fence for the users of dual writes (see {@link KeyFence}); in auto-commit mode the caller
+     * closes what this returns after the write, in a transaction the tickets close when it ends.
+     */
+    LiveWrites.Fence fence(List<Plan> plans) {
+        List<KeyFence.Ticket> tickets = null;
+        long timeout = java.util.concurrent.TimeUnit.SECONDS.toNanos(engine.secondaryTimeoutSeconds());
+        for (Plan plan : plans) {
+            if (plan.unit() == null || !plan.dual()) {
+                continue;
+            }
+            for (io.github.dualwrite.config.RoutingKey key : plan.keys()) {
+                boolean[] timedOut = new boolean[1];
+                if (tickets == null) {
+                    tickets = new ArrayList<>(2);
+                }
+                tickets.add(engine.fence().enter(plan.unit().name(), key, plan.authority(), timeout, timedOut));
+                if (timedOut[0]) {
+                    engine.warnOnce("fence", plan.unit().name(), () -> "dualwrite: writes of a user of unit "
+                            + plan.unit().name() + " with the other side first were still running after "
+                            + engine.secondaryTimeoutSeconds() + " s; went ahead (logged once)");
+                }
+            }
+        }
+        if (tickets == null) {
+            return NO_FENCE;
+        }
+        if (!autoCommit) {
+            tx().hold(tickets);
+            return NO_FENCE;
+        }
+        List<KeyFence.Ticket> held = tickets;
+        return () -> held.forEach(KeyFence.Ticket::close);
+    }
 
     /** Where this connection's writes are run. */
     WritePath writes() {
@@ -460,6 +499,14 @@ final class DualWriteConnection implements Connection {
             commitQuietlyAll();
             return;
         }
+        try {
+            commit(t);
+        } finally {
+            t.closeFences();
+        }
+    }
+
+    private void commit(TxState t) throws SQLException {
         Side first = t.authority(homeSide());
         Connection a = physical[first.ordinal()];
         Connection b = physical[first.other().ordinal()];
@@ -521,6 +568,9 @@ final class DualWriteConnection implements Connection {
             }
         } finally {
             rollbackQuietly(b);
+            if (t != null) {
+                t.closeFences();
+            }
         }
     }
 
@@ -966,6 +1016,9 @@ final class DualWriteConnection implements Connection {
             for (Connection c : physical) {
                 rollbackQuietly(c);
             }
+        }
+        if (tx != null) {
+            tx.closeFences();
         }
         tx = null;
         closed = true;

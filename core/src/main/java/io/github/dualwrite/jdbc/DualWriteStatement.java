@@ -464,8 +464,10 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         }
         Side primary = BatchPlans.commonPrimary(plans);
         List<List<Object>> ids = injectIds(sqls, plans);
-        return conn.writes().holding(primary, plans.stream().anyMatch(p -> p.secondary() != null), plans.get(0), null,
-                () -> plainBatch(sqls, plans, ids, primary));
+        try (io.github.dualwrite.sync.LiveWrites.Fence fence = conn.fence(plans)) {
+            return conn.writes().holding(primary, plans.stream().anyMatch(p -> p.secondary() != null), plans.get(0), null,
+                    () -> plainBatch(sqls, plans, ids, primary));
+        }
     }
 
     /**

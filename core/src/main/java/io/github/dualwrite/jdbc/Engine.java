@@ -63,6 +63,8 @@ public final class Engine {
     private final SegmentSequence sequence;
     private final Map<String, IdGenerator> generators;
     private final ScheduledFuture<?> refresh;
+    private final KeyFence fence = new KeyFence();
+    private final EngineLiveWrites live = new EngineLiveWrites(this);
     /** The old side's AUTO_INCREMENT step when a multi-row INSERT's ids are consecutive; 0 unknown, -1 never. */
     private volatile long autoIncrementStep;
     private volatile Breakers breakers;
@@ -218,6 +220,16 @@ public final class Engine {
     /** The read-your-writes guard. */
     DirtyKeys dirtyKeys() {
         return dirty;
+    }
+
+    /** Keeps one user's writes with different sides first apart. */
+    KeyFence fence() {
+        return fence;
+    }
+
+    /** What repairs in this process need to know about live writes. */
+    public io.github.dualwrite.sync.LiveWrites liveWrites() {
+        return live;
     }
 
     /** Re-reads the journal for the read-your-writes guard now. */

@@ -103,8 +103,10 @@ final class Planner {
         TxPins.Pinned pinned = pins == null ? null : pins.unit(unit.name());
         TxPins.Pinned own = keys.isEmpty() ? unkeyedRoute(shape, table, unit, write) : combine(shape, table, unit, keys);
         String held = null;
-        if (!keys.isEmpty() && dirty != null) {
-            int behind = behind(dirty, unit, shape, keys);
+        // the journal's hold decides a transaction's route at its first statement of the unit; later ones follow
+        // the pin, so that a hold starting mid-transaction never splits it
+        if (!keys.isEmpty() && dirty != null && pinned == null) {
+            int behind = behind(dirty, unit, keys);
             if (behind != 0) {
                 TxPins.Pinned guarded = hold(own, behind);
                 if (!guarded.equals(own)) {
@@ -115,7 +117,8 @@ final class Planner {
         }
         TxPins.Pinned route = own;
         if (pinned != null) {
-            if (write && pinned.authority() != own.authority()) {
+            // compared by stage: a user the journal held at the transaction's first statement follows the pin
+            if (write && pinned.stageAuthority() != own.stageAuthority()) {
                 throw reject("this transaction writes unit " + unit.name() + " with authority " + pinned.authority()
                         + ", but key " + keys + " has authority " + own.authority() + " (stage " + own.stage()
                         + (held == null ? "" : ", " + held) + "); keep one user per transaction while the gray share"
@@ -124,7 +127,7 @@ final class Planner {
             Side secondary = pinned.secondary() != null ? pinned.secondary() : own.secondary();
             // a user whose read side differs from the transaction's first one reads from the authority
             Side read = pinned.readSide() == own.readSide() ? pinned.readSide() : pinned.authority();
-            route = new TxPins.Pinned(pinned.stage(), pinned.authority(), secondary, read);
+            route = new TxPins.Pinned(pinned.stage(), pinned.authority(), secondary, read, pinned.stageAuthority());
         }
         if (pins != null && write && pins.authority() != null && pins.authority() != route.authority()) {
             throw reject("this transaction already writes with authority " + pins.authority() + "; unit "
@@ -140,15 +143,11 @@ final class Planner {
         return new Decision(plan, own);
     }
 
-    /** Which sides the journal says are behind for these users' rows of the statement's tables. */
-    private static int behind(DirtyKeys dirty, UnitConfig unit, SqlShape shape, List<RoutingKey> keys) {
+    /** Which sides the journal says are behind for these users' rows (any table of the unit). */
+    private static int behind(DirtyKeys dirty, UnitConfig unit, List<RoutingKey> keys) {
         int bits = 0;
-        for (String t : shape.tables()) {
-            if (unit.table(t).isPresent()) {
-                for (RoutingKey k : keys) {
-                    bits |= dirty.behind(unit.name(), t, k);
-                }
-            }
+        for (RoutingKey k : keys) {
+            bits |= dirty.behind(unit.name(), k);
         }
         return bits;
     }
@@ -161,16 +160,18 @@ final class Planner {
     static TxPins.Pinned hold(TxPins.Pinned route, int behind) {
         if (behind == (DirtyKeys.OLD_BEHIND | DirtyKeys.NEW_BEHIND)) {
             // both sides miss writes (a conflict): read the authority, nothing better is known
-            return new TxPins.Pinned(route.stage(), route.authority(), route.secondary(), route.authority());
+            return new TxPins.Pinned(route.stage(), route.authority(), route.secondary(), route.authority(),
+                    route.stageAuthority());
         }
         Side late = behind == DirtyKeys.OLD_BEHIND ? Side.OLD : Side.NEW;
         Side trusted = late.other();
         if (route.authority() == late) {
             Stage stage = trusted == Side.OLD ? Stage.DUAL_WRITE : Stage.NEW_PRIMARY;
-            return new TxPins.Pinned(stage, trusted, late, trusted);
+            return new TxPins.Pinned(stage, trusted, late, trusted, route.stageAuthority());
         }
         if (route.readSide() == late) {
-            return new TxPins.Pinned(route.stage(), route.authority(), route.secondary(), route.authority());
+            return new TxPins.Pinned(route.stage(), route.authority(), route.secondary(), route.authority(),
+                    route.stageAuthority());
         }
         return route;
     }

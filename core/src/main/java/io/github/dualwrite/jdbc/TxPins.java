@@ -13,8 +13,17 @@ import java.util.Map;
  */
 final class TxPins {
 
-    /** One unit's route within the transaction. */
-    record Pinned(Stage stage, Side authority, Side secondary, Side readSide) {
+    /**
+     * One unit's route within the transaction.
+     *
+     * @param stageAuthority the authority of the stage itself; differs from {@code authority} when the journal
+     *                       holds the users on the side that is not behind
+     */
+    record Pinned(Stage stage, Side authority, Side secondary, Side readSide, Side stageAuthority) {
+
+        Pinned(Stage stage, Side authority, Side secondary, Side readSide) {
+            this(stage, authority, secondary, readSide, authority);
+        }
     }
 
     private final RoutingTable table;

@@ -25,6 +25,23 @@ final class TxState {
     boolean secondaryAbandoned;
     /** Some secondary write did not apply: reads stay on the authority until the end of the transaction. */
     boolean secondaryBehind;
+    /** The key fence tickets of the transaction's dual writes, closed when it ends. */
+    private List<KeyFence.Ticket> fences;
+
+    void hold(List<KeyFence.Ticket> tickets) {
+        if (fences == null) {
+            fences = new ArrayList<>(tickets.size());
+        }
+        fences.addAll(tickets);
+    }
+
+    /** Lets the users' writes with the other side first in again: the transaction has ended. */
+    void closeFences() {
+        if (fences != null) {
+            fences.forEach(KeyFence.Ticket::close);
+            fences = null;
+        }
+    }
 
     TxState(TxPins pins) {
         this.pins = pins;

@@ -7,6 +7,7 @@ import io.github.dualwrite.sql.InsertShape;
 import io.github.dualwrite.sql.SqlShape;
 import io.github.dualwrite.sql.ValueRef;
 import io.github.dualwrite.sql.VolatileCall;
+import io.github.dualwrite.sync.LiveWrites;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -47,7 +48,9 @@ final class WritePath {
             conn.wroteAuthoritative(plan.authority());
             return new Outcome(inv.update(plan.authority(), callerKeys, false), null, null);
         }
-        return holding(plan.authority(), plan.secondary() != null, plan, values, () -> dual(inv, plan, values, callerKeys));
+        try (LiveWrites.Fence fence = conn.fence(List.of(plan))) {
+            return holding(plan.authority(), plan.secondary() != null, plan, values, () -> dual(inv, plan, values, callerKeys));
+        }
     }
 
     /** A write whose first half's locks may be held. */
@@ -146,8 +149,10 @@ final class WritePath {
      */
     Outcome batch(BatchInvocation inv, List<Plan> plans, Invocation.Keys callerKeys) throws SQLException {
         Side a = BatchPlans.commonPrimary(plans);
-        return holding(a, plans.stream().anyMatch(p -> p.secondary() != null), plans.get(0), null,
-                () -> batchOn(a, inv, plans, callerKeys));
+        try (LiveWrites.Fence fence = conn.fence(plans)) {
+            return holding(a, plans.stream().anyMatch(p -> p.secondary() != null), plans.get(0), null,
+                    () -> batchOn(a, inv, plans, callerKeys));
+        }
     }
 
     private Outcome batchOn(Side a, BatchInvocation inv, List<Plan> plans, Invocation.Keys callerKeys) throws SQLException {

@@ -139,7 +139,8 @@ public final class FallbackJournal implements Journal {
     public JournalStats stats() {
         JournalStats t = table.stats();
         JournalStats f = file.stats();
-        java.util.Map<io.github.dualwrite.config.Side, Long> pending = new java.util.EnumMap<>(t.pendingBySide());
+        java.util.Map<io.github.dualwrite.config.Side, Long> pending = new java.util.EnumMap<>(io.github.dualwrite.config.Side.class);
+        pending.putAll(t.pendingBySide());
         f.pendingBySide().forEach((side, n) -> pending.merge(side, n, Long::sum));
         java.time.Instant oldest = t.oldestUnresolved() == null ? f.oldestUnresolved()
                 : f.oldestUnresolved() == null || t.oldestUnresolved().isBefore(f.oldestUnresolved()) ? t.oldestUnresolved()

@@ -108,22 +108,32 @@ public final class Repairer implements AutoCloseable {
         return new Builder(journal, rowSync);
     }
 
-    /** Repairs every entry that is due now, batch after batch, and returns what it did. */
+    /**
+     * Repairs the entries that are due now, batch after batch, and returns what it did. A pass ends when a
+     * batch comes back short (the backlog is caught up) or after {@value #BATCHES_PER_PASS} batches, so that
+     * entries arriving as fast as they are repaired never keep it from returning.
+     */
     public RepairRun runOnce() {
         pass.lock();
         try {
             RepairRun total = RepairRun.NONE;
-            while (true) {
+            for (int i = 0; i < BATCHES_PER_PASS; i++) {
                 List<JournalEntry> batch = journal.claim(owner, batchSize, clock.instant(), lease);
-                if (batch.isEmpty()) {
-                    return total;
+                if (!batch.isEmpty()) {
+                    total = total.plus(repair(batch));
                 }
-                total = total.plus(repair(batch));
+                if (batch.size() < batchSize) {
+                    break;
+                }
             }
+            return total;
         } finally {
             pass.unlock();
         }
     }
+
+    /** Batches one pass handles at most. */
+    static final int BATCHES_PER_PASS = 20;
 
     /**
      * Repairs until no entry is pending or {@code timeout} has passed, waiting for entries in backoff to come

@@ -47,6 +47,8 @@ public final class RowSync {
     private final Router router;
     private final Map<String, TableAccess> tables = new ConcurrentHashMap<>();
     private final Journal journal;
+    private final LiveWrites live;
+    private final java.time.Duration fenceTimeout = java.time.Duration.ofSeconds(5);
 
     /** A RowSync over the raw old and new DataSources, following {@code control}, that knows no journal. */
     public RowSync(DataSource oldDataSource, DataSource newDataSource, MigrationControl control) {
@@ -58,11 +60,22 @@ public final class RowSync {
      * whose entries say that side is behind are left to the repairer.
      */
     public RowSync(DataSource oldDataSource, DataSource newDataSource, MigrationControl control, Journal journal) {
+        this(oldDataSource, newDataSource, control, journal, null);
+    }
+
+    /**
+     * A RowSync that also knows this process's live writes ({@link io.github.dualwrite.DualWriteDataSource#rowSync()}
+     * builds it): copies wait for the user's writes that take the other side first, and a copy toward the side
+     * live writes take first changes nothing it cannot prove is older.
+     */
+    public RowSync(DataSource oldDataSource, DataSource newDataSource, MigrationControl control, Journal journal,
+                   LiveWrites live) {
         this.oldDataSource = Objects.requireNonNull(oldDataSource, "oldDataSource");
         this.newDataSource = Objects.requireNonNull(newDataSource, "newDataSource");
         this.control = Objects.requireNonNull(control, "control");
         this.router = new Router(control);
         this.journal = journal;
+        this.live = live;
     }
 
     /**
@@ -92,8 +105,8 @@ public final class RowSync {
         }
         try {
             return copy(unit, table, key, authority, false);
-        } catch (RepairConflict impossible) {
-            throw new IllegalStateException(impossible);
+        } catch (RepairConflict conflict) {
+            throw new SQLException("dualwrite: " + conflict.getMessage(), "0A000", conflict);
         }
     }
 
@@ -108,9 +121,7 @@ public final class RowSync {
      */
     public SyncResult repair(String unit, String table, Object routingKey, Side trusted, boolean checked)
             throws SQLException, RepairConflict {
-        RoutingKey key = RoutingKey.of(routingKey);
-        boolean targetTrusted = checked && router.route(unit, key).authority() == trusted.other();
-        return copy(unit, table, key, trusted, targetTrusted);
+        return copy(unit, table, RoutingKey.of(routingKey), trusted, checked);
     }
 
     /** Like {@link #repair} for the row with this primary key (its user on either side, two if it moved). */
@@ -125,22 +136,30 @@ public final class RowSync {
                 : new SyncResult(unit, table, "pk=" + primaryKey, trusted, trusted.other(), 0, 0, 0);
     }
 
-    private SyncResult copy(String unit, String table, RoutingKey key, Side from, boolean targetTrusted)
+    /**
+     * Copies one user's rows from {@code from} to the other side, locking {@code from} first. When live writes
+     * of the user take the target first (the side behind has since become the authority), a copy could delete
+     * a row a write committed there and not yet on {@code from}: then only rows missing on the target are
+     * added, and anything else (a row to delete, a row to change that is not older) is a conflict.
+     */
+    private SyncResult copy(String unit, String table, RoutingKey key, Side from, boolean checked)
             throws SQLException, RepairConflict {
         TableAccess access = access(unit, table);
         Side target = from.other();
-        try (Connection a = dataSource(from).getConnection(); Connection t = dataSource(target).getConnection()) {
+        Side first = live != null ? live.authority(unit, table, key) : router.route(unit, key).authority();
+        boolean targetTrusted = checked && (first == target || router.route(unit, key).authority() == target);
+        try (LiveWrites.Fence fence = live == null ? null : live.enter(unit, key, from, fenceTimeout);
+             Connection a = dataSource(from).getConnection(); Connection t = dataSource(target).getConnection()) {
             a.setAutoCommit(false);
             t.setAutoCommit(false);
             try {
                 Map<TableAccess.Key, Object[]> source = read(access, a, access.byRoutingKey(from, true), key);
                 Map<TableAccess.Key, Object[]> other = read(access, t, access.byRoutingKey(target, true), key);
                 if (targetTrusted) {
-                    String newer = newer(access, source, other);
-                    if (newer != null) {
+                    String refused = first == target ? unprovable(access, source, other) : newer(access, source, other);
+                    if (refused != null) {
                         throw new RepairConflict("user " + key + " in " + table + ": " + target + " has since become the"
-                                + " authority and holds a newer row (" + newer + ") than " + from + "; nothing was changed",
-                                Conflicts.json(access, from, source, other));
+                                + " authority and " + refused + "; nothing was changed", Conflicts.json(access, from, source, other));
                     }
                 }
                 int[] counts = apply(access, target, t, source, other);
@@ -153,6 +172,26 @@ public final class RowSync {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Why copying toward the side live writes take first could undo a write, or null: a row only the target
+     * has (deleting it could remove a row committed there and not yet on the source), or a row that differs
+     * without the source's version being later.
+     */
+    private static String unprovable(TableAccess access, Map<TableAccess.Key, Object[]> source,
+                                     Map<TableAccess.Key, Object[]> target) {
+        for (Map.Entry<TableAccess.Key, Object[]> e : target.entrySet()) {
+            Object[] theirs = source.get(e.getKey());
+            if (theirs == null) {
+                return "holds row " + e.getKey() + " that " + access.table + " on the other side does not";
+            }
+            if (!access.differences(theirs, e.getValue()).isEmpty() && (access.versionIndex < 0
+                    || !Values.after(theirs[access.versionIndex], e.getValue()[access.versionIndex]))) {
+                return "holds row " + e.getKey() + " in a version the other side's is not newer than";
+            }
+        }
+        return null;
     }
 
     /** The first row the target holds in a newer version than the source (by the version column), or null. */

@@ -34,6 +34,7 @@ public final class Stack implements AutoCloseable {
     private final FileJournal file;
     private final DualWriteDataSource dataSource;
     private final boolean ownsPair;
+    private final Path ownDir;
     private IdSource ids = IdSource.SEQUENCE;
 
     /** A stack over {@code pair}, its fallback journal file in {@code journalDir}, everything OLD_ONLY. */
@@ -44,6 +45,7 @@ public final class Stack implements AutoCloseable {
     private Stack(DbPair pair, Path journalDir, boolean ownsPair) {
         this.pair = pair;
         this.ownsPair = ownsPair;
+        this.ownDir = ownsPair ? journalDir : null;
         this.oldSide = FaultyDataSource.wrap(pair.oldDataSource());
         this.newSide = FaultyDataSource.wrap(pair.newDataSource());
         control.apply(config(Stage.OLD_ONLY, Stage.OLD_ONLY, 0, UnkeyedPolicy.EXECUTE_BOTH), "test").orThrow();
@@ -170,6 +172,13 @@ public final class Stack implements AutoCloseable {
         dataSource.close();
         if (ownsPair) {
             pair.close();
+        }
+        if (ownDir != null) {
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(ownDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException("cannot remove " + ownDir + ": " + e.getMessage(), e);
+            }
         }
     }
 }
