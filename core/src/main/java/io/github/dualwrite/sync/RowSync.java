@@ -162,7 +162,7 @@ public final class RowSync {
                                 + " authority and " + refused + "; nothing was changed", Conflicts.json(access, from, source, other));
                     }
                 }
-                int[] counts = apply(access, target, t, source, other);
+                int[] counts = apply(access, target, t, source, other, a, from);
                 t.commit();
                 a.commit();
                 return new SyncResult(unit, table, key.toString(), from, target, counts[0], counts[1], counts[2]);
@@ -321,7 +321,7 @@ public final class RowSync {
 
     /** Inserts, updates and deletes on the target; returns {inserted, updated, deleted}. */
     private static int[] apply(TableAccess access, Side target, Connection t, Map<TableAccess.Key, Object[]> trusted,
-                               Map<TableAccess.Key, Object[]> other) throws SQLException {
+                               Map<TableAccess.Key, Object[]> other, Connection source, Side from) throws SQLException {
         List<Object[]> inserts = new ArrayList<>();
         List<Object[]> updates = new ArrayList<>();
         List<Object[]> deletes = new ArrayList<>();
@@ -338,6 +338,9 @@ public final class RowSync {
                 deletes.add(row);
             }
         });
+        if (!deletes.isEmpty()) {
+            deletes.removeIf(row -> committedMeanwhile(access, from, source, row));
+        }
         if (!deletes.isEmpty()) {
             try (PreparedStatement ps = t.prepareStatement(access.delete(target))) {
                 for (Object[] row : deletes) {
@@ -366,6 +369,24 @@ public final class RowSync {
             }
         }
         return new int[] {inserts.size(), updates.size(), deletes.size()};
+    }
+
+    /**
+     * Whether a row the source lacked when it was read has been committed there since: a write that inserted
+     * it on both sides may have committed on the source after the source was read and on the target before the
+     * target was read. Databases without gap locks (H2, PostgreSQL) let that happen; such a row is not deleted.
+     */
+    private static boolean committedMeanwhile(TableAccess access, Side from, Connection source, Object[] row) {
+        try (PreparedStatement ps = source.prepareStatement(access.byPrimaryKey(from) + " FOR UPDATE")) {
+            for (int i = 0; i < access.primaryKey.size(); i++) {
+                ps.setObject(i + 1, row[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            return true; // cannot tell: keep the row
+        }
     }
 
     private static void rollbackQuietly(Connection c, Exception cause) {

@@ -282,7 +282,7 @@ abstract class SyncContract extends StackContract {
         for (String owner : List.of("a", "b")) {
             Repairer r = Repairer.builder(stack.dataSource().journal(), rowSync).owner(owner).batchSize(7)
                     .listener(listener).build();
-            runs.add(pool.submit(r::runOnce));
+            runs.add(pool.submit(() -> r.drain(Duration.ofMinutes(1)).run()));
         }
         int repaired = 0;
         for (Future<RepairRun> f : runs) {

@@ -87,6 +87,19 @@ abstract class StageWalkContract {
     private final AtomicLong faultEpoch = new AtomicLong();
     private volatile Side lastFaulted;
     private long phantoms;
+    /** Repairs that changed rows, by user, with the step they ran in: to explain a failed check. */
+    private final Map<String, List<String>> repaired = new java.util.concurrent.ConcurrentHashMap<>();
+    private final io.github.dualwrite.sync.RepairListener repairs = new io.github.dualwrite.sync.RepairListener() {
+        @Override
+        public void repaired(io.github.dualwrite.journal.JournalEntry entry, io.github.dualwrite.sync.SyncResult result) {
+            if (result != null && result.changed()) {
+                repaired.computeIfAbsent(entry.routingKey(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                        .add("step " + steps + " entry " + entry.id() + ": " + result);
+            }
+        }
+    };
+    /** The step each detail row was inserted in. */
+    private final Map<Long, Integer> insertedIn = new java.util.concurrent.ConcurrentHashMap<>();
     private int steps;
     private int refusedMoves;
     private int forcedMoves;
@@ -170,6 +183,9 @@ abstract class StageWalkContract {
                     + ledger.acknowledged() + " lost=" + lost + " diff=" + diff + " refused_moves=" + refusedMoves
                     + " conflicts=" + conflicts + " business_errors_healthy=" + businessErrorsHealthy.get();
             report(line);
+            if (!firstErrors.isEmpty()) {
+                Files.write(Path.of("target", "stage-walk-diagnostics-" + db() + ".txt"), firstErrors, StandardCharsets.UTF_8);
+            }
             assertThat(firstErrors).as("errors no failing authority explains").isEmpty();
             assertThat(phantoms).as("detail rows on the authority that no caller was told about").isZero();
             assertThat(lost).as("acknowledged writes missing or different on the authority").isZero();
@@ -239,7 +255,7 @@ abstract class StageWalkContract {
     private DrainResult drain() {
         log.warn("walk: draining {}", stack.dataSource().journal().stats());
         try (Repairer repairer = Repairer.builder(stack.dataSource().journal(), rowSync()).owner("walk")
-                .backoff(Duration.ofMillis(50), Duration.ofMillis(200)).build()) {
+                .listener(repairs).backoff(Duration.ofMillis(50), Duration.ofMillis(200)).build()) {
             DrainResult r = repairer.drain(Duration.ofMinutes(2));
             log.warn("walk: {}", r);
             return r;
@@ -306,7 +322,10 @@ abstract class StageWalkContract {
                 seen++;
                 if (!Objects.equals(rows.get(d.getKey()), d.getValue())) {
                     lost++;
-                    firstErrors.add("user " + e.getKey() + ": detail " + d.getKey() + " = " + rows.get(d.getKey()) + " on "
+                    firstErrors.add("user " + e.getKey() + ": detail " + d.getKey() + " (inserted in step "
+                            + insertedIn.get(d.getKey()) + ", repairs " + repaired.get(String.valueOf(e.getKey()))
+                            + ") = "
+                            + rows.get(d.getKey()) + " on "
                             + authority + ", acknowledged " + d.getValue() + "; old side: "
                             + pair.queryOld("SELECT * FROM points_detail WHERE id = ?", d.getKey()) + "; " + history(e.getKey()));
                 }
@@ -314,6 +333,18 @@ abstract class StageWalkContract {
         }
         phantoms = rows.size() - seen;
         return lost;
+    }
+
+    private static List<String> later(List<String> repairs, Integer step) {
+        List<String> out = new ArrayList<>();
+        if (repairs != null && step != null) {
+            for (String r : repairs) {
+                if (Integer.parseInt(r.substring(5, r.indexOf(' ', 5))) >= step) {
+                    out.add(r);
+                }
+            }
+        }
+        return out;
     }
 
     /** The journal entries of a user, for the message of a failed check. */
@@ -471,6 +502,7 @@ abstract class StageWalkContract {
             }
         }
         ledger.inserted(user, id, amount);
+        insertedIn.put(id, steps);
         readOwnWrite(user, id, amount);
     }
 
