@@ -73,14 +73,16 @@ final class DualWriteConnection implements Connection {
     static final LiveWrites.Fence NO_FENCE = () -> { };
 
     /**
-     * Enters the key fence for the users of dual writes (see {@link KeyFence}); in auto-commit mode the caller
+     * Enters the key fence for the users of dual writes and locking reads (see {@link KeyFence}); in auto-commit
+     * mode the caller
      * closes what this returns after the write, in a transaction the tickets close when it ends.
      */
     LiveWrites.Fence fence(List<Plan> plans) {
         List<KeyFence.Ticket> tickets = null;
         long timeout = java.util.concurrent.TimeUnit.SECONDS.toNanos(engine.secondaryTimeoutSeconds());
         for (Plan plan : plans) {
-            if (plan.unit() == null || !plan.dual()) {
+            // a locking read takes the authority's row locks as the transaction's writes will: fenced alike
+            if (plan.unit() == null || !plan.dual() && plan.shape().kind() != SqlKind.LOCKING_SELECT) {
                 continue;
             }
             for (io.github.dualwrite.config.RoutingKey key : plan.keys()) {

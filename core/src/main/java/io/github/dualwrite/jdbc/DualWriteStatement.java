@@ -65,7 +65,9 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         resetResults();
         countRead(plan.primary());
         rowChangesRefused = rowChangesRefused(plan);
-        return wrap(inv.query(plan.primary()));
+        try (io.github.dualwrite.sync.LiveWrites.Fence fence = conn.fence(List.of(plan))) {
+            return wrap(inv.query(plan.primary()));
+        }
     }
 
     /** Why an updatable result set of this read may not change rows: the change would reach one side only. */
@@ -91,7 +93,9 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         if (shape.kind() == io.github.dualwrite.sql.SqlKind.OTHER) {
             conn.wroteAuthoritative(plan.primary()); // SET, USE, ...: the side holds session changes of its own
         }
-        return inv.execute(plan.primary(), callerKeys ? Invocation.Keys.CALLER : Invocation.Keys.NONE);
+        try (io.github.dualwrite.sync.LiveWrites.Fence fence = conn.fence(List.of(plan))) {
+            return inv.execute(plan.primary(), callerKeys ? Invocation.Keys.CALLER : Invocation.Keys.NONE);
+        }
     }
 
     /** Runs a write as its plan says (see {@link WritePath}); the caller sees the authority's count and keys. */
