@@ -236,7 +236,7 @@ public final class Main implements Runnable {
         Common common;
         @Spec
         CommandSpec spec;
-        @Option(names = "--batch", defaultValue = "500", description = "entries leased per batch")
+        @Option(names = "--batch", defaultValue = "5000", description = "entries leased per batch")
         int batch;
         @Option(names = "--threads", defaultValue = "4", description = "users repaired at once")
         int threads;

@@ -20,11 +20,17 @@ final class FailureSummary {
 
     private final Clock clock;
     private final Duration period;
+    private final java.util.function.Consumer<String> warn;
     private final Map<String, Window> windows = new ConcurrentHashMap<>();
 
     FailureSummary(Clock clock, Duration period) {
+        this(clock, period, log::warn);
+    }
+
+    FailureSummary(Clock clock, Duration period, java.util.function.Consumer<String> warn) {
         this.clock = clock;
         this.period = period;
+        this.warn = warn;
     }
 
     /** Counts one secondary write of {@code unit} on {@code side} that did not run or failed. */
@@ -46,7 +52,7 @@ final class FailureSummary {
             }
         }
         if (line != null) {
-            log.warn(line);
+            warn.accept(line);
         }
     }
 

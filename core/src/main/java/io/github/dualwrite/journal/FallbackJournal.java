@@ -157,9 +157,10 @@ public final class FallbackJournal implements Journal {
     }
 
     @Override
-    public List<UnresolvedGroup> unresolved(String unit, java.util.Collection<String> routingKeys) {
-        List<UnresolvedGroup> out = new java.util.ArrayList<>(table.unresolved(unit, routingKeys));
-        out.addAll(file.unresolved(unit, routingKeys));
+    public List<UnresolvedGroup> unresolved(String unit, java.util.Collection<String> routingKeys,
+                                            io.github.dualwrite.config.Side behind) {
+        List<UnresolvedGroup> out = new java.util.ArrayList<>(table.unresolved(unit, routingKeys, behind));
+        out.addAll(file.unresolved(unit, routingKeys, behind));
         return out;
     }
 

@@ -231,8 +231,15 @@ public final class FileJournal implements Journal {
     }
 
     @Override
-    public List<UnresolvedGroup> unresolved(String unit, java.util.Collection<String> routingKeys) {
-        return group(entries(), unit, routingKeys);
+    public List<UnresolvedGroup> unresolved(String unit, java.util.Collection<String> routingKeys,
+                                            io.github.dualwrite.config.Side behind) {
+        List<UnresolvedGroup> out = new ArrayList<>();
+        for (UnresolvedGroup g : group(entries(), unit, routingKeys)) {
+            if (g.behind() == behind) {
+                out.add(g); // the file holds pending entries only
+            }
+        }
+        return out;
     }
 
     /** Entries grouped like the table does it, optionally only those of some users of a unit. */

@@ -34,7 +34,7 @@ public final class JdbcJournal implements Journal {
 
     private static final Logger log = LoggerFactory.getLogger(JdbcJournal.class);
     /** Ids per IN list: far below every database's limit on parameters. */
-    private static final int IN_LIST = 500;
+    private static final int IN_LIST = 1_000;
 
     private final DataSource dataSource;
     private final String table;
@@ -172,8 +172,9 @@ public final class JdbcJournal implements Journal {
      */
     @Override
     public List<JournalEntry> claim(String owner, int limit, Instant now, Duration lease) {
+        // walks index (status, id) in id order and stops after the limit
         String candidates = "SELECT id FROM " + table + " WHERE status = 'PENDING' AND next_attempt_at <= ?"
-                + " AND (lease_until IS NULL OR lease_until < ?) ORDER BY id";
+                + " AND (lease_until IS NULL OR lease_until < ?) ORDER BY id LIMIT " + limit;
         Instant until = now.plus(lease).truncatedTo(ChronoUnit.MILLIS);
         try {
             createIfAbsent();
@@ -182,7 +183,6 @@ public final class JdbcJournal implements Journal {
                 try (PreparedStatement ps = c.prepareStatement(candidates)) {
                     ps.setTimestamp(1, Timestamp.from(now));
                     ps.setTimestamp(2, Timestamp.from(now));
-                    ps.setMaxRows(limit);
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             ids.add(rs.getLong(1));
@@ -355,22 +355,32 @@ public final class JdbcJournal implements Journal {
     }
 
     @Override
-    public List<UnresolvedGroup> unresolved(String unit, Collection<String> routingKeys) {
+    public List<UnresolvedGroup> unresolved(String unit, Collection<String> routingKeys, Side behind) {
         List<UnresolvedGroup> out = new ArrayList<>();
+        String select = "SELECT unit_name, table_name, routing_key, failed_side, status, COUNT(*), MIN(created_at) FROM "
+                + table + " WHERE ";
+        String group = " AND unit_name = ? GROUP BY unit_name, table_name, routing_key, failed_side, status";
         for (List<String> chunk : chunks(new ArrayList<>(routingKeys))) {
-            String sql = "SELECT unit_name, table_name, routing_key, failed_side, status, COUNT(*), MIN(created_at) FROM "
-                    + table + " WHERE routing_key IN (" + placeholders(chunk.size()) + ")"
-                    + " AND status IN ('PENDING', 'DEAD', 'CONFLICT') AND unit_name = ?"
-                    + " GROUP BY unit_name, table_name, routing_key, failed_side, status";
-            out.addAll(query("read the unresolved journal entries", sql, ps -> {
-                int p = 1;
-                for (String k : chunk) {
-                    ps.setString(p++, k);
-                }
-                ps.setString(p, unit);
-            }, JdbcJournal::groups));
+            String in = placeholders(chunk.size());
+            // two index ranges (status, failed_side, routing_key): the side asked for, and conflicts of either side
+            out.addAll(query("read the unresolved journal entries", select + "status IN ('PENDING', 'DEAD')"
+                    + " AND failed_side = ? AND routing_key IN (" + in + ")" + group, ps -> {
+                        ps.setString(1, behind.name());
+                        bindKeys(ps, 2, chunk, unit);
+                    }, JdbcJournal::groups));
+            out.addAll(query("read the conflicting journal entries", select + "status = 'CONFLICT'"
+                    + " AND failed_side IN ('OLD', 'NEW') AND routing_key IN (" + in + ")" + group,
+                    ps -> bindKeys(ps, 1, chunk, unit), JdbcJournal::groups));
         }
         return out;
+    }
+
+    private static void bindKeys(PreparedStatement ps, int first, List<String> keys, String unit) throws SQLException {
+        int p = first;
+        for (String k : keys) {
+            ps.setString(p++, k);
+        }
+        ps.setString(p, unit);
     }
 
     private static List<UnresolvedGroup> groups(ResultSet rs) throws SQLException {

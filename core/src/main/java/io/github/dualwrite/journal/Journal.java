@@ -73,8 +73,12 @@ public interface Journal extends AutoCloseable {
     /** Every unresolved entry, grouped by unit, table, routing key, side behind and status. */
     List<UnresolvedGroup> unresolved();
 
-    /** The unresolved entries of some users of a unit, grouped like {@link #unresolved()}. */
-    List<UnresolvedGroup> unresolved(String unit, Collection<String> routingKeys);
+    /**
+     * The unresolved entries of some users of a unit that say {@code behind} is behind, or that are in conflict,
+     * grouped like {@link #unresolved()}: what a repair in the other direction, or a copy from {@code behind},
+     * must not overlook.
+     */
+    List<UnresolvedGroup> unresolved(String unit, Collection<String> routingKeys, io.github.dualwrite.config.Side behind);
 
     /** Adds a listener told about entries recorded and resolved through this journal object. */
     void addListener(JournalListener listener);

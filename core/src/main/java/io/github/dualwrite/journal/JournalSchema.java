@@ -15,21 +15,21 @@ final class JournalSchema {
         if (product.contains("postgres")) {
             return List.of("CREATE TABLE IF NOT EXISTS " + table + " (id BIGSERIAL PRIMARY KEY, "
                             + columns("TIMESTAMP(3)", "TEXT") + ", CONSTRAINT " + table + "_entry UNIQUE (entry_id))",
-                    "CREATE INDEX IF NOT EXISTS " + table + "_due ON " + table + " (status, next_attempt_at)",
-                    "CREATE INDEX IF NOT EXISTS " + table + "_key ON " + table + " (status, routing_key)");
+                    "CREATE INDEX IF NOT EXISTS " + table + "_due ON " + table + " (status, id)",
+                    "CREATE INDEX IF NOT EXISTS " + table + "_key ON " + table + " (status, failed_side, routing_key)");
         }
         if (product.contains("mysql") || product.contains("mariadb")) {
             // DATETIME, not TIMESTAMP: MySQL gives a NOT NULL TIMESTAMP an implicit ON UPDATE
             return List.of("CREATE TABLE IF NOT EXISTS " + table + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, "
                     + columns("DATETIME(3)", "MEDIUMTEXT") + ", UNIQUE KEY " + table + "_entry (entry_id),"
-                    + " KEY " + table + "_due (status, next_attempt_at), KEY " + table + "_key (status, routing_key))"
+                    + " KEY " + table + "_due (status, id), KEY " + table + "_key (status, failed_side, routing_key))"
                     + " DEFAULT CHARSET=utf8mb4");
         }
         if (product.contains("h2")) {
             return List.of("CREATE TABLE IF NOT EXISTS " + table + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, "
                             + columns("TIMESTAMP(3)", "CLOB") + ", CONSTRAINT " + table + "_entry UNIQUE (entry_id))",
-                    "CREATE INDEX IF NOT EXISTS " + table + "_due ON " + table + " (status, next_attempt_at)",
-                    "CREATE INDEX IF NOT EXISTS " + table + "_key ON " + table + " (status, routing_key)");
+                    "CREATE INDEX IF NOT EXISTS " + table + "_due ON " + table + " (status, id)",
+                    "CREATE INDEX IF NOT EXISTS " + table + "_key ON " + table + " (status, failed_side, routing_key)");
         }
         throw new IllegalArgumentException("the journal table has DDL for H2, MySQL/MariaDB and PostgreSQL, not for "
                 + productName + "; create table " + table + " yourself with the columns of " + JournalSchema.class.getName());

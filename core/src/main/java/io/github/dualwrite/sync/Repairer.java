@@ -208,17 +208,21 @@ public final class Repairer implements AutoCloseable {
     private Map<Target, Set<Side>> directions(Map<Target, List<JournalEntry>> groups,
                                               Map<Target, Set<JournalEntry.Status>> openStates) {
         Map<Target, Set<Side>> out = new HashMap<>();
-        Map<String, Set<String>> keysByUnit = new LinkedHashMap<>();
+        // per unit and side behind in this batch: the users, whose entries the other way (or conflicts) matter
+        Map<String, Map<Side, Set<String>>> keysByUnit = new LinkedHashMap<>();
         groups.forEach((t, entries) -> {
             Set<Side> sides = EnumSet.noneOf(Side.class);
             entries.forEach(e -> sides.add(e.failedSide()));
             out.put(t, sides);
             if (t.routingKey() != null) {
-                keysByUnit.computeIfAbsent(t.unit(), u -> new LinkedHashSet<>()).add(t.routingKey());
+                for (Side side : sides) {
+                    keysByUnit.computeIfAbsent(t.unit(), u -> new java.util.EnumMap<>(Side.class))
+                            .computeIfAbsent(side, s -> new LinkedHashSet<>()).add(t.routingKey());
+                }
             }
         });
-        keysByUnit.forEach((unit, keys) -> {
-            for (UnresolvedGroup g : journal.unresolved(unit, keys)) {
+        keysByUnit.forEach((unit, bySide) -> bySide.forEach((side, keys) -> {
+            for (UnresolvedGroup g : journal.unresolved(unit, keys, side.other())) {
                 Target t = new Target(g.unit(), g.table().toLowerCase(java.util.Locale.ROOT), g.routingKey(), null);
                 Set<Side> sides = out.get(t);
                 if (sides != null) {
@@ -226,23 +230,60 @@ public final class Repairer implements AutoCloseable {
                     openStates.computeIfAbsent(t, k -> EnumSet.noneOf(JournalEntry.Status.class)).add(g.status());
                 }
             }
-        });
+        }));
         return out;
     }
 
+    /** Users repaired in one transaction per side: one commit for all of them. */
+    static final int USERS_PER_TRANSACTION = 25;
+
+    /** A group that needs copying: its entries, the request for RowSync, the side copied from. */
+    private record Job(List<JournalEntry> entries, RowSync.Request request, Side from) {
+    }
+
+    /**
+     * Decides every group (conflicts need no database), then copies the rest in chunks of users sharing one
+     * transaction per side, the chunks on the worker threads. A chunk that fails is repaired user by user, so
+     * one bad user cannot hold back the others.
+     */
     private List<Result> run(Map<Target, List<JournalEntry>> groups, Map<Target, Set<Side>> directions,
                              Map<Target, Set<JournalEntry.Status>> openStates) {
         List<Result> results = new ArrayList<>(groups.size());
-        if (workers == null || groups.size() == 1) {
-            groups.forEach((t, entries) -> results.add(repairGroup(t, entries, directions.get(t), openStates.get(t))));
+        Map<Side, List<Job>> jobs = new java.util.EnumMap<>(Side.class);
+        groups.forEach((t, entries) -> {
+            Object decided = decide(t, entries, directions.get(t), openStates.get(t));
+            if (decided instanceof Job job) {
+                jobs.computeIfAbsent(job.from(), k -> new ArrayList<>()).add(job);
+            } else {
+                results.add((Result) decided);
+            }
+        });
+        List<java.util.concurrent.Callable<List<Result>>> chunks = new ArrayList<>();
+        jobs.forEach((from, list) -> {
+            // every chunk locks its users in the same order (table, then user): chunks never wait on each other
+            // in a cycle, whatever gap locks the database takes
+            list.sort(java.util.Comparator.comparing((Job j) -> j.request().table())
+                    .thenComparing(j -> j.request().key(), Repairer::compareKeys));
+            for (int i = 0; i < list.size(); i += USERS_PER_TRANSACTION) {
+                List<Job> chunk = list.subList(i, Math.min(list.size(), i + USERS_PER_TRANSACTION));
+                chunks.add(() -> copy(chunk, from));
+            }
+        });
+        if (workers == null || chunks.size() == 1) {
+            for (java.util.concurrent.Callable<List<Result>> c : chunks) {
+                try {
+                    results.addAll(c.call());
+                } catch (Exception e) {
+                    throw new IllegalStateException("dualwrite repair failed", e);
+                }
+            }
             return results;
         }
-        List<Future<Result>> futures = new ArrayList<>(groups.size());
-        groups.forEach((t, entries) -> futures.add(workers.submit(
-                () -> repairGroup(t, entries, directions.get(t), openStates.get(t)))));
-        for (Future<Result> f : futures) {
+        List<Future<List<Result>>> futures = new ArrayList<>(chunks.size());
+        chunks.forEach(c -> futures.add(workers.submit(c)));
+        for (Future<List<Result>> f : futures) {
             try {
-                results.add(f.get());
+                results.addAll(f.get());
             } catch (ExecutionException e) {
                 throw new IllegalStateException("dualwrite repair worker failed", e.getCause());
             } catch (InterruptedException e) {
@@ -253,8 +294,43 @@ public final class Repairer implements AutoCloseable {
         return results;
     }
 
-    private Result repairGroup(Target t, List<JournalEntry> entries, Set<Side> behind,
-                               Set<JournalEntry.Status> open) {
+    private static int compareKeys(io.github.dualwrite.config.RoutingKey a, io.github.dualwrite.config.RoutingKey b) {
+        if (a.isIntegral() && b.isIntegral()) {
+            return Long.compare(a.longValue(), b.longValue());
+        }
+        return a.isIntegral() != b.isIntegral() ? (a.isIntegral() ? -1 : 1) : a.toString().compareTo(b.toString());
+    }
+
+    /** One chunk in one transaction per side; when that fails, each user on their own. */
+    private List<Result> copy(List<Job> chunk, Side from) {
+        List<Result> out = new ArrayList<>(chunk.size());
+        try {
+            List<RowSync.Request> requests = chunk.stream().map(Job::request).toList();
+            List<RowSync.Outcome> outcomes = rowSync.repairAll(requests, from);
+            for (int i = 0; i < chunk.size(); i++) {
+                RowSync.Outcome o = outcomes.get(i);
+                out.add(new Result(chunk.get(i).entries(), o.result(), o.conflict(), null, null));
+            }
+            return out;
+        } catch (SQLException | RuntimeException together) {
+            for (Job job : chunk) {
+                RowSync.Request r = job.request();
+                try {
+                    SyncResult result = r.rows() == null ? rowSync.repair(r.unit(), r.table(), r.key(), from, r.checked())
+                            : rowSync.repairRows(r.unit(), r.table(), r.key(), r.rows(), from, r.checked());
+                    out.add(done(job.entries(), result));
+                } catch (RepairConflict c) {
+                    out.add(new Result(job.entries(), null, c, null, null));
+                } catch (Exception e) {
+                    out.add(new Result(job.entries(), null, null, e, null));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** A group's outcome decided without copying ({@link Result}), or the {@link Job} that copies it. */
+    private Object decide(Target t, List<JournalEntry> entries, Set<Side> behind, Set<JournalEntry.Status> open) {
         JournalEntry decision = null;
         for (JournalEntry e : entries) {
             if (e.reason() == JournalEntry.Reason.RESOLVED) {
@@ -274,7 +350,8 @@ public final class Repairer implements AutoCloseable {
             Side late = decision != null ? decision.failedSide() : behind.iterator().next();
             boolean checked = decision == null;
             if (t.routingKey() != null) {
-                return done(entries, rowSync.repair(t.unit(), t.table(), t.routingKey(), late.other(), checked));
+                return new Job(entries, new RowSync.Request(t.unit(), t.table(),
+                        io.github.dualwrite.config.RoutingKey.of(t.routingKey()), rowsNamed(entries), checked), late.other());
             }
             if (t.primaryKey() != null) {
                 SyncResult result = null;
@@ -383,6 +460,26 @@ public final class Repairer implements AutoCloseable {
             return true;
         }
         return false;
+    }
+
+    /**
+     * The single-column keys of the rows these entries wrote, or null when some entry does not name its rows
+     * (an UPDATE by user, say): then the user's whole table is repaired.
+     */
+    private static List<Object> rowsNamed(List<JournalEntry> entries) throws java.io.IOException {
+        Set<Object> keys = new LinkedHashSet<>();
+        for (JournalEntry e : entries) {
+            if (e.primaryKey() == null || e.reason() == JournalEntry.Reason.RESOLVED) {
+                return null;
+            }
+            for (List<Object> pk : primaryKeys(e.primaryKey())) {
+                if (pk.size() != 1) {
+                    return null;
+                }
+                keys.add(pk.get(0));
+            }
+        }
+        return keys.isEmpty() ? null : new ArrayList<>(keys);
     }
 
     private static List<List<Object>> primaryKeys(String json) throws java.io.IOException {
@@ -508,7 +605,7 @@ public final class Repairer implements AutoCloseable {
         private final Journal journal;
         private final RowSync rowSync;
         private String owner = defaultOwner();
-        private int batchSize = 500;
+        private int batchSize = 5_000;
         private Duration lease = Duration.ofMinutes(2);
         private int maxAttempts = 10;
         private Duration initialBackoff = Duration.ofSeconds(1);
@@ -538,7 +635,7 @@ public final class Repairer implements AutoCloseable {
             return this;
         }
 
-        /** Entries leased per batch; default 500. */
+        /** Entries leased per batch (the entries of one user in a batch are repaired at once); default 5000. */
         public Builder batchSize(int value) {
             if (value < 1 || value > 10_000) {
                 throw new IllegalArgumentException("Repairer batchSize must be 1..10000 but was " + value);

@@ -92,7 +92,7 @@ public final class RowSync {
         Side authority = router.route(unit, key).authority();
         if (journal != null) {
             long behind = 0;
-            for (UnresolvedGroup g : journal.unresolved(unit, List.of(key.toString()))) {
+            for (UnresolvedGroup g : journal.unresolved(unit, List.of(key.toString()), authority)) {
                 if (g.table().equalsIgnoreCase(table) && g.behind() == authority) {
                     behind += g.count();
                 }
@@ -104,7 +104,7 @@ public final class RowSync {
             }
         }
         try {
-            return copy(unit, table, key, authority, false);
+            return copy(unit, table, key, null, authority, false);
         } catch (RepairConflict conflict) {
             throw new SQLException("dualwrite: " + conflict.getMessage(), "0A000", conflict);
         }
@@ -121,7 +121,19 @@ public final class RowSync {
      */
     public SyncResult repair(String unit, String table, Object routingKey, Side trusted, boolean checked)
             throws SQLException, RepairConflict {
-        return copy(unit, table, RoutingKey.of(routingKey), trusted, checked);
+        return copy(unit, table, RoutingKey.of(routingKey), null, trusted, checked);
+    }
+
+    /**
+     * Like {@link #repair} for some rows of the user only, by their single-column primary keys: what journal
+     * entries that name their rows need, without reading a user's whole history.
+     */
+    public SyncResult repairRows(String unit, String table, Object routingKey, List<Object> primaryKeys, Side trusted,
+                                 boolean checked) throws SQLException, RepairConflict {
+        if (access(unit, table).primaryKey.size() != 1 || primaryKeys.isEmpty()) {
+            return repair(unit, table, routingKey, trusted, checked);
+        }
+        return copy(unit, table, RoutingKey.of(routingKey), primaryKeys, trusted, checked);
     }
 
     /** Like {@link #repair} for the row with this primary key (its user on either side, two if it moved). */
@@ -142,36 +154,105 @@ public final class RowSync {
      * a row a write committed there and not yet on {@code from}: then only rows missing on the target are
      * added, and anything else (a row to delete, a row to change that is not older) is a conflict.
      */
-    private SyncResult copy(String unit, String table, RoutingKey key, Side from, boolean checked)
+    private SyncResult copy(String unit, String table, RoutingKey key, List<Object> keys, Side from, boolean checked)
             throws SQLException, RepairConflict {
-        TableAccess access = access(unit, table);
-        Side target = from.other();
-        Side first = live != null ? live.authority(unit, table, key) : router.route(unit, key).authority();
-        boolean targetTrusted = checked && (first == target || router.route(unit, key).authority() == target);
+        Request request = new Request(unit, table, key, keys, checked);
+        access(unit, table); // discovered before any connection is held: discovery takes its own
         try (LiveWrites.Fence fence = live == null ? null : live.enter(unit, key, from, fenceTimeout);
-             Connection a = dataSource(from).getConnection(); Connection t = dataSource(target).getConnection()) {
+             Connection a = dataSource(from).getConnection(); Connection t = dataSource(from.other()).getConnection()) {
             a.setAutoCommit(false);
             t.setAutoCommit(false);
             try {
-                Map<TableAccess.Key, Object[]> source = read(access, a, access.byRoutingKey(from, true), key);
-                Map<TableAccess.Key, Object[]> other = read(access, t, access.byRoutingKey(target, true), key);
-                if (targetTrusted) {
-                    String refused = first == target ? unprovable(access, source, other) : newer(access, source, other);
-                    if (refused != null) {
-                        throw new RepairConflict("user " + key + " in " + table + ": " + target + " has since become the"
-                                + " authority and " + refused + "; nothing was changed", Conflicts.json(access, from, source, other));
-                    }
-                }
-                int[] counts = apply(access, target, t, source, other, a, from);
+                SyncResult result = copyLocked(request, from, a, t);
                 t.commit();
                 a.commit();
-                return new SyncResult(unit, table, key.toString(), from, target, counts[0], counts[1], counts[2]);
+                return result;
             } catch (SQLException | RuntimeException | RepairConflict e) {
                 rollbackQuietly(t, e);
                 rollbackQuietly(a, e);
                 throw e;
             }
         }
+    }
+
+    /** One user's repair for {@link #repairAll}: their rows of a table, all or by single-column keys. */
+    public record Request(String unit, String table, RoutingKey key, List<Object> rows, boolean checked) {
+    }
+
+    /** How one request of {@link #repairAll} ended: what changed, or why nothing did. */
+    public record Outcome(Request request, SyncResult result, RepairConflict conflict) {
+    }
+
+    /**
+     * Repairs several users from {@code trusted} in one transaction per side (one commit for all of them, where
+     * a drain spends most of its time): each as {@link #repair} would, a conflict leaving that user unchanged.
+     *
+     * @throws SQLException when a side fails: nothing of any request is applied (repair them one by one)
+     */
+    public List<Outcome> repairAll(List<Request> requests, Side trusted) throws SQLException {
+        for (Request r : requests) {
+            access(r.unit(), r.table()); // discovered before any connection is held: discovery takes its own
+        }
+        List<LiveWrites.Fence> fences = new ArrayList<>();
+        try {
+            if (live != null) {
+                for (Request r : requests) {
+                    fences.add(live.enter(r.unit(), r.key(), trusted, fenceTimeout));
+                }
+            }
+            try (Connection a = dataSource(trusted).getConnection(); Connection t = dataSource(trusted.other()).getConnection()) {
+                a.setAutoCommit(false);
+                t.setAutoCommit(false);
+                try {
+                    List<Outcome> out = new ArrayList<>(requests.size());
+                    for (Request r : requests) {
+                        try {
+                            out.add(new Outcome(r, copyLocked(r, trusted, a, t), null));
+                        } catch (RepairConflict c) {
+                            out.add(new Outcome(r, null, c));
+                        }
+                    }
+                    t.commit();
+                    a.commit();
+                    return out;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(t, e);
+                    rollbackQuietly(a, e);
+                    throw e;
+                }
+            }
+        } finally {
+            fences.forEach(LiveWrites.Fence::close);
+        }
+    }
+
+    /**
+     * Copies one user's rows from {@code from} to the other side within open transactions, locking {@code from}
+     * first. When live writes of the user take the target first (the side behind has since become the
+     * authority), a copy could delete a row a write committed there and not yet on {@code from}: then only rows
+     * missing on the target are added, and anything else (a row to delete, a row to change that is not older)
+     * is a conflict, with nothing changed for the user.
+     */
+    private SyncResult copyLocked(Request r, Side from, Connection a, Connection t) throws SQLException, RepairConflict {
+        TableAccess access = access(r.unit(), r.table());
+        Side target = from.other();
+        RoutingKey key = r.key();
+        Side first = live != null ? live.authority(r.unit(), r.table(), key) : router.route(r.unit(), key).authority();
+        boolean targetTrusted = r.checked() && (first == target || router.route(r.unit(), key).authority() == target);
+        List<Object> keys = r.rows();
+        Map<TableAccess.Key, Object[]> source = keys == null ? read(access, a, access.byRoutingKey(from, true), key)
+                : read(access, a, access.byRoutingKeyAndKeys(from, keys.size()), key, keys);
+        Map<TableAccess.Key, Object[]> other = keys == null ? read(access, t, access.byRoutingKey(target, true), key)
+                : read(access, t, access.byRoutingKeyAndKeys(target, keys.size()), key, keys);
+        if (targetTrusted) {
+            String refused = first == target ? unprovable(access, source, other) : newer(access, source, other);
+            if (refused != null) {
+                throw new RepairConflict("user " + key + " in " + r.table() + ": " + target + " has since become the"
+                        + " authority and " + refused + "; nothing was changed", Conflicts.json(access, from, source, other));
+            }
+        }
+        int[] counts = apply(access, target, t, source, other, a, from);
+        return new SyncResult(r.unit(), r.table(), key.toString(), from, target, counts[0], counts[1], counts[2]);
     }
 
     /**
@@ -298,9 +379,17 @@ public final class RowSync {
 
     private static Map<TableAccess.Key, Object[]> read(TableAccess access, Connection c, String sql, RoutingKey key)
             throws SQLException {
+        return read(access, c, sql, key, List.of());
+    }
+
+    private static Map<TableAccess.Key, Object[]> read(TableAccess access, Connection c, String sql, RoutingKey key,
+                                                       List<Object> keys) throws SQLException {
         Map<TableAccess.Key, Object[]> rows = new LinkedHashMap<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bindKey(ps, 1, key);
+            for (int i = 0; i < keys.size(); i++) {
+                ps.setObject(i + 2, keys.get(i));
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Object[] row = access.read(rs);

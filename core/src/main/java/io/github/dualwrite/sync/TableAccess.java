@@ -127,6 +127,12 @@ final class TableAccess {
                 + " ORDER BY " + String.join(", ", primaryKey) + (lock ? " FOR UPDATE" : "");
     }
 
+    /** Some rows of one user, by single-column key: {@code routing = ? AND pk IN (?, ...)}, locked. */
+    String byRoutingKeyAndKeys(Side side, int keys) {
+        return select(side) + " WHERE " + columns(side).get(routingIndex) + " = ? AND " + primaryKey.get(0) + " IN ("
+                + "?, ".repeat(keys - 1) + "?) ORDER BY " + primaryKey.get(0) + " FOR UPDATE";
+    }
+
     String byPrimaryKey(Side side) {
         return select(side) + " WHERE " + pkCondition();
     }
