@@ -59,6 +59,7 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
     private final Journal journal;
     private final MigrationControl control;
     private final JournalGate gate;
+    private final Clock clock;
     private final ScheduledExecutorService ownScheduler;
 
     private DualWriteDataSource(Builder b) {
@@ -77,6 +78,7 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
                 new Engine.Options(b.sequence, b.sequenceMargin, b.generators, b.maxDirtyKeys, b.dirtyKeysRefresh,
                         b.scheduler != null ? b.scheduler : ownScheduler));
         this.gate = new JournalGate(journal, b.clock);
+        this.clock = b.clock;
         control.addGate(gate);
     }
 
@@ -141,6 +143,11 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
     /** The stage switch this DataSource follows. */
     public MigrationControl control() {
         return control;
+    }
+
+    /** The clock of journal times and the circuit breakers (the one given to the builder). */
+    public Clock clock() {
+        return clock;
     }
 
     /**

@@ -1,8 +1,11 @@
 package io.github.dualwrite.cli;
 
 import io.github.dualwrite.DualWriteDataSource;
+import io.github.dualwrite.config.Side;
 import io.github.dualwrite.config.UnitConfig;
 import io.github.dualwrite.journal.JournalEntry;
+import io.github.dualwrite.journal.JournalStats;
+import io.github.dualwrite.journal.UnresolvedGroup;
 import io.github.dualwrite.routing.Router;
 import io.github.dualwrite.sync.Backfill;
 import io.github.dualwrite.sync.BackfillReport;
@@ -18,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,17 +30,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code dualwrite preflight|backfill|verify|repair|status|explain --config dualwrite.yaml [--unit U]}: the
+ * {@code dualwrite preflight|backfill|verify|repair|resolve|status|explain --config dualwrite.yaml [--unit U]}: the
  * migration tools on the same YAML as the library (with its {@code datasources} section).
  *
- * <p>Exit codes: 0 success (verify: both sides equal), 1 a check failed (verify: differences found),
- * 2 error. The last line of {@code verify} is machine-readable:
+ * <p>Exit codes: 0 success (verify: both sides equal), 1 a check failed (verify: differences found; repair
+ * --until-empty: entries left; status: entries wait for a person, CONFLICT or DEAD), 2 error. The last line of {@code verify} is machine-readable:
  * {@code VERIFY unit=<u> rows=<n> missing=<n> extra=<n> different=<n> rechecked=<n> rows_per_s=<n>}.
  */
 @Command(name = "dualwrite", mixinStandardHelpOptions = true, version = "dualwrite 0.1.0",
         description = "Migration tools: preflight checks, backfill, verify (and repair), journal repair, status, explain.",
         subcommands = {Main.PreflightCommand.class, Main.BackfillCommand.class, Main.VerifyCommand.class,
-            Main.RepairCommand.class, Main.StatusCommand.class, Main.ExplainCommand.class})
+            Main.RepairCommand.class, Main.ResolveCommand.class, Main.StatusCommand.class, Main.ExplainCommand.class})
 public final class Main implements Runnable {
 
     /** Exit code when a check fails or verify finds differences. */
@@ -248,6 +250,8 @@ public final class Main implements Runnable {
         boolean untilEmpty;
         @Option(names = "--timeout", defaultValue = "PT10M", description = "how long --until-empty may take")
         Duration timeout;
+        @Option(names = "--retry-dead", description = "first put every DEAD entry back to PENDING (after fixing its cause)")
+        boolean retryDead;
 
         @Override
         public Integer call() throws Exception {
@@ -259,6 +263,9 @@ public final class Main implements Runnable {
             try (ToolContext ctx = ToolContext.open(common.config);
                  Repairer repairer = Repairer.builder(ctx.journal, ctx.rowSync).batchSize(batch).maxAttempts(maxAttempts)
                          .threads(threads).owner("cli-" + ProcessHandle.current().pid()).build()) {
+                if (retryDead) {
+                    spec.commandLine().getOut().printf("RETRY dead=%d%n", ctx.journal.retryDead(Instant.now()));
+                }
                 if (untilEmpty) {
                     io.github.dualwrite.sync.DrainResult drained = repairer.drain(timeout);
                     spec.commandLine().getOut().println(drained);
@@ -290,9 +297,56 @@ public final class Main implements Runnable {
                             u.name(), u.stage(), u.gray().stage(), u.gray().ratio(), u.gray().ratio() / 100.0,
                             u.gray().whitelist().size(), u.gray().blacklist().size(), u.tables().keySet());
                 }
-                Map<JournalEntry.Status, Long> counts = ctx.journal.countByStatus();
-                out.printf("journal PENDING=%d DONE=%d DEAD=%d%n", counts.get(JournalEntry.Status.PENDING),
-                        counts.get(JournalEntry.Status.DONE), counts.get(JournalEntry.Status.DEAD));
+                JournalStats stats = ctx.journal.stats();
+                Instant now = Instant.now();
+                out.printf("journal PENDING=%d (OLD behind %d, NEW behind %d) CONFLICT=%d DEAD=%d DONE=%d, oldest"
+                        + " unresolved %s%n", stats.pending(), stats.pendingBySide().getOrDefault(Side.OLD, 0L),
+                        stats.pendingBySide().getOrDefault(Side.NEW, 0L), stats.conflicts(), stats.dead(), stats.done(),
+                        stats.oldestUnresolved() == null ? "-" : stats.oldestAge(now).toSeconds() + " s ago");
+                int shown = 0;
+                for (UnresolvedGroup g : ctx.journal.unresolved()) {
+                    if (g.status() == JournalEntry.Status.PENDING || shown++ >= 20) {
+                        continue;
+                    }
+                    out.printf("  %s %s.%s user %s: %d entries (%s behind) since %s; %s%n", g.status(), g.unit(), g.table(),
+                            g.routingKey(), g.count(), g.behind(), g.oldest(), g.status() == JournalEntry.Status.DEAD
+                                    ? "retry: dualwrite repair --retry-dead"
+                                    : "decide: dualwrite resolve --unit " + g.unit() + " --table " + g.table() + " --key "
+                                    + g.routingKey() + " --trusted OLD|NEW --by <your name>");
+                }
+                return stats.conflicts() + stats.dead() > 0 ? FOUND : 0;
+            }
+        }
+    }
+
+    @Command(name = "resolve", description = "A person's decision on a user's rows in CONFLICT: which side holds the"
+            + " right rows. Closes the user's entries of the table; the next repair copies that side over the other.")
+    static final class ResolveCommand implements Callable<Integer> {
+        @Mixin
+        Common common;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--table", required = true, description = "the table")
+        String table;
+        @Option(names = "--key", required = true, description = "the user (routing key)")
+        String key;
+        @Option(names = "--trusted", required = true, description = "the side whose rows are right: OLD or NEW")
+        Side trusted;
+        @Option(names = "--by", required = true, description = "who decided (kept in the journal)")
+        String by;
+
+        @Override
+        public Integer call() throws Exception {
+            if (common.unit == null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "resolve needs --unit");
+            }
+            try (ToolContext ctx = ToolContext.open(common.config);
+                 Repairer repairer = Repairer.builder(ctx.journal, ctx.rowSync).owner("cli-" + ProcessHandle.current().pid())
+                         .build()) {
+                common.units(ctx);
+                int closed = repairer.resolve(common.unit, table, key, trusted, by);
+                spec.commandLine().getOut().printf("RESOLVE unit=%s table=%s key=%s trusted=%s closed=%d; run dualwrite"
+                        + " repair to copy %s over %s%n", common.unit, table, key, trusted, closed, trusted, trusted.other());
                 return 0;
             }
         }

@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -67,8 +68,9 @@ public final class JdbcConfigSource implements AutoCloseable {
     }
 
     /**
-     * Reads the row now and applies it if its version differs from the last one seen (a rejected version
-     * is not retried: publish a corrected one).
+     * Reads the row now and applies it if its version differs from the last one seen, as a published document
+     * ({@link MigrationControl#applyPublished}: its move was checked when it was published, so every instance
+     * takes it). A version this instance's validators reject is not retried: publish a corrected one.
      *
      * @return the result, or null when the row is missing or unchanged
      * @throws IllegalStateException when the table cannot be read
@@ -87,7 +89,14 @@ public final class JdbcConfigSource implements AutoCloseable {
                 }
                 lastVersion = version;
                 ConfigFormat format = ConfigFormat.valueOf(rs.getString(2));
-                return control.apply(rs.getString(3), format, "jdbc:" + table + "/" + name + "@v" + version);
+                String source = "jdbc:" + table + "/" + name + "@v" + version;
+                MigrationConfig next;
+                try {
+                    next = MigrationConfig.parse(rs.getString(3), format);
+                } catch (InvalidConfigException e) {
+                    return control.apply(rs.getString(3), format, source); // rejected with the reasons, counted
+                }
+                return control.applyPublished(next, source);
             }
         } catch (SQLException | IllegalArgumentException e) {
             throw new IllegalStateException("cannot read dualwrite config row '" + name + "' from table " + table
@@ -96,26 +105,39 @@ public final class JdbcConfigSource implements AutoCloseable {
     }
 
     /**
-     * Validates and stores a new document as the next version of the row.
+     * Checks and stores a new document as the next version of the row. The check is the one every instance
+     * would make ({@link MigrationControl#check}: validators, stage moves and gates such as the journal gate,
+     * against the version stored now), made once here; instances then take the stored version as published.
      *
      * @param text      the document
      * @param format    its format
      * @param updatedBy who publishes it (kept in the row and in the source name)
      * @return the version stored
-     * @throws InvalidConfigException when the document is invalid (nothing is stored)
+     * @throws InvalidConfigException when the document is invalid or its move is held back (nothing is stored)
      * @throws IllegalStateException  when someone else published at the same moment, or the database fails
      */
     public long publish(String text, ConfigFormat format, String updatedBy) {
-        MigrationConfig.parse(text, format);
+        MigrationConfig next = MigrationConfig.parse(text, format);
         try (Connection c = dataSource.getConnection()) {
             long current = -1;
-            try (PreparedStatement ps = c.prepareStatement("SELECT version FROM " + table + " WHERE name = ?")) {
+            MigrationConfig stored = null;
+            try (PreparedStatement ps = c.prepareStatement("SELECT version, format, document FROM " + table
+                    + " WHERE name = ?")) {
                 ps.setString(1, name);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (rs.next()) {
                         current = rs.getLong(1);
+                        try {
+                            stored = MigrationConfig.parse(rs.getString(3), ConfigFormat.valueOf(rs.getString(2)));
+                        } catch (IllegalArgumentException e) { // InvalidConfigException too
+                            stored = null; // a broken stored version: the next one is checked on its own
+                        }
                     }
                 }
+            }
+            List<ConfigProblem> problems = control.check(stored, next);
+            if (!problems.isEmpty()) {
+                throw new InvalidConfigException(problems);
             }
             Timestamp now = Timestamp.from(clock.instant());
             if (current < 0) {

@@ -119,6 +119,46 @@ public final class MigrationControl {
 
     /** Applies a validated document. */
     public ApplyResult apply(MigrationConfig next, String source) {
+        return apply(next, source, true);
+    }
+
+    /**
+     * Applies a document a shared source published after checking its move ({@link #check}) against the
+     * version it replaced: every instance then takes it, whatever it saw in between, so that no instance
+     * stays behind the others because its own look at the journal (or at an intermediate version it missed)
+     * differs. Validators still run: they say what this instance can do.
+     */
+    public ApplyResult applyPublished(MigrationConfig next, String source) {
+        return apply(next, source, false);
+    }
+
+    /**
+     * What {@link #apply} would say about moving from {@code before} (null: nothing yet) to {@code next},
+     * without applying it: validators, stage moves and gates. Empty when it would be accepted (a document
+     * with {@code force: true} passes the moves and gates it forces). For tools that publish a document
+     * every instance then takes ({@link #applyPublished}).
+     */
+    public List<ConfigProblem> check(MigrationConfig before, MigrationConfig next) {
+        List<ConfigProblem> problems = validate(next);
+        if (problems.isEmpty() && before != null && !next.force()) {
+            problems.addAll(held(before, next));
+        }
+        return problems;
+    }
+
+    private List<ConfigProblem> validate(MigrationConfig next) {
+        List<ConfigProblem> refused = new ArrayList<>();
+        for (ConfigValidator validator : validators) {
+            try {
+                refused.addAll(validator.validate(next));
+            } catch (RuntimeException e) {
+                refused.add(new ConfigProblem("", "check " + validator.getClass().getName() + " failed: " + e));
+            }
+        }
+        return refused;
+    }
+
+    private ApplyResult apply(MigrationConfig next, String source, boolean checkMoves) {
         Objects.requireNonNull(next, "next");
         Objects.requireNonNull(source, "source");
         ConfigChange change;
@@ -127,18 +167,11 @@ public final class MigrationControl {
             if (before.version() > 0 && before.config().equals(next)) {
                 return new ApplyResult(ApplyResult.Outcome.UNCHANGED, before, List.of(), List.of(), List.of());
             }
-            List<ConfigProblem> refused = new ArrayList<>();
-            for (ConfigValidator validator : validators) {
-                try {
-                    refused.addAll(validator.validate(next));
-                } catch (RuntimeException e) {
-                    refused.add(new ConfigProblem("", "check " + validator.getClass().getName() + " failed: " + e));
-                }
-            }
+            List<ConfigProblem> refused = validate(next);
             if (!refused.isEmpty()) {
                 return reject(source, refused);
             }
-            List<ConfigProblem> illegal = before.version() == 0 ? List.of() : held(before.config(), next);
+            List<ConfigProblem> illegal = before.version() == 0 || !checkMoves ? List.of() : held(before.config(), next);
             List<String> forced = new ArrayList<>();
             if (!illegal.isEmpty()) {
                 if (!next.force()) {

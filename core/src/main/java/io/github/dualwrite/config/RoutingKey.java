@@ -19,7 +19,7 @@ import java.util.zip.CRC32;
  *       find a text key's bucket with {@code SELECT CRC32('abc') % 10000}.</li>
  * </ul>
  */
-public final class RoutingKey {
+public final class RoutingKey implements Comparable<RoutingKey> {
 
     /** Number of buckets; gray ratios are expressed in buckets (basis points). */
     public static final int BUCKETS = 10_000;
@@ -114,6 +114,15 @@ public final class RoutingKey {
     /** The key as a YAML/properties scalar: numbers bare, text as given. */
     Object toDocumentValue() {
         return text == null ? (Object) number : text;
+    }
+
+    /** Integral keys first, by value, then text keys by text: one order every lock-taking loop can share. */
+    @Override
+    public int compareTo(RoutingKey o) {
+        if (isIntegral() != o.isIntegral()) {
+            return isIntegral() ? -1 : 1;
+        }
+        return isIntegral() ? Long.compare(number, o.number) : text.compareTo(o.text);
     }
 
     @Override

@@ -29,10 +29,13 @@ public record UserMove(String who, Stage from, Stage to) {
         return newlyRelied(from, to);
     }
 
-    /** The sides a user moving from {@code from} to {@code to} starts to read from or trust. */
+    /**
+     * The sides a user moving from {@code from} to {@code to} starts to read from or trust, or to trust alone
+     * (a move that stops writing the other side: what it still lacks can no longer be told from a later write).
+     */
     public static Set<Side> newlyRelied(Stage from, Stage to) {
         Set<Side> out = EnumSet.noneOf(Side.class);
-        if (to.authority() != from.authority()) {
+        if (to.authority() != from.authority() || from.writesBoth() && !to.writesBoth()) {
             out.add(to.authority());
         }
         if (to.readSide() != from.readSide()) {

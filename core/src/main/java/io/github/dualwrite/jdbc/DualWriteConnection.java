@@ -518,6 +518,14 @@ final class DualWriteConnection implements Connection {
             }
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(b);
+            // a commit can fail after the server committed (a connection lost on the way back): then the sides
+            // differ and only the journal can say so; a repair of a transaction that did roll back copies nothing
+            List<JournalEntry> unsure = t.journalOnCommit();
+            for (SecondaryWork w : t.secondaryWrites) {
+                unsure.addAll(w.everything(engine.clock().instant(), JournalEntry.Reason.COMMIT_FAILED, e,
+                        "the commit on " + first + " failed, it may have gone through: " + e.getMessage()));
+            }
+            engine.journal(unsure);
             throw e;
         }
         List<JournalEntry> entries = t.journalOnCommit();
@@ -996,7 +1004,14 @@ final class DualWriteConnection implements Connection {
 
     @Override
     public void abort(Executor executor) throws SQLException {
+        if (closed) {
+            return;
+        }
         closed = true;
+        if (tx != null) {
+            tx.closeFences(); // the aborted transaction never commits: its users' writes the other way may go on
+            tx = null;
+        }
         for (Connection c : physical) {
             if (c != null) {
                 c.abort(executor);

@@ -144,7 +144,12 @@ public final class Engine {
         }
         List<Object> ids = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            Object id = source.nextId(key(table.name()));
+            Object id;
+            try {
+                id = source.nextId(key(table.name()));
+            } catch (RuntimeException e) {
+                throw new SQLException("dualwrite: the id source of table " + table.name() + " failed: " + e, "HY000", e);
+            }
             if (id == null) {
                 throw new SQLException("dualwrite: the id source of table " + table.name() + " returned null", "HY000");
             }
@@ -166,13 +171,19 @@ public final class Engine {
         java.util.Set<Side> required = java.util.EnumSet.of(unit.stage().authority(), unit.gray().stage().authority());
         long max = 0;
         for (Side side : Side.values()) {
-            try (Connection c = dataSource(side).getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-                if (rs.next() && rs.getObject(1) != null) {
-                    max = Math.max(max, rs.getLong(1));
+            try (Connection c = dataSource(side).getConnection(); Statement s = c.createStatement()) {
+                if (!required.contains(side)) {
+                    s.setQueryTimeout(secondaryTimeoutSeconds()); // a hung secondary must not hold the business call
+                }
+                try (ResultSet rs = s.executeQuery(sql)) {
+                    if (rs.next() && rs.getObject(1) != null) {
+                        max = Math.max(max, rs.getLong(1));
+                    }
                 }
             } catch (SQLException | RuntimeException e) {
                 if (required.contains(side)) {
-                    throw e;
+                    throw e instanceof SQLException q ? q : new SQLException("dualwrite: cannot read the highest id of "
+                            + table + " on " + side + ": " + e, "HY000", e);
                 }
                 log.warn("dualwrite: sequence {} starts above the authority's highest id only: the {} side could not be"
                         + " read ({}); preflight checks both sides", table, side, e.toString());

@@ -31,8 +31,9 @@ final class EngineLiveWrites implements LiveWrites {
         KeyFence.Ticket ticket = engine.fence().enter(unit, RoutingKey.of(routingKey), first, timeout.toNanos(), timedOut);
         if (timedOut[0]) {
             ticket.close();
-            throw new java.sql.SQLTransientException("dualwrite: writes of user " + routingKey + " in unit " + unit
-                    + " taking " + first.other() + " first were still running after " + timeout + "; try again", "40001");
+            // not transient: a user whose writes never end (a connection leaked in a transaction) must reach DEAD
+            throw new SQLException("dualwrite: writes of user " + routingKey + " in unit " + unit + " taking "
+                    + first.other() + " first were still running after " + timeout + "; try again", "40001");
         }
         return ticket;
     }

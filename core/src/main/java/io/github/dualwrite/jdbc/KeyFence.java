@@ -24,9 +24,14 @@ final class KeyFence {
     private record Key(String unit, RoutingKey user) {
     }
 
-    /** The writes of one user in progress, by the side they took first; guarded by itself. */
+    /**
+     * The writes of one user in progress, by the side they took first, and the writes waiting to enter; guarded by
+     * itself. Dropped from the map only when nothing runs and nobody waits, so a waiter always counts itself in
+     * the slot later entrants see.
+     */
     private static final class Slot {
         final int[] running = new int[2];
+        int waiting;
         boolean removed;
     }
 
@@ -51,12 +56,17 @@ final class KeyFence {
             closed = true;
             synchronized (slot) {
                 slot.running[side]--;
-                if (slot.running[0] == 0 && slot.running[1] == 0) {
-                    slot.removed = true;
-                    slots.remove(key, slot);
-                }
+                dropIfIdle(key, slot);
                 slot.notifyAll();
             }
+        }
+    }
+
+    /** Drops {@code slot} when no write runs or waits; the caller holds its monitor. */
+    private void dropIfIdle(Key key, Slot slot) {
+        if (slot.running[0] == 0 && slot.running[1] == 0 && slot.waiting == 0) {
+            slot.removed = true;
+            slots.remove(key, slot);
         }
     }
 
@@ -68,27 +78,32 @@ final class KeyFence {
         Key key = new Key(unit, user);
         int mine = first.ordinal();
         int other = 1 - mine;
+        long deadline = System.nanoTime() + timeoutNanos;
         while (true) {
             Slot slot = slots.computeIfAbsent(key, k -> new Slot());
             synchronized (slot) {
                 if (slot.removed) {
                     continue; // emptied and dropped meanwhile: take the new one
                 }
-                long deadline = System.nanoTime() + timeoutNanos;
                 boolean interrupted = false;
-                while (slot.running[other] > 0) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        if (timedOut != null) {
-                            timedOut[0] = true;
+                slot.waiting++;
+                try {
+                    while (slot.running[other] > 0) {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            if (timedOut != null) {
+                                timedOut[0] = true;
+                            }
+                            break;
                         }
-                        break;
+                        try {
+                            TimeUnit.NANOSECONDS.timedWait(slot, left);
+                        } catch (InterruptedException e) {
+                            interrupted = true;
+                        }
                     }
-                    try {
-                        TimeUnit.NANOSECONDS.timedWait(slot, left);
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
+                } finally {
+                    slot.waiting--;
                 }
                 if (interrupted) {
                     Thread.currentThread().interrupt();

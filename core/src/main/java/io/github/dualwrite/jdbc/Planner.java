@@ -84,6 +84,7 @@ final class Planner {
         if (pins != null) {
             // applied only now: a statement refused on the way must not decide anything for its transaction
             pins.pin(unit.name(), d.own());
+            pins.meet(unit.name(), d.plan().keys());
             if (shape.isWrite()) {
                 pins.pinAuthority(d.plan().authority());
             }
@@ -103,16 +104,16 @@ final class Planner {
         TxPins.Pinned pinned = pins == null ? null : pins.unit(unit.name());
         TxPins.Pinned own = keys.isEmpty() ? unkeyedRoute(shape, table, unit, write) : combine(shape, table, unit, keys);
         String held = null;
-        // the journal's hold decides a transaction's route at its first statement of the unit; later ones follow
-        // the pin, so that a hold starting mid-transaction never splits it
-        if (!keys.isEmpty() && dirty != null && pinned == null) {
-            int behind = behind(dirty, unit, keys);
-            if (behind != 0) {
-                TxPins.Pinned guarded = hold(own, behind);
-                if (!guarded.equals(own)) {
-                    held = "rows of " + keys + " are behind on " + side(behind) + " until the journal is repaired";
-                    own = guarded;
-                }
+        // the journal's hold: users whose rows are behind on a side are not read or trusted there. Decided when a
+        // transaction first meets a user; later statements of that user follow, so a hold that starts
+        // mid-transaction (another transaction's entry) never splits this one
+        boolean met = pinned != null && pins.met(unit.name(), keys);
+        int behind = keys.isEmpty() || dirty == null || met ? 0 : behind(dirty, unit, keys);
+        if (behind != 0) {
+            TxPins.Pinned guarded = hold(own, behind);
+            if (!guarded.equals(own)) {
+                held = "rows of " + keys + " are behind on " + side(behind) + " until the journal is repaired";
+                own = guarded;
             }
         }
         TxPins.Pinned route = own;
@@ -125,8 +126,10 @@ final class Planner {
                         + " moves authority");
             }
             Side secondary = pinned.secondary() != null ? pinned.secondary() : own.secondary();
-            // a user whose read side differs from the transaction's first one reads from the authority
-            Side read = pinned.readSide() == own.readSide() ? pinned.readSide() : pinned.authority();
+            // a user whose read side differs from the transaction's first one reads from the authority, or, when
+            // the journal says the authority is behind for them, from the side that has their writes
+            Side read = pinned.readSide() == own.readSide() ? pinned.readSide()
+                    : (behind & DirtyKeys.bit(pinned.authority())) != 0 ? pinned.authority().other() : pinned.authority();
             route = new TxPins.Pinned(pinned.stage(), pinned.authority(), secondary, read, pinned.stageAuthority());
         }
         if (pins != null && write && pins.authority() != null && pins.authority() != route.authority()) {

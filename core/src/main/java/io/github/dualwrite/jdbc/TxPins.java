@@ -28,6 +28,8 @@ final class TxPins {
 
     private final RoutingTable table;
     private final Map<String, Pinned> units = new HashMap<>(4);
+    /** The users each unit's statements named so far. */
+    private final Map<String, java.util.Set<io.github.dualwrite.config.RoutingKey>> users = new HashMap<>(4);
     private Side authority;
 
     TxPins(RoutingTable table) {
@@ -44,6 +46,16 @@ final class TxPins {
 
     void pin(String name, Pinned route) {
         units.putIfAbsent(name, route);
+    }
+
+    /** Whether every one of {@code keys} was named by an earlier statement of the unit. */
+    boolean met(String unit, java.util.List<io.github.dualwrite.config.RoutingKey> keys) {
+        java.util.Set<io.github.dualwrite.config.RoutingKey> seen = users.get(unit);
+        return seen != null && seen.containsAll(keys);
+    }
+
+    void meet(String unit, java.util.List<io.github.dualwrite.config.RoutingKey> keys) {
+        users.computeIfAbsent(unit, u -> new java.util.HashSet<>(4)).addAll(keys);
     }
 
     /** The side the transaction's writes are authoritative on, null before its first write. */

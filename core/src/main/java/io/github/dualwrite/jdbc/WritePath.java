@@ -130,8 +130,15 @@ final class WritePath {
                     why != null ? why : plan.reason()));
             return new Outcome(n, null, keys);
         }
-        Rewrite rb = copied != null || calls != null
-                ? engine.rewrite(inv.shapeOn(b), copied != null ? idColumn : null, calls != null) : null;
+        Rewrite rb;
+        try {
+            rb = copied != null || calls != null
+                    ? engine.rewrite(inv.shapeOn(b), copied != null ? idColumn : null, calls != null) : null;
+        } catch (IllegalArgumentException e) {
+            conn.journal(Journaling.entries(now(), plan, values, copied, plan.behind(), JournalEntry.Reason.NOT_REPEATABLE,
+                    null, uncarriable(e)));
+            return new Outcome(n, null, keys);
+        }
         List<Object> secondaryIds = copied;
         Object[] secondaryCalls = calls;
         SecondaryWork.Single.Call call = rb == null ? () -> inv.update(b, Invocation.Keys.NONE, true)
@@ -232,7 +239,20 @@ final class WritePath {
         }
         Side second = b;
         boolean withIds = idColumn != null;
-        Rewrite rb = withIds || calls != null ? conn.engine().rewrite(inv.shapeOn(second), withIds ? idColumn : null, calls != null) : null;
+        Rewrite rb;
+        try {
+            rb = withIds || calls != null ? conn.engine().rewrite(inv.shapeOn(second), withIds ? idColumn : null, calls != null)
+                    : null;
+        } catch (IllegalArgumentException e) {
+            List<JournalEntry> all = new ArrayList<>();
+            for (int i : dual) {
+                Plan p = plans.get(i);
+                all.addAll(Journaling.entries(now, p, values.get(i), ids.get(i), p.behind(),
+                        JournalEntry.Reason.NOT_REPEATABLE, null, uncarriable(e)));
+            }
+            conn.journal(all);
+            return;
+        }
         List<Plan> dualPlans = new ArrayList<>();
         List<Object[]> dualValues = new ArrayList<>();
         List<List<Object>> dualIds = new ArrayList<>();
@@ -285,6 +305,12 @@ final class WritePath {
                     + texts(a) + "), so no single value can be bound on both; repair copies the rows";
         }
         return null;
+    }
+
+    /** Why the secondary's SQL (a new-side counterpart) could not be given the ids or values. */
+    private static String uncarriable(IllegalArgumentException e) {
+        return "the new side's SQL cannot carry the ids or values bound on the authority (" + e.getMessage()
+                + "); repair copies the rows";
     }
 
     private static List<String> texts(SqlShape shape) {

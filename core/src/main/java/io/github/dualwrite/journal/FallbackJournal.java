@@ -22,11 +22,25 @@ public final class FallbackJournal implements Journal {
     private final AtomicLong lost = new AtomicLong();
     private final AtomicLong toFile = new AtomicLong();
     private final Listeners listeners = new Listeners();
+    private final java.util.function.LongSupplier nanoTime;
+    private final java.util.concurrent.atomic.AtomicBoolean replaying = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.function.Consumer<String> warn;
+    /** Entries sent to the file since the last warning, and when that was (nanoTime; 0: never). */
+    private long unwarned;
+    private long warnedAt;
 
     /** Journals into {@code table}, falling back to {@code file}. */
     public FallbackJournal(JdbcJournal table, FileJournal file) {
+        this(table, file, System::nanoTime, log::warn);
+    }
+
+    /** With a clock and a WARN sink of its own, for tests. */
+    FallbackJournal(JdbcJournal table, FileJournal file, java.util.function.LongSupplier nanoTime,
+                    java.util.function.Consumer<String> warn) {
         this.table = table;
         this.file = file;
+        this.nanoTime = nanoTime;
+        this.warn = warn;
         replayFile();
     }
 
@@ -38,8 +52,12 @@ public final class FallbackJournal implements Journal {
         try {
             table.tryRecord(entries);
             listeners.recorded(entries);
-            if (!file.isEmpty()) {
-                replayFile();
+            if (!file.isEmpty() && replaying.compareAndSet(false, true)) {
+                try {
+                    replayFile(); // one business thread moves the file back; the others do not wait for it
+                } finally {
+                    replaying.set(false);
+                }
             }
             return;
         } catch (SQLException | RuntimeException tableFailure) {
@@ -47,8 +65,7 @@ public final class FallbackJournal implements Journal {
                 file.tryAppend(entries);
                 toFile.addAndGet(entries.size());
                 listeners.recorded(entries);
-                log.warn("dualwrite journal table {} cannot be written ({}); {} entries kept in {}", table.table(),
-                        tableFailure.getMessage(), entries.size(), file.file());
+                warnFallback(entries.size(), tableFailure);
                 return;
             } catch (IOException | RuntimeException fileFailure) {
                 for (JournalEntry entry : entries) {
@@ -60,6 +77,26 @@ public final class FallbackJournal implements Journal {
             }
         }
     }
+
+    /** At WARN, at most every 10 s while the table keeps failing: how many entries went to the file meanwhile. */
+    private void warnFallback(int entries, Exception tableFailure) {
+        long now = nanoTime.getAsLong();
+        long count;
+        synchronized (this) {
+            unwarned += entries;
+            if (warnedAt != 0 && now - warnedAt < WARN_EVERY_NANOS) {
+                return;
+            }
+            count = unwarned;
+            unwarned = 0;
+            warnedAt = now == 0 ? 1 : now;
+        }
+        warn.accept("dualwrite journal table " + table.table() + " cannot be written (" + tableFailure.getMessage() + "); "
+                + count + " entries kept in " + file.file() + " (warned at most every 10 s; they move into the table once"
+                + " it takes writes again)");
+    }
+
+    private static final long WARN_EVERY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     /**
      * Moves the file's entries into the table (entries already there are skipped), then empties the file.
@@ -82,7 +119,8 @@ public final class FallbackJournal implements Journal {
     /** Pending entries in the table plus those still waiting in the file. */
     @Override
     public long pendingCount() {
-        return table.pendingCount() + file.pendingCount();
+        long inFile = file.pendingCount(); // the file first, see countByStatus
+        return inFile + table.pendingCount();
     }
 
     @Override
@@ -99,9 +137,7 @@ public final class FallbackJournal implements Journal {
 
     @Override
     public int complete(java.util.Collection<JournalEntry> entries, String owner) {
-        int done = table.complete(entries, owner);
-        listeners.resolved(new java.util.ArrayList<>(entries));
-        return done;
+        return listeners.complete(new java.util.ArrayList<>(entries), () -> table.complete(entries, owner));
     }
 
     @Override
@@ -118,7 +154,9 @@ public final class FallbackJournal implements Journal {
     public int resolve(String unit, String table, String routingKey, io.github.dualwrite.config.Side behind, String who,
                        java.time.Instant now) {
         replayFile();
-        return this.table.resolve(unit, table, routingKey, behind, who, now);
+        int closed = this.table.resolve(unit, table, routingKey, behind, who, now);
+        listeners.changed();
+        return closed;
     }
 
     @Override
@@ -129,16 +167,17 @@ public final class FallbackJournal implements Journal {
     /** Counts of the table, with the file's waiting entries added to PENDING. */
     @Override
     public java.util.Map<JournalEntry.Status, Long> countByStatus() {
+        long inFile = file.pendingCount(); // the file first: a replay in between counts an entry twice, never not
         java.util.Map<JournalEntry.Status, Long> counts = table.countByStatus();
-        counts.merge(JournalEntry.Status.PENDING, file.pendingCount(), Long::sum);
+        counts.merge(JournalEntry.Status.PENDING, inFile, Long::sum);
         return counts;
     }
 
     /** The table's figures with the entries still waiting in the file added as pending. */
     @Override
     public JournalStats stats() {
+        JournalStats f = file.stats(); // the file first, see countByStatus
         JournalStats t = table.stats();
-        JournalStats f = file.stats();
         java.util.Map<io.github.dualwrite.config.Side, Long> pending = new java.util.EnumMap<>(io.github.dualwrite.config.Side.class);
         pending.putAll(t.pendingBySide());
         f.pendingBySide().forEach((side, n) -> pending.merge(side, n, Long::sum));
@@ -151,16 +190,16 @@ public final class FallbackJournal implements Journal {
     /** The table's unresolved groups plus the file's (entries that could not reach the table yet). */
     @Override
     public List<UnresolvedGroup> unresolved() {
-        List<UnresolvedGroup> out = new java.util.ArrayList<>(table.unresolved());
-        out.addAll(file.unresolved());
+        List<UnresolvedGroup> out = new java.util.ArrayList<>(file.unresolved()); // the file first, see countByStatus
+        out.addAll(table.unresolved());
         return out;
     }
 
     @Override
     public List<UnresolvedGroup> unresolved(String unit, java.util.Collection<String> routingKeys,
                                             io.github.dualwrite.config.Side behind) {
-        List<UnresolvedGroup> out = new java.util.ArrayList<>(table.unresolved(unit, routingKeys, behind));
-        out.addAll(file.unresolved(unit, routingKeys, behind));
+        List<UnresolvedGroup> out = new java.util.ArrayList<>(file.unresolved(unit, routingKeys, behind));
+        out.addAll(table.unresolved(unit, routingKeys, behind)); // after the file, see countByStatus
         return out;
     }
 

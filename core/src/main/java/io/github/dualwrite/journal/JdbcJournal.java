@@ -227,21 +227,22 @@ public final class JdbcJournal implements Journal {
 
     @Override
     public int complete(Collection<JournalEntry> entries, String owner) {
-        int done = 0;
         List<JournalEntry> all = new ArrayList<>(entries);
-        for (List<JournalEntry> chunk : chunks(all)) {
-            String sql = "UPDATE " + table + " SET status = 'DONE', lease_owner = NULL, lease_until = NULL WHERE id IN ("
-                    + placeholders(chunk.size()) + ") AND lease_owner = ?";
-            done += update(sql, ps -> {
-                int p = 1;
-                for (JournalEntry e : chunk) {
-                    ps.setLong(p++, e.id());
-                }
-                ps.setString(p, owner);
-            });
-        }
-        listeners.resolved(all);
-        return done;
+        return listeners.complete(all, () -> {
+            int done = 0;
+            for (List<JournalEntry> chunk : chunks(all)) {
+                String sql = "UPDATE " + table + " SET status = 'DONE', lease_owner = NULL, lease_until = NULL"
+                        + " WHERE id IN (" + placeholders(chunk.size()) + ") AND lease_owner = ?";
+                done += update(sql, ps -> {
+                    int p = 1;
+                    for (JournalEntry e : chunk) {
+                        ps.setLong(p++, e.id());
+                    }
+                    ps.setString(p, owner);
+                });
+            }
+            return done;
+        });
     }
 
     @Override
@@ -288,6 +289,7 @@ public final class JdbcJournal implements Journal {
                     int closed = ps.executeUpdate();
                     insert(c, List.of(decision), false);
                     c.commit();
+                    listeners.changed();
                     return closed;
                 } catch (SQLException | RuntimeException e) {
                     c.rollback();

@@ -13,7 +13,15 @@ public interface JournalListener {
     default void recorded(List<JournalEntry> entries) {
     }
 
-    /** Entries were repaired (DONE). */
+    /**
+     * Entries are being marked repaired (DONE). Told just before the change is stored, so that a listener
+     * re-reading the journal meanwhile can only count them once too often, never once too few; when storing
+     * fails, {@link #recorded} is told again for them.
+     */
     default void resolved(List<JournalEntry> entries) {
+    }
+
+    /** Entries changed in a way not told entry by entry (a person's decision, a lost lease): re-read the journal. */
+    default void changed() {
     }
 }

@@ -21,8 +21,33 @@ final class Listeners {
         tell(entries, JournalListener::recorded);
     }
 
-    void resolved(List<JournalEntry> entries) {
+    /**
+     * Marks {@code entries} DONE through {@code store} (which returns how many it changed), telling listeners
+     * first: see {@link JournalListener#resolved}.
+     */
+    int complete(List<JournalEntry> entries, java.util.function.IntSupplier store) {
         tell(entries, JournalListener::resolved);
+        int done;
+        try {
+            done = store.getAsInt();
+        } catch (RuntimeException e) {
+            tell(entries, JournalListener::recorded);
+            throw e;
+        }
+        if (done < entries.size()) {
+            changed(); // some were not ours any more (lease lost): their state is whatever the table says
+        }
+        return done;
+    }
+
+    void changed() {
+        for (JournalListener l : listeners) {
+            try {
+                l.changed();
+            } catch (RuntimeException e) {
+                log.warn("dualwrite journal listener {} failed; ignored", l.getClass().getName(), e);
+            }
+        }
     }
 
     private void tell(List<JournalEntry> entries, BiConsumer<JournalListener, List<JournalEntry>> event) {

@@ -1,10 +1,14 @@
 package io.github.dualwrite.metrics;
 
 import io.github.dualwrite.DualWriteDataSource;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.github.dualwrite.config.MigrationControl;
+import io.github.dualwrite.config.Side;
 import io.github.dualwrite.config.UnitConfig;
 import io.github.dualwrite.jdbc.DualWriteStats;
 import io.github.dualwrite.journal.Journal;
+import io.github.dualwrite.journal.JournalStats;
 import io.github.dualwrite.sync.Repairer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -12,6 +16,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,11 +49,16 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>dualwrite.journal.entries</td><td>counter</td><td></td><td>journal entries written</td></tr>
  *   <tr><td>dualwrite.journal.lost</td><td>counter</td><td></td><td>entries no journal could store (logged at ERROR): alert on any</td></tr>
  *   <tr><td>dualwrite.journal.pending</td><td>gauge</td><td></td><td>entries waiting for repair (one COUNT query per scrape)</td></tr>
+ *   <tr><td>dualwrite.journal.unresolved</td><td>gauge</td><td>status=pending|conflict|dead, behind=old|new|any</td>
+ *       <td>entries that need the repairer (pending, by the side behind) or a person (conflict, dead): alert on
+ *       conflict or dead above zero (one stats query per scrape, kept for a second)</td></tr>
+ *   <tr><td>dualwrite.journal.oldest.unresolved.age</td><td>gauge</td><td></td><td>seconds since the oldest entry that
+ *       still needs work was written: alert when it grows</td></tr>
  *   <tr><td>dualwrite.config.version</td><td>gauge</td><td></td><td>version of the document in force</td></tr>
  *   <tr><td>dualwrite.config.rejected</td><td>counter</td><td></td><td>documents rejected by validation or transition rules</td></tr>
  *   <tr><td>dualwrite.unit.stage</td><td>gauge</td><td>unit</td><td>the unit's base stage, 0 (OLD_ONLY) .. 4 (NEW_ONLY); NaN once removed</td></tr>
  *   <tr><td>dualwrite.unit.gray.ratio</td><td>gauge</td><td>unit</td><td>basis points of users in the gray stage</td></tr>
- *   <tr><td>dualwrite.repair.entries</td><td>counter</td><td>outcome=claimed|repaired|failed|dead</td><td>the repairer's work</td></tr>
+ *   <tr><td>dualwrite.repair.entries</td><td>counter</td><td>outcome=claimed|repaired|failed|dead|conflict</td><td>the repairer's work</td></tr>
  * </table>
  *
  * Units added by a later document get their gauges when that document is accepted.
@@ -103,6 +113,22 @@ public final class DualWriteMetrics implements MeterBinder {
         Journal journal = dataSource.journal();
         gauge(registry, "dualwrite.journal.pending", "journal entries waiting for repair", journal,
                 j -> j.pendingCount(), Tags.empty());
+        // one stats query serves every journal gauge of a scrape
+        LoadingCache<Journal, JournalStats> stats = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(1))
+                .build(Journal::stats);
+        for (Side side : Side.values()) {
+            gauge(registry, "dualwrite.journal.unresolved", "journal entries that need work", journal,
+                    j -> stats.get(j).pendingBySide().getOrDefault(side, 0L),
+                    Tags.of("status", "pending", "behind", side.name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        gauge(registry, "dualwrite.journal.unresolved", "journal entries that need work", journal,
+                j -> stats.get(j).conflicts(), Tags.of("status", "conflict", "behind", "any"));
+        gauge(registry, "dualwrite.journal.unresolved", "journal entries that need work", journal,
+                j -> stats.get(j).dead(), Tags.of("status", "dead", "behind", "any"));
+        Gauge.builder("dualwrite.journal.oldest.unresolved.age", journal, safe("dualwrite.journal.oldest.unresolved.age",
+                        j -> stats.get(j).oldestAge(dataSource.clock().instant()).toMillis() / 1000.0))
+                .description("age of the oldest pending, dead or conflicting entry").baseUnit("seconds").tags(tags)
+                .strongReference(true).register(registry);
         MigrationControl control = dataSource.control();
         gauge(registry, "dualwrite.config.version", "version of the document in force", control,
                 c -> c.current().version(), Tags.empty());
@@ -120,6 +146,8 @@ public final class DualWriteMetrics implements MeterBinder {
                     Tags.of("outcome", "failed"));
             counter(registry, "dualwrite.repair.entries", "journal entries", repairer, Repairer::deadCount,
                     Tags.of("outcome", "dead"));
+            counter(registry, "dualwrite.repair.entries", "journal entries", repairer, Repairer::conflictCount,
+                    Tags.of("outcome", "conflict"));
         }
     }
 

@@ -3,6 +3,7 @@ package io.github.dualwrite.sync;
 import io.github.dualwrite.config.MigrationConfig;
 import io.github.dualwrite.config.TableConfig;
 import io.github.dualwrite.config.UnitConfig;
+import io.github.dualwrite.ids.SegmentSequence;
 import io.github.dualwrite.sync.PreflightReport.Check;
 import io.github.dualwrite.sync.PreflightReport.Status;
 import java.sql.Connection;
@@ -19,14 +20,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import javax.sql.DataSource;
 
 /**
  * Checks, before DUAL_WRITE, that the migration can work: every unit table exists on both sides with
  * compatible columns and its primary key; the routing column is the new side's sharding column; no
- * ShardingSphere key generator is configured on a migrated table (the old side stays the id authority);
- * and the new side's id sequence starts above the old side's largest id plus a margin (seed 004's
- * "raise the sequence"). Every failure says what to change.
+ * ShardingSphere key generator is configured on a migrated table; and each table's id source can go on:
+ * a SEQUENCE above the highest id on either side, or shard AUTO_INCREMENTs above the old side's largest id
+ * plus a margin (seed 004's "raise the sequence"). Every failure says what to change.
  */
 public final class Preflight {
 
@@ -36,6 +38,7 @@ public final class Preflight {
     private final ShardingRules rules;
     private final Map<String, DataSource> shards;
     private final long idMargin;
+    private final SegmentSequence sequence;
 
     private Preflight(Builder b) {
         this.oldDataSource = b.oldDataSource;
@@ -44,6 +47,7 @@ public final class Preflight {
         this.rules = b.shardingYaml == null ? null : ShardingRules.parse(b.shardingYaml);
         this.shards = b.shards;
         this.idMargin = b.idMargin;
+        this.sequence = b.sequence;
     }
 
     /** Configures a preflight of {@code config} over the two sides. */
@@ -189,6 +193,48 @@ public final class Preflight {
             checks.add(new Check(u, table.name(), "id sequence", Status.SKIPPED, "composite key: no sequence to check"));
             return;
         }
+        switch (table.idSource()) {
+            case SEQUENCE -> checkSequence(u, table, checks);
+            case GENERATOR -> checks.add(new Check(u, table.name(), "id sequence", Status.SKIPPED, "ids come from your"
+                    + " IdGenerator: it must never return an id either side already holds"));
+            case APPLICATION -> checks.add(new Check(u, table.name(), "id sequence", Status.OK, "the application gives every id"));
+            default -> checkShardSequences(u, table, checks);
+        }
+    }
+
+    /** A SEQUENCE table: the sequence, once it exists, must be above the highest id on either side. */
+    private void checkSequence(String u, TableConfig table, List<Check> checks) {
+        String t = table.name();
+        if (sequence == null) {
+            checks.add(new Check(u, t, "id sequence", Status.WARN, "id-source SEQUENCE: give preflight the sequence"
+                    + " (builder().sequence(...), or datasources.sequence to the CLI) to check where it stands"));
+            return;
+        }
+        try {
+            String pk = table.primaryKey().get(0);
+            long highest = Math.max(max(oldDataSource, "SELECT MAX(" + pk + ") FROM " + t),
+                    max(newDataSource, "SELECT MAX(" + pk + ") FROM " + t));
+            OptionalLong next = sequence.peek(t.toLowerCase(Locale.ROOT));
+            if (next.isEmpty()) {
+                checks.add(new Check(u, t, "id sequence", Status.OK, "sequence '" + t.toLowerCase(Locale.ROOT)
+                        + "' is made at the first INSERT without id, above the highest id on either side (" + highest + ")"));
+            } else if (next.getAsLong() <= highest) {
+                checks.add(new Check(u, t, "id sequence", Status.FAIL, "sequence '" + t.toLowerCase(Locale.ROOT)
+                        + "' would hand out " + next.getAsLong() + ", but ids up to " + highest + " exist; raise it: UPDATE "
+                        + sequence.table() + " SET next_value = " + (highest + idMargin + 1) + " WHERE name = '"
+                        + t.toLowerCase(Locale.ROOT) + "'"));
+            } else {
+                checks.add(new Check(u, t, "id sequence", Status.OK, "sequence at " + next.getAsLong() + ", above the"
+                        + " highest id on either side (" + highest + ")"));
+            }
+        } catch (SQLException | RuntimeException e) {
+            checks.add(new Check(u, t, "id sequence", Status.FAIL, "cannot read the sequence or the highest ids: "
+                    + e.getMessage()));
+        }
+    }
+
+    /** An OLD (or unset) table: shard AUTO_INCREMENTs, where the new side makes ids itself, start above the old side's. */
+    private void checkShardSequences(String u, TableConfig table, List<Check> checks) {
         String pk = table.primaryKey().get(0);
         long oldMax;
         try {
@@ -243,8 +289,9 @@ public final class Preflight {
                     + " side's largest id " + oldMax + " plus the margin " + idMargin + "; raise it: ALTER TABLE <shard table>"
                     + " AUTO_INCREMENT = " + (needed + 1)));
         } else if (!anyGenerator) {
-            checks.add(new Check(u, table.name(), "id sequence", Status.WARN, "the new side generates no ids (ids come from"
-                    + " the old side until NEW_ONLY); before NEW_ONLY give it an id source starting above " + needed));
+            checks.add(new Check(u, table.name(), "id sequence", Status.WARN, "ids come from the old side's AUTO_INCREMENT"
+                    + " (id-source OLD), which ends at READ_NEW; before NEW_PRIMARY set id-source: SEQUENCE (or GENERATOR,"
+                    + " or APPLICATION when every INSERT gives its id)"));
         } else {
             checks.add(new Check(u, table.name(), "id sequence", Status.OK, "every shard starts above " + needed));
         }
@@ -313,6 +360,7 @@ public final class Preflight {
         private String shardingYaml;
         private Map<String, DataSource> shards = Map.of();
         private long idMargin = 100_000;
+        private SegmentSequence sequence;
 
         private Builder(DataSource oldDataSource, DataSource newDataSource, MigrationConfig config) {
             this.oldDataSource = Objects.requireNonNull(oldDataSource, "oldDataSource");
@@ -329,6 +377,12 @@ public final class Preflight {
         /** The new side's physical databases by name, to check id sequences (MySQL/MariaDB). */
         public Builder shards(Map<String, DataSource> value) {
             this.shards = Map.copyOf(Objects.requireNonNull(value, "shards"));
+            return this;
+        }
+
+        /** The sequence of tables with {@code id-source: SEQUENCE}, to check it is above both sides' highest id. */
+        public Builder sequence(SegmentSequence value) {
+            this.sequence = Objects.requireNonNull(value, "sequence");
             return this;
         }
 

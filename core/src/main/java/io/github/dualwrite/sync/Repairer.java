@@ -117,7 +117,7 @@ public final class Repairer implements AutoCloseable {
         pass.lock();
         try {
             RepairRun total = RepairRun.NONE;
-            for (int i = 0; i < BATCHES_PER_PASS; i++) {
+            for (int i = 0; i < BATCHES_PER_PASS && !closed; i++) {
                 List<JournalEntry> batch = journal.claim(owner, batchSize, clock.instant(), lease);
                 if (!batch.isEmpty()) {
                     total = total.plus(repair(batch));
@@ -131,6 +131,8 @@ public final class Repairer implements AutoCloseable {
             pass.unlock();
         }
     }
+
+    private volatile boolean closed;
 
     /** Batches one pass handles at most. */
     static final int BATCHES_PER_PASS = 20;
@@ -149,7 +151,7 @@ public final class Repairer implements AutoCloseable {
             total = total.plus(run);
             JournalStats stats = journal.stats();
             Instant now = clock.instant();
-            if (stats.pending() == 0 || !now.isBefore(deadline)) {
+            if (stats.pending() == 0 || !now.isBefore(deadline) || closed) {
                 return new DrainResult(total, stats.pending(), stats.dead(), stats.conflicts(), Duration.between(start, now));
             }
             if (run.claimed() == 0) {
@@ -263,7 +265,7 @@ public final class Repairer implements AutoCloseable {
             // every chunk locks its users in the same order (table, then user): chunks never wait on each other
             // in a cycle, whatever gap locks the database takes
             list.sort(java.util.Comparator.comparing((Job j) -> j.request().table())
-                    .thenComparing(j -> j.request().key(), Repairer::compareKeys));
+                    .thenComparing(j -> j.request().key()));
             for (int i = 0; i < list.size(); i += USERS_PER_TRANSACTION) {
                 List<Job> chunk = list.subList(i, Math.min(list.size(), i + USERS_PER_TRANSACTION));
                 chunks.add(() -> copy(chunk, from));
@@ -292,13 +294,6 @@ public final class Repairer implements AutoCloseable {
             }
         }
         return results;
-    }
-
-    private static int compareKeys(io.github.dualwrite.config.RoutingKey a, io.github.dualwrite.config.RoutingKey b) {
-        if (a.isIntegral() && b.isIntegral()) {
-            return Long.compare(a.longValue(), b.longValue());
-        }
-        return a.isIntegral() != b.isIntegral() ? (a.isIntegral() ? -1 : 1) : a.toString().compareTo(b.toString());
     }
 
     /** One chunk in one transaction per side; when that fails, each user on their own. */
@@ -341,6 +336,12 @@ public final class Repairer implements AutoCloseable {
             if (decision == null && open != null && open.contains(JournalEntry.Status.CONFLICT)) {
                 return conflict(entries, t, "the rows of user " + t.routingKey() + " in " + t.table() + " are already"
                         + " in conflict: these entries wait for the same decision");
+            }
+            if (decision != null && behind.contains(decision.failedSide().other())) {
+                // a decision covers the entries it closed; a write journaled after it the other way is news
+                return conflict(entries, t, "entries of user " + t.routingKey() + " in " + t.table() + " written after"
+                        + " the decision that " + decision.failedSide() + " is behind say that "
+                        + decision.failedSide().other() + " is behind: a person decides again");
             }
             if (decision == null && behind.size() > 1) {
                 return conflict(entries, t, "entries of user " + t.routingKey() + " in " + t.table() + " say that both"
@@ -569,6 +570,7 @@ public final class Repairer implements AutoCloseable {
      */
     @Override
     public void close() {
+        closed = true; // a drain on another thread stops after its batch; no batch starts any more
         synchronized (this) {
             if (schedule != null) {
                 schedule.cancel(false);

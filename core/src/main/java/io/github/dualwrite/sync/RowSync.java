@@ -7,6 +7,7 @@ import io.github.dualwrite.config.TableConfig;
 import io.github.dualwrite.config.UnitConfig;
 import io.github.dualwrite.journal.Journal;
 import io.github.dualwrite.journal.UnresolvedGroup;
+import io.github.dualwrite.routing.Route;
 import io.github.dualwrite.routing.Router;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -91,12 +92,7 @@ public final class RowSync {
         RoutingKey key = RoutingKey.of(routingKey);
         Side authority = router.route(unit, key).authority();
         if (journal != null) {
-            long behind = 0;
-            for (UnresolvedGroup g : journal.unresolved(unit, List.of(key.toString()), authority)) {
-                if (g.table().equalsIgnoreCase(table) && g.behind() == authority) {
-                    behind += g.count();
-                }
-            }
+            long behind = journalBehind(unit, table, key, authority);
             if (behind > 0) {
                 throw new SQLException("dualwrite: the journal holds " + behind + " unrepaired entries saying " + authority
                         + " is behind for user " + key + " in " + table + "; copying " + authority + " over "
@@ -104,10 +100,21 @@ public final class RowSync {
             }
         }
         try {
-            return copy(unit, table, key, null, authority, false);
+            return copy(new Request(unit, table, key, null, false, authority), authority);
         } catch (RepairConflict conflict) {
             throw new SQLException("dualwrite: " + conflict.getMessage(), "0A000", conflict);
         }
+    }
+
+    /** Unrepaired entries saying {@code side} is behind for the user's rows of {@code table}. */
+    private long journalBehind(String unit, String table, RoutingKey key, Side side) {
+        long behind = 0;
+        for (UnresolvedGroup g : journal.unresolved(unit, List.of(key.toString()), side)) {
+            if (g.table().equalsIgnoreCase(table) && g.behind() == side) {
+                behind += g.count();
+            }
+        }
+        return behind;
     }
 
     /**
@@ -121,7 +128,7 @@ public final class RowSync {
      */
     public SyncResult repair(String unit, String table, Object routingKey, Side trusted, boolean checked)
             throws SQLException, RepairConflict {
-        return copy(unit, table, RoutingKey.of(routingKey), null, trusted, checked);
+        return copy(new Request(unit, table, RoutingKey.of(routingKey), null, checked), trusted);
     }
 
     /**
@@ -133,7 +140,7 @@ public final class RowSync {
         if (access(unit, table).primaryKey.size() != 1 || primaryKeys.isEmpty()) {
             return repair(unit, table, routingKey, trusted, checked);
         }
-        return copy(unit, table, RoutingKey.of(routingKey), primaryKeys, trusted, checked);
+        return copy(new Request(unit, table, RoutingKey.of(routingKey), primaryKeys, checked), trusted);
     }
 
     /** Like {@link #repair} for the row with this primary key (its user on either side, two if it moved). */
@@ -154,11 +161,9 @@ public final class RowSync {
      * a row a write committed there and not yet on {@code from}: then only rows missing on the target are
      * added, and anything else (a row to delete, a row to change that is not older) is a conflict.
      */
-    private SyncResult copy(String unit, String table, RoutingKey key, List<Object> keys, Side from, boolean checked)
-            throws SQLException, RepairConflict {
-        Request request = new Request(unit, table, key, keys, checked);
-        access(unit, table); // discovered before any connection is held: discovery takes its own
-        try (LiveWrites.Fence fence = live == null ? null : live.enter(unit, key, from, fenceTimeout);
+    private SyncResult copy(Request request, Side from) throws SQLException, RepairConflict {
+        access(request.unit(), request.table()); // discovered before any connection is held: discovery takes its own
+        try (LiveWrites.Fence fence = live == null ? null : live.enter(request.unit(), request.key(), from, fenceTimeout);
              Connection a = dataSource(from).getConnection(); Connection t = dataSource(from.other()).getConnection()) {
             a.setAutoCommit(false);
             t.setAutoCommit(false);
@@ -175,8 +180,18 @@ public final class RowSync {
         }
     }
 
-    /** One user's repair for {@link #repairAll}: their rows of a table, all or by single-column keys. */
-    public record Request(String unit, String table, RoutingKey key, List<Object> rows, boolean checked) {
+    /**
+     * One user's repair for {@link #repairAll}: their rows of a table, all or by single-column keys.
+     *
+     * @param expected for a {@link #sync}: the authority it copies from, checked again once the rows are locked;
+     *                 null for a journal repair
+     */
+    public record Request(String unit, String table, RoutingKey key, List<Object> rows, boolean checked, Side expected) {
+
+        /** A journal repair. */
+        public Request(String unit, String table, RoutingKey key, List<Object> rows, boolean checked) {
+            this(unit, table, key, rows, checked, null);
+        }
     }
 
     /** How one request of {@link #repairAll} ended: what changed, or why nothing did. */
@@ -196,8 +211,14 @@ public final class RowSync {
         List<LiveWrites.Fence> fences = new ArrayList<>();
         try {
             if (live != null) {
+                // in one order across every chunk: two chunks copying opposite ways never wait on each other in a cycle
+                java.util.SortedSet<Map.Entry<String, RoutingKey>> users = new java.util.TreeSet<>(
+                        Map.Entry.<String, RoutingKey>comparingByKey().thenComparing(Map.Entry.comparingByValue()));
                 for (Request r : requests) {
-                    fences.add(live.enter(r.unit(), r.key(), trusted, fenceTimeout));
+                    users.add(Map.entry(r.unit(), r.key()));
+                }
+                for (Map.Entry<String, RoutingKey> u : users) {
+                    fences.add(live.enter(u.getKey(), u.getValue(), trusted, fenceTimeout));
                 }
             }
             try (Connection a = dataSource(trusted).getConnection(); Connection t = dataSource(trusted.other()).getConnection()) {
@@ -237,15 +258,32 @@ public final class RowSync {
         TableAccess access = access(r.unit(), r.table());
         Side target = from.other();
         RoutingKey key = r.key();
-        Side first = live != null ? live.authority(r.unit(), r.table(), key) : router.route(r.unit(), key).authority();
-        boolean targetTrusted = r.checked() && (first == target || router.route(r.unit(), key).authority() == target);
         List<Object> keys = r.rows();
         Map<TableAccess.Key, Object[]> source = keys == null ? read(access, a, access.byRoutingKey(from, true), key)
                 : read(access, a, access.byRoutingKeyAndKeys(from, keys.size()), key, keys);
         Map<TableAccess.Key, Object[]> other = keys == null ? read(access, t, access.byRoutingKey(target, true), key)
                 : read(access, t, access.byRoutingKeyAndKeys(target, keys.size()), key, keys);
-        if (targetTrusted) {
-            String refused = first == target ? unprovable(access, source, other) : newer(access, source, other);
+        // decided once the rows are locked: a move or a journal entry that came in meanwhile counts
+        Route now = router.route(r.unit(), key);
+        if (r.expected() != null) {
+            Side authority = live != null ? live.authority(r.unit(), r.table(), key) : now.authority();
+            if (authority != r.expected()) {
+                throw new SQLException("dualwrite: the authority of user " + key + " in unit " + r.unit() + " moved to "
+                        + authority + " while its rows were being copied from " + r.expected() + "; nothing was changed,"
+                        + " run it again", "40001");
+            }
+            if (journal != null && journalBehind(r.unit(), r.table(), key, from) > 0) {
+                throw new SQLException("dualwrite: the journal now holds entries saying " + from + " is behind for user "
+                        + key + " in " + r.table() + "; nothing was changed: let the repairer finish first", "0A000");
+            }
+        }
+        Side first = live != null ? live.authority(r.unit(), r.table(), key) : now.authority();
+        if (r.checked() && (first == target || now.authority() == target)) {
+            // strict when this process's writes take the target first, or when the source is no longer written
+            // at all (other instances' writes are not fenced here): then a row only the target has may be one
+            // an acknowledged write put there
+            boolean strict = first == target || now.secondary() == null;
+            String refused = strict ? unprovable(access, source, other) : newer(access, source, other);
             if (refused != null) {
                 throw new RepairConflict("user " + key + " in " + r.table() + ": " + target + " has since become the"
                         + " authority and " + refused + "; nothing was changed", Conflicts.json(access, from, source, other));
@@ -349,6 +387,12 @@ public final class RowSync {
     public SyncResult purgeAndSync(String unit, String table, List<Object> primaryKey, Object routingKey)
             throws SQLException {
         TableAccess access = access(unit, table);
+        if (router.route(unit, RoutingKey.of(routingKey)).authority() == Side.NEW) {
+            // the routed copy is the authority's row: deleting every copy would lose it on both sides
+            throw new SQLException("dualwrite: primary key " + primaryKey + " of " + table + " is in several shards of the"
+                    + " new side, which is the authority of user " + routingKey + ": delete the copy in the shard the"
+                    + " router does not pick by hand (explain --key " + routingKey + " names the right one)", "0A000");
+        }
         try (Connection c = newDataSource.getConnection(); PreparedStatement ps = c.prepareStatement(access.deleteEverywhere())) {
             for (int i = 0; i < primaryKey.size(); i++) {
                 ps.setObject(i + 1, primaryKey.get(i));

@@ -2,19 +2,25 @@ package io.github.dualwrite.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.dualwrite.config.Side;
+import io.github.dualwrite.journal.JdbcJournal;
+import io.github.dualwrite.journal.JournalEntry;
 import io.github.dualwrite.testing.DbPair;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code dualwrite} command line, run in-process against a database pair. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -29,9 +35,9 @@ abstract class CliContract {
     abstract DbPair newPair();
 
     @BeforeAll
-    void setUp() throws Exception {
+    void setUp(@TempDir Path tempDir) throws Exception {
         pair = newPair();
-        dir = Files.createTempDirectory("dualwrite-cli");
+        dir = tempDir;
         Files.writeString(dir.resolve("new-database.yaml"), pair.shardingYaml("cli_" + INSTANCES.incrementAndGet()));
         config = dir.resolve("dualwrite.yaml");
         Files.writeString(config, """
@@ -121,7 +127,8 @@ abstract class CliContract {
 
         Run status = run("status");
         assertThat(status.code()).isZero();
-        assertThat(status.out()).contains("unit points: stage DUAL_WRITE").contains("journal PENDING=0");
+        assertThat(status.out()).contains("unit points: stage DUAL_WRITE").contains("journal PENDING=0 (OLD behind 0,"
+                + " NEW behind 0) CONFLICT=0 DEAD=0");
 
         Run explain = run("explain", "--key", "42", "--sql", "UPDATE points_account SET balance = 1 WHERE user_id = ?",
                 "--param", "42");
@@ -131,6 +138,47 @@ abstract class CliContract {
         Run repair = run("repair");
         assertThat(repair.code()).isZero();
         assertThat(repair.lastLine()).startsWith("REPAIR claimed=0");
+    }
+
+    /** An entry as the engine writes it when {@code behind} missed a write of {@code user}'s account. */
+    private static JournalEntry missed(long user, Side behind) {
+        return JournalEntry.pending(Instant.parse("2026-11-21T08:00:00Z"), "points", "points_account", String.valueOf(user),
+                null, JournalEntry.Operation.UPDATE, behind, "UPDATE points_account SET balance = ? WHERE user_id = ?",
+                null, JournalEntry.Reason.ERROR, null, "injected");
+    }
+
+    @Test
+    void statusRepairUntilEmptyAndAPersonsDecision() {
+        JdbcJournal journal = new JdbcJournal(pair.oldDataSource());
+        journal.pendingCount(); // makes the table
+        pair.updateOld("DELETE FROM " + JdbcJournal.DEFAULT_TABLE);
+        pair.updateOld("INSERT INTO points_account (id, user_id, balance) VALUES (5, 5, 50), (7, 7, 70)");
+        pair.updateNew("INSERT INTO points_account (id, user_id, balance) VALUES (7, 7, 71)");
+        journal.record(List.of(missed(5, Side.NEW), missed(7, Side.NEW), missed(7, Side.OLD)));
+
+        Run before = run("status");
+        assertThat(before.code()).isZero();
+        assertThat(before.out()).contains("journal PENDING=3 (OLD behind 1, NEW behind 2) CONFLICT=0 DEAD=0");
+
+        // user 5 is copied; user 7's entries point both ways: parked for a person, so the drain is not complete
+        Run drain = run("repair", "--until-empty", "--timeout", "PT1M");
+        assertThat(drain.code()).as(drain.out() + drain.err()).isEqualTo(1);
+        assertThat(drain.lastLine()).startsWith("DRAIN repaired=1").contains("conflicts=2 pending=0");
+        assertThat(pair.queryNew("SELECT balance FROM points_account WHERE user_id = 5")).containsExactly(Map.of("balance", 50L));
+
+        Run conflicted = run("status");
+        assertThat(conflicted.code()).as("a person is needed").isEqualTo(1);
+        assertThat(conflicted.out()).contains("CONFLICT=2").contains("CONFLICT points.points_account user 7: ")
+                .contains("decide: dualwrite resolve --unit points --table points_account --key 7 --trusted OLD|NEW");
+
+        Run resolve = run("resolve", "--unit", "points", "--table", "points_account", "--key", "7", "--trusted", "NEW",
+                "--by", "alice");
+        assertThat(resolve.code()).as(resolve.err()).isZero();
+        assertThat(resolve.lastLine()).startsWith("RESOLVE unit=points table=points_account key=7 trusted=NEW closed=2");
+        Run after = run("repair", "--until-empty");
+        assertThat(after.code()).as(after.out()).isZero();
+        assertThat(pair.queryOld("SELECT balance FROM points_account WHERE user_id = 7")).containsExactly(Map.of("balance", 71L));
+        assertThat(run("status").out()).contains("journal PENDING=0 (OLD behind 0, NEW behind 0) CONFLICT=0 DEAD=0");
     }
 
     @Test

@@ -46,8 +46,8 @@ abstract class EngineMatrixContract {
     abstract DbPair newPair();
 
     @BeforeAll
-    void setUp() throws java.io.IOException {
-        dir = java.nio.file.Files.createTempDirectory("dualwrite-matrix");
+    void setUp(@org.junit.jupiter.api.io.TempDir Path tempDir) throws java.io.IOException {
+        dir = tempDir;
         pair = newPair();
         stack = new Stack(pair, dir);
     }

@@ -44,8 +44,8 @@ abstract class SecondaryFaultsContract {
     abstract DbPair newPair();
 
     @BeforeAll
-    void setUp() throws Exception {
-        dir = Files.createTempDirectory("dualwrite-faults");
+    void setUp(@org.junit.jupiter.api.io.TempDir Path tempDir) throws Exception {
+        dir = tempDir;
         pair = newPair();
         stack = new Stack(pair, dir);
     }
@@ -181,6 +181,25 @@ abstract class SecondaryFaultsContract {
         assertThat(io.github.dualwrite.sync.Repairer.builder(stack.journalTable(), sync).build().runOnce().repaired())
                 .isEqualTo(1);
         assertThat(pair.queryNew("SELECT amount FROM points_detail WHERE id = 1")).containsExactly(Map.of("amount", 1L));
+    }
+
+    @Test
+    void whenTheAuthorityCannotCommitATransactionItsSecondaryWorkIsJournaledAsUnsure() throws Exception {
+        try (Connection c = stack.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            businessCalls(c, 8L);
+            stack.oldSide().set(Fault.COMMIT);
+            // a failed commit may still have gone through on the server: only the journal can tell the repairer
+            assertThatThrownBy(c::commit).isInstanceOf(SQLException.class).hasMessageContaining("injected: commit failed");
+            stack.oldSide().set(Fault.NONE);
+        }
+        assertThat(pair.countNew("points_detail")).as("the secondary was rolled back").isZero();
+        ((FallbackJournal) stack.dataSource().journal()).replayFile();
+        assertThat(journal()).hasSize(3).allSatisfy(e -> {
+            assertThat(e.reason()).isEqualTo(JournalEntry.Reason.COMMIT_FAILED);
+            assertThat(e.failedSide()).isEqualTo(Side.NEW);
+            assertThat(e.errorMessage()).contains("may have gone through");
+        });
     }
 
     @Test

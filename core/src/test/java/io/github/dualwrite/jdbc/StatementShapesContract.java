@@ -127,6 +127,48 @@ abstract class StatementShapesContract extends StackContract {
     }
 
     @Test
+    void aTimeBoundOnBothSidesKeepsEveryDigit() throws Exception {
+        // MariaDB Connector/J renders 27.053 as text "27.53000": a value read as text would bind a wrong time
+        try (Connection c = pair.oldDataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT TIMESTAMP '2026-11-30 09:19:27.053', DATE '2026-01-02', 7")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(CallValues.value(rs, 1)).isEqualTo(java.time.LocalDateTime.of(2026, 11, 30, 9, 19, 27, 53_000_000));
+            assertThat(CallValues.value(rs, 2)).isEqualTo(java.time.LocalDate.of(2026, 1, 2));
+            assertThat(((Number) CallValues.value(rs, 3)).intValue()).isEqualTo(7);
+        }
+    }
+
+    @Test
+    void aBoundTimeIsTheAuthoritysTimeOfTheWrite() throws Exception {
+        stack.stage(Stage.DUAL_WRITE);
+        pair.updateOld("INSERT INTO points_account (id, user_id, balance) VALUES (1, 82, 0)");
+        pair.updateNew("INSERT INTO points_account (id, user_id, balance) VALUES (1, 82, 0)");
+        String now = "SELECT CURRENT_TIMESTAMP(3) AS t";
+        try (Connection c = stack.dataSource().getConnection()) {
+            // writes until some fell in the first 100 ms of a second, where a leading zero of the fraction matters
+            int early = 0;
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            for (int i = 0; early < 3 && System.nanoTime() < deadline; i++) {
+                java.time.LocalDateTime before = time(pair.queryOld(now));
+                update(c, "UPDATE points_account SET balance = balance + 1, gmt_modified = CURRENT_TIMESTAMP(3)"
+                        + " WHERE user_id = ?", 82L);
+                java.time.LocalDateTime after = time(pair.queryOld(now));
+                java.time.LocalDateTime written = time(pair.queryOld("SELECT gmt_modified AS t FROM points_account"));
+                assertThat(written).as("write %d", i).isBetween(before, after);
+                early += before.getNano() < 90_000_000 && before.getSecond() == after.getSecond() ? 1 : 0;
+            }
+            assertThat(early).as("writes in the first 90 ms of a second").isEqualTo(3);
+        }
+        assertThat(rows(Side.NEW, "points_account")).isEqualTo(rows(Side.OLD, "points_account"));
+    }
+
+    private static java.time.LocalDateTime time(List<Map<String, Object>> rows) {
+        Object t = rows.get(0).get("t");
+        return t instanceof java.time.OffsetDateTime o ? o.toLocalDateTime() : t instanceof java.sql.Timestamp ts
+                ? ts.toLocalDateTime() : (java.time.LocalDateTime) t;
+    }
+
+    @Test
     void aPerRowFunctionOverSeveralRowsIsJournaledAndRepairedNotDuplicated() throws Exception {
         pair.updateOld("INSERT INTO points_detail (id, user_id, amount) VALUES (1, 78, 1), (2, 78, 2)");
         pair.updateNew("INSERT INTO points_detail (id, user_id, amount) VALUES (1, 78, 1), (2, 78, 2)");

@@ -102,6 +102,26 @@ class JournalTest {
     }
 
     @Test
+    void whileTheTableIsDownTheFallbackWarnsAtMostEveryTenSecondsWithTheCount() throws Exception {
+        FaultyDataSource faulty = FaultyDataSource.wrap(h2("journal_warn", "MySQL"));
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(5);
+        List<String> warnings = new java.util.ArrayList<>();
+        FallbackJournal journal = new FallbackJournal(new JdbcJournal(faulty.dataSource()),
+                new FileJournal(dir.resolve("warn.jsonl")), nanos::get, warnings::add);
+        faulty.set(Fault.DOWN);
+        journal.record(List.of(entry("1")));
+        journal.record(List.of(entry("2"), entry("3")));
+        nanos.addAndGet(java.util.concurrent.TimeUnit.SECONDS.toNanos(9));
+        journal.record(List.of(entry("4")));
+        assertThat(warnings).singleElement().asString().contains("1 entries kept in");
+        nanos.addAndGet(java.util.concurrent.TimeUnit.SECONDS.toNanos(1));
+        journal.record(List.of(entry("5")));
+        assertThat(warnings).hasSize(2);
+        assertThat(warnings.get(1)).contains("4 entries kept in").contains("warned at most every 10 s");
+        assertThat(journal.fileFallbackCount()).isEqualTo(5);
+    }
+
+    @Test
     void replayingTheSameEntriesTwiceStoresThemOnce() throws Exception {
         JdbcJournal table = new JdbcJournal(h2("journal_replay", "MySQL"));
         List<JournalEntry> entries = List.of(entry("1"), entry("2"));

@@ -13,6 +13,7 @@ import io.github.dualwrite.sync.Repairer;
 import io.github.dualwrite.sync.RowSync;
 import io.github.dualwrite.testing.DbPair;
 import io.github.dualwrite.testing.FaultyDataSource.Fault;
+import io.github.dualwrite.testing.Poll;
 import io.github.dualwrite.testing.Stack;
 import io.github.dualwrite.testing.StackContract;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -79,6 +80,11 @@ class DualWriteMetricsTest extends StackContract {
         assertThat(counter("dualwrite.reads", "side", "old") - readsOld).isEqualTo(1);
         assertThat(counter("dualwrite.journal.lost")).isZero();
         assertThat(gauge("dualwrite.journal.pending")).isEqualTo(1);
+        assertThat(gauge("dualwrite.journal.unresolved", "status", "pending", "behind", "new")).isEqualTo(1);
+        assertThat(gauge("dualwrite.journal.unresolved", "status", "pending", "behind", "old")).isZero();
+        assertThat(gauge("dualwrite.journal.unresolved", "status", "conflict", "behind", "any")).isZero();
+        stack.clock().advance(java.time.Duration.ofSeconds(90));
+        assertThat(gauge("dualwrite.journal.oldest.unresolved.age")).isEqualTo(90);
     }
 
     @Test
@@ -98,6 +104,18 @@ class DualWriteMetricsTest extends StackContract {
         assertThat(counter("dualwrite.repair.entries", "outcome", "dead")).isZero();
         assertThat(gauge("dualwrite.journal.pending")).isZero();
         assertThat(pair.queryNew("SELECT amount FROM points_detail WHERE id = 3")).hasSize(1);
+
+        // entries of one user pointing both ways: parked for a person, counted and shown
+        for (io.github.dualwrite.config.Side behind : io.github.dualwrite.config.Side.values()) {
+            stack.dataSource().journal().record(java.util.List.of(io.github.dualwrite.journal.JournalEntry.pending(
+                    stack.clock().instant(), "points", "points_detail", "9", null,
+                    io.github.dualwrite.journal.JournalEntry.Operation.UPDATE, behind, "UPDATE ...", null,
+                    io.github.dualwrite.journal.JournalEntry.Reason.ERROR, null, "injected")));
+        }
+        repairer.runOnce();
+        assertThat(counter("dualwrite.repair.entries", "outcome", "conflict")).isEqualTo(2);
+        Poll.until(java.time.Duration.ofSeconds(10),
+                () -> gauge("dualwrite.journal.unresolved", "status", "conflict", "behind", "any") == 2);
     }
 
     @Test

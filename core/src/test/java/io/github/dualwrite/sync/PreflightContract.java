@@ -2,10 +2,12 @@ package io.github.dualwrite.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.dualwrite.config.IdSource;
 import io.github.dualwrite.config.MigrationConfig;
 import io.github.dualwrite.config.Stage;
 import io.github.dualwrite.config.TableConfig;
 import io.github.dualwrite.config.UnitConfig;
+import io.github.dualwrite.ids.SegmentSequence;
 import io.github.dualwrite.testing.DbPair;
 import io.github.dualwrite.testing.Schema;
 import java.util.Map;
@@ -79,6 +81,41 @@ abstract class PreflightContract {
                 config(UnitConfig.builder("points").tables("points_detail").stage(Stage.OLD_ONLY).build())).build().run(null);
         assertThat(report.checks()).filteredOn(c -> c.status() == PreflightReport.Status.SKIPPED)
                 .extracting(PreflightReport.Check::name).contains("sharding column", "key generator", "id sequence");
+    }
+
+    @Test
+    void aSequenceMustStandAboveTheHighestIdOnEitherSide() throws Exception {
+        pair.truncateAll();
+        pair.updateOld("INSERT INTO points_detail (id, user_id, amount, note) VALUES (40, 1, 1, 'a')");
+        pair.updateNew("INSERT INTO points_detail (id, user_id, amount, note) VALUES (90, 2, 1, 'b')");
+        String table = "seq_preflight_" + Math.abs(System.nanoTime() % 100000);
+        SegmentSequence sequence = SegmentSequence.builder(pair.shard(0)).table(table).step(10).build();
+        Preflight.Builder preflight = preflight(config(UnitConfig.builder("points")
+                .table(TableConfig.of("points_detail").withIdSource(IdSource.SEQUENCE)).stage(Stage.OLD_ONLY).build()));
+
+        assertThat(idCheck(preflight.build())).satisfies(c -> {
+            assertThat(c.status()).isEqualTo(PreflightReport.Status.WARN);
+            assertThat(c.message()).contains("give preflight the sequence");
+        });
+        preflight.sequence(sequence);
+        assertThat(idCheck(preflight.build())).satisfies(c -> {
+            assertThat(c.status()).as(c.message()).isEqualTo(PreflightReport.Status.OK);
+            assertThat(c.message()).contains("made at the first INSERT").contains("(90)");
+        });
+        sequence.nextId("points_detail"); // floor 0: the sequence starts at 1, below ids both sides hold
+        assertThat(idCheck(preflight.build())).satisfies(c -> {
+            assertThat(c.status()).isEqualTo(PreflightReport.Status.FAIL);
+            assertThat(c.message()).contains("would hand out 11, but ids up to 90 exist")
+                    .contains("UPDATE " + table + " SET next_value = 100091 WHERE name = 'points_detail'");
+        });
+        DbPair.update(pair.shard(0), "UPDATE " + table + " SET next_value = 100091 WHERE name = 'points_detail'");
+        assertThat(idCheck(preflight.build()).status()).isEqualTo(PreflightReport.Status.OK);
+        DbPair.update(pair.shard(0), "DROP TABLE " + table);
+        pair.truncateAll();
+    }
+
+    private static PreflightReport.Check idCheck(Preflight preflight) {
+        return preflight.run(null).checks().stream().filter(c -> c.name().equals("id sequence")).findFirst().orElseThrow();
     }
 
     static Map<String, javax.sql.DataSource> shards(DbPair pair) {

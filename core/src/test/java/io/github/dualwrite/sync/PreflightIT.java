@@ -23,7 +23,7 @@ class PreflightIT extends PreflightContract {
         assertThat(preflight.build().run(null).checks()).filteredOn(c -> c.name().equals("id sequence")).singleElement()
                 .satisfies(c -> {
                     assertThat(c.status()).as(c.message()).isEqualTo(PreflightReport.Status.WARN);
-                    assertThat(c.message()).contains("starting above 6000");
+                    assertThat(c.message()).contains("id-source OLD").contains("before NEW_PRIMARY set id-source: SEQUENCE");
                 });
         for (int i = 0; i < 4; i++) {
             DbPair.update(pair.shard(0), "ALTER TABLE coupon_" + i + " MODIFY id BIGINT NOT NULL AUTO_INCREMENT");

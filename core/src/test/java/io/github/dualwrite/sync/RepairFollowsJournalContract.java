@@ -225,6 +225,102 @@ abstract class RepairFollowsJournalContract extends StackContract {
     }
 
     @Test
+    void leavingASideForGoodWaitsForEntriesSayingTheSideLeftAloneIsBehind() throws Exception {
+        stack.control().apply(doc(Stage.NEW_PRIMARY, Stage.NEW_PRIMARY, 0).withForce(true), "test").orThrow();
+        stack.dataSource().journal().record(List.of(JournalEntry.pending(stack.clock().instant(), "points",
+                "points_detail", "14", "[1]", JournalEntry.Operation.INSERT, Side.NEW, "INSERT ...", null,
+                JournalEntry.Reason.ERROR, null, "written before a forced promotion")));
+        ApplyResult refused = apply(doc(Stage.NEW_ONLY, Stage.NEW_ONLY, 0));
+        assertThat(refused.outcome()).isEqualTo(ApplyResult.Outcome.REJECTED);
+        assertThat(refused.problems().toString()).contains("NEW_PRIMARY -> NEW_ONLY").contains("1 PENDING");
+    }
+
+    @Test
+    void aRepairTowardASideWrittenAloneNeverDeletesARowOnlyThatSideHas() throws Exception {
+        // another instance, which had not learnt of the entry yet, wrote row 2 in NEW_ONLY: OLD will never see it
+        pair.updateOld(INSERT_DETAIL, 1L, 15L, 1L);
+        pair.updateNew(INSERT_DETAIL, 2L, 15L, 2L);
+        stack.dataSource().journal().record(List.of(JournalEntry.pending(stack.clock().instant(), "points",
+                "points_detail", "15", null, JournalEntry.Operation.UPDATE, Side.NEW, "UPDATE ... WHERE user_id = 15",
+                null, JournalEntry.Reason.ERROR, null, "written before a forced move"))); // no rows named: all of them
+        apply(doc(Stage.NEW_ONLY, Stage.NEW_ONLY, 0).withForce(true)).orThrow();
+        // this process holds the user on OLD (its guard knows the entry), but its hold cannot vouch for others
+        assertThat(repairer().runOnce().conflicts()).isEqualTo(1);
+        assertThat(amount(Side.NEW, 2)).as("the row only NEW has stays").isEqualTo(2);
+        assertThat(journal()).singleElement().satisfies(e -> assertThat(e.errorMessage()).contains("holds row"));
+    }
+
+    @Test
+    void aWriteJournaledAfterAPersonsDecisionTheOtherWayIsAConflictAgain() throws Exception {
+        pair.updateOld(INSERT_DETAIL, 1L, 16L, 10L);
+        pair.updateNew(INSERT_DETAIL, 1L, 16L, 20L);
+        Repairer repairer = repairer();
+        repairer.resolve("points", "points_detail", "16", Side.OLD, "alice");
+        // then a write in NEW_PRIMARY whose OLD half failed: NEW has an acknowledged row the decision never saw
+        stack.dataSource().journal().record(List.of(JournalEntry.pending(stack.clock().instant(), "points",
+                "points_detail", "16", "[1]", JournalEntry.Operation.UPDATE, Side.OLD, "UPDATE ...", null,
+                JournalEntry.Reason.ERROR, null, "old side down")));
+        assertThat(repairer.runOnce().conflicts()).isEqualTo(2);
+        assertThat(amount(Side.NEW, 1)).as("the later write is not reverted").isEqualTo(20);
+        assertThat(journal()).filteredOn(e -> e.status() == JournalEntry.Status.CONFLICT)
+                .allSatisfy(e -> assertThat(e.errorMessage()).contains("written after the decision"));
+    }
+
+    @Test
+    void aCopyFromTodaysAuthorityThatMovedMeanwhileChangesNothing() throws Exception {
+        pair.updateOld(INSERT_DETAIL, 1L, 17L, 10L);
+        LiveWrites movedToNew = new LiveWrites() {
+            @Override
+            public Side authority(String unit, String table, Object routingKey) {
+                return Side.NEW; // the move arrived between choosing the source and locking its rows
+            }
+
+            @Override
+            public Fence enter(String unit, Object routingKey, Side first, Duration timeout) {
+                return () -> { };
+            }
+        };
+        RowSync sync = new RowSync(pair.oldDataSource(), pair.newDataSource(), stack.control(),
+                stack.dataSource().journal(), movedToNew);
+        assertThatThrownBy(() -> sync.sync("points", "points_detail", 17L)).isInstanceOf(SQLException.class)
+                .hasMessageContaining("moved to NEW while its rows were being copied from OLD")
+                .satisfies(e -> assertThat(((SQLException) e).getSQLState()).isEqualTo("40001"));
+        assertThat(pair.countNew("points_detail")).as("nothing changed").isZero();
+    }
+
+    @Test
+    void duplicatesAcrossShardsAreLeftToAPersonWhileTheNewSideIsTheAuthority() throws Exception {
+        stack.stage(Stage.NEW_PRIMARY);
+        pair.updateNew(INSERT_DETAIL, 1L, 18L, 10L);
+        assertThatThrownBy(() -> stack.dataSource().rowSync().purgeAndSync("points", "points_detail", List.of(1L), 18L))
+                .isInstanceOf(SQLException.class).hasMessageContaining("in several shards of the new side");
+        assertThat(amount(Side.NEW, 1)).isEqualTo(10);
+    }
+
+    @Test
+    void inATransactionEveryUserIsHeldNotOnlyTheFirst() throws Exception {
+        stack.stage(Stage.READ_NEW);
+        writeMissingOnNew(INSERT_DETAIL, 1L, 19L, 190L);
+        pair.updateNew(INSERT_DETAIL, 2L, 20L, 200L);
+        pair.updateOld(INSERT_DETAIL, 2L, 20L, 200L);
+        try (Connection c = stack.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement("SELECT amount FROM points_detail WHERE user_id = ?")) {
+                ps.setLong(1, 20L); // a clean user first: the transaction reads NEW
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                }
+                ps.setLong(1, 19L); // then the user whose NEW write failed
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).as("their own write, from the side that has it").isTrue();
+                    assertThat(rs.getLong(1)).isEqualTo(190);
+                }
+            }
+            c.commit();
+        }
+    }
+
+    @Test
     void drainCoalescesEveryEntryOfAUserAndReportsWhatIsLeft() throws Exception {
         stack.newSide().set(Fault.EXECUTE);
         for (long id = 1; id <= 60; id++) {

@@ -39,10 +39,10 @@ public final class Stack implements AutoCloseable {
 
     /** A stack over {@code pair}, its fallback journal file in {@code journalDir}, everything OLD_ONLY. */
     public Stack(DbPair pair, Path journalDir) {
-        this(pair, journalDir, false);
+        this(pair, journalDir, false, java.time.Duration.ofSeconds(5));
     }
 
-    private Stack(DbPair pair, Path journalDir, boolean ownsPair) {
+    private Stack(DbPair pair, Path journalDir, boolean ownsPair, java.time.Duration dirtyKeysRefresh) {
         this.pair = pair;
         this.ownsPair = ownsPair;
         this.ownDir = ownsPair ? journalDir : null;
@@ -53,7 +53,7 @@ public final class Stack implements AutoCloseable {
         this.file = new FileJournal(journalDir.resolve("journal.jsonl"));
         this.dataSource = DualWriteDataSource.builder().oldDataSource(oldSide.dataSource())
                 .newDataSource(newSide.dataSource()).control(control).journal(new FallbackJournal(table, file))
-                .sequence(SegmentSequence.builder(pair.shard(0)).step(100).build()).clock(clock).build();
+                .sequence(SegmentSequence.builder(pair.shard(0)).step(100).build()).clock(clock).dirtyKeysRefresh(dirtyKeysRefresh).build();
     }
 
     /**
@@ -61,8 +61,17 @@ public final class Stack implements AutoCloseable {
      * the usual set-up of a test class.
      */
     public static Stack over(DbPair pair) {
+        return over(pair, java.time.Duration.ofSeconds(5));
+    }
+
+    /**
+     * Like {@link #over(DbPair)}, the read-your-writes guard re-reading the journal every {@code dirtyKeysRefresh}
+     * (short in load tests, so that refreshes race with the journal's changes all the time).
+     */
+    public static Stack over(DbPair pair, java.time.Duration dirtyKeysRefresh) {
         try {
-            return new Stack(pair, java.nio.file.Files.createTempDirectory("dualwrite-" + pair.name()), true);
+            return new Stack(pair, java.nio.file.Files.createTempDirectory("dualwrite-" + pair.name()), true,
+                    dirtyKeysRefresh);
         } catch (java.io.IOException | RuntimeException e) {
             pair.close();
             throw new IllegalStateException("cannot set up a stack over " + pair.name() + ": " + e.getMessage(), e);

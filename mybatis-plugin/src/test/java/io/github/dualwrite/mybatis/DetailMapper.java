@@ -4,6 +4,7 @@ import io.github.dualwrite.StatementControl;
 import java.util.List;
 import java.util.Map;
 import org.apache.ibatis.annotations.Insert;
+import org.apache.ibatis.annotations.Options;
 import org.apache.ibatis.annotations.Param;
 import org.apache.ibatis.annotations.Select;
 import org.apache.ibatis.annotations.Update;
@@ -50,6 +51,12 @@ public interface DetailMapper {
 
     @Insert("INSERT INTO points_detail (id, user_id, amount, note) VALUES (#{id}, #{userId}, #{amount}, #{note})")
     int insert(Detail detail);
+
+    /** A foreach insert that leaves ids to the database (the library's id source) and reads them back. */
+    @Insert("<script>INSERT INTO points_detail (user_id, amount, note, gmt_modified) VALUES <foreach collection='list'"
+            + " item='d' separator=','>(#{d.userId}, #{d.amount}, #{d.note}, CURRENT_TIMESTAMP(3))</foreach></script>")
+    @Options(useGeneratedKeys = true, keyProperty = "id")
+    int insertAllWithoutIds(List<Detail> details);
 
     @DualWriteControl(StatementControl.AUTHORITATIVE_READ)
     @Select(NOTE)

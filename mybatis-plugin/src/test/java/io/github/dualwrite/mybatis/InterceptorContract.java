@@ -30,6 +30,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The MyBatis plugin against a real old/new pair. Users: {@link #GRAY} (bucket 7) is in the gray share,
@@ -162,6 +164,26 @@ abstract class InterceptorContract extends StackContract {
             assertThat(note(side, 2)).isEqualTo("both");
             assertThat(note(side, 3)).isEqualTo("by-path");
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Stage.class)
+    void aForeachInsertWithoutIdsGetsTheSameIdsOnEverySideAndBackInTheItems(Stage stage) {
+        stack.stage(stage);
+        List<Detail> details = List.of(new Detail(null, GRAY, 1, "a"), new Detail(null, GRAY, 2, "b"),
+                new Detail(null, GRAY, 3, "c"));
+        try (SqlSession session = factory.openSession(true)) {
+            assertThat(session.getMapper(DetailMapper.class).insertAllWithoutIds(details)).isEqualTo(3);
+        }
+        assertThat(details).extracting(Detail::getId).as("MyBatis set the generated ids").doesNotContainNull()
+                .doesNotHaveDuplicates();
+        String sql = "SELECT id, user_id, amount, note, gmt_modified FROM points_detail ORDER BY id";
+        List<Map<String, Object>> authority = stage.authority() == Side.OLD ? pair.queryOld(sql) : pair.queryNew(sql);
+        assertThat(authority).extracting(r -> ((Number) r.get("id")).longValue())
+                .containsExactlyElementsOf(details.stream().map(Detail::getId).sorted().toList());
+        List<Map<String, Object>> other = stage.authority() == Side.OLD ? pair.queryNew(sql) : pair.queryOld(sql);
+        assertThat(other).as("the other side in " + stage).isEqualTo(stage.writesBoth() ? authority : List.of());
+        assertThat(stack.journalTable().read(0, 10)).isEmpty();
     }
 
     @Test

@@ -9,7 +9,6 @@ import io.github.dualwrite.config.Stage;
 import io.github.dualwrite.testing.DbPair;
 import io.github.dualwrite.testing.Stack;
 import java.io.Reader;
-import java.nio.file.Files;
 import java.util.Properties;
 import org.apache.ibatis.io.Resources;
 import org.apache.ibatis.mapping.Environment;
@@ -56,8 +55,9 @@ class SettingsTest {
     }
 
     @Test
-    void declaredInMybatisConfigXmlItFindsTheMigrationThroughTheDataSource() throws Exception {
-        try (DbPair pair = DbPair.h2("xml-config"); Stack stack = new Stack(pair, Files.createTempDirectory("dw-xml"))) {
+    void declaredInMybatisConfigXmlItFindsTheMigrationThroughTheDataSource(@org.junit.jupiter.api.io.TempDir
+                                                                           java.nio.file.Path dir) throws Exception {
+        try (DbPair pair = DbPair.h2("xml-config"); Stack stack = new Stack(pair, dir)) {
             stack.stage(Stage.READ_NEW);
             pair.updateOld("INSERT INTO points_detail (id, user_id, amount, note) VALUES (1, 7, 1, 'old')");
             pair.updateNew("INSERT INTO points_detail (id, user_id, amount, note) VALUES (1, 7, 1, 'new')");

@@ -39,7 +39,7 @@ final class ConvergenceSteps {
         this.control = control;
         this.db = db;
         this.ds = ds;
-        this.rowSync = new RowSync(db.old, db.sharded, control);
+        this.rowSync = ds.rowSync();
     }
 
     void run() throws Exception {
@@ -75,8 +75,10 @@ final class ConvergenceSteps {
         VerifyReport clean = verifier(false).full("points");
         out.println("  " + clean.line().replaceAll(" rows_per_s=\\d+", ""));
 
-        out.println("cut over, one legal step at a time:");
+        out.println("cut over, one legal step at a time, draining the journal before each move:");
+        drain();
         move("READ_NEW", "ops: everyone reads the new database");
+        drain();
         move("NEW_PRIMARY", "ops: the new database becomes the authority");
         write(7L, 5);
         out.println("  " + ds.explain("UPDATE points_account SET balance = balance + ? WHERE user_id = ?", 5, 7L));
@@ -87,6 +89,12 @@ final class ConvergenceSteps {
         out.println("leaving NEW_ONLY backwards would lose the writes the old side never saw:");
         move("NEW_PRIMARY", "ops: cold feet");
         out.println("  " + ds.stats());
+    }
+
+    private void drain() {
+        try (Repairer repairer = Repairer.builder(ds.journal(), rowSync).owner("walkthrough").build()) {
+            out.println("  " + repairer.drain(Duration.ofMinutes(1)).toString().replaceAll(" took_ms=\\d+", ""));
+        }
     }
 
     private void history() throws SQLException {

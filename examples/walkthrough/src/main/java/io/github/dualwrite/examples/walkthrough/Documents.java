@@ -15,8 +15,8 @@ final class Documents {
                   points:
                     routing-column: user_id
                     tables:
-                      points_account: { primary-key: [id], version-column: gmt_modified }
-                      points_detail: { primary-key: [id], version-column: gmt_modified }
+                      points_account: { primary-key: [id], version-column: gmt_modified, id-source: SEQUENCE }
+                      points_detail: { primary-key: [id], version-column: gmt_modified, id-source: SEQUENCE }
                     stage: %s
                     gray:
                       stage: %s

@@ -4,7 +4,6 @@ import io.github.dualwrite.DualWriteDataSource;
 import io.github.dualwrite.config.MigrationControl;
 import io.github.dualwrite.journal.JournalEntry;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,10 +28,14 @@ final class DualWriteSteps {
         this.ds = ds;
     }
 
-    /** The application's DataSource: dual write over the two databases, journal table on the old one. */
-    static DualWriteDataSource dataSource(MigrationControl control, Databases db) throws java.io.IOException {
+    /**
+     * The application's DataSource: dual write over the two databases, journal table on the old one, ids from a
+     * sequence on the new side's first database (it outlives the old one).
+     */
+    static DualWriteDataSource dataSource(MigrationControl control, Databases db, java.nio.file.Path journalDir) {
         return DualWriteDataSource.builder().oldDataSource(db.old).newDataSource(db.sharded).control(control)
-                .journalFile(Files.createTempDirectory("dualwrite-walkthrough").resolve("journal.jsonl")).build();
+                .sequence(io.github.dualwrite.ids.SegmentSequence.builder(db.shards[0]).build())
+                .journalFile(journalDir.resolve("journal.jsonl")).build();
     }
 
     void run() throws Exception {
@@ -47,7 +50,7 @@ final class DualWriteSteps {
                 }
             }
             out.println("  old database: " + count(db.old, "points_account") + " rows; new database: "
-                    + count(db.sharded, "points_account") + " rows, ids copied from the old side: "
+                    + count(db.sharded, "points_account") + " rows, the same ids on both sides (from the sequence): "
                     + ids(db.old).equals(ids(db.sharded)));
             for (int shard = 0; shard < 2; shard++) {
                 StringBuilder tables = new StringBuilder();

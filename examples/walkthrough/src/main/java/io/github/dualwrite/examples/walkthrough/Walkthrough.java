@@ -70,12 +70,15 @@ public final class Walkthrough {
         sharedSwitch();
 
         section("8. Dual write on the embedded databases (old H2, new = ShardingSphere over 2 H2 x 4 tables)");
-        try (Databases db = new Databases(); DualWriteDataSource ds = DualWriteSteps.dataSource(control, db)) {
+        java.nio.file.Path journalDir = createJournalDir();
+        try (Databases db = new Databases(); DualWriteDataSource ds = DualWriteSteps.dataSource(control, db, journalDir)) {
             new DualWriteSteps(out, control, db, ds).run();
             section("9. Converge, then cut over: preflight, repair, verify, backfill, stage by stage to NEW_ONLY");
             new ConvergenceSteps(out, control, db, ds).run();
         } catch (Exception e) {
             throw new IllegalStateException("the dual-write steps failed: " + e.getMessage(), e);
+        } finally {
+            deleteJournalDir(journalDir);
         }
         out.println();
         out.println("Walkthrough finished: config v" + control.current().version() + ", "
@@ -129,5 +132,24 @@ public final class Walkthrough {
     private void section(String title) {
         out.println();
         out.println("== " + title);
+    }
+
+    /** Where the journal's fallback file would go (it is not needed on H2, but the DataSource names one). */
+    private static java.nio.file.Path createJournalDir() {
+        try {
+            return java.nio.file.Files.createTempDirectory("dualwrite-walkthrough");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteJournalDir(java.nio.file.Path dir) {
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(dir)) {
+            for (java.nio.file.Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        } catch (java.io.IOException e) {
+            System.err.println("could not delete " + dir + ": " + e.getMessage());
+        }
     }
 }
