@@ -48,6 +48,16 @@ public final class MariaDbServer {
         return URL + database + "?useServerPrepStmts=false&rewriteBatchedStatements=false";
     }
 
+    /** The user the tests connect as. */
+    public static String user() {
+        return USER;
+    }
+
+    /** That user's password. */
+    public static String password() {
+        return PASSWORD;
+    }
+
     /** A small HikariCP pool on a database. */
     public static HikariDataSource pool(String database, int size) {
         HikariConfig config = new HikariConfig();
