@@ -4,17 +4,12 @@ import io.github.dualwrite.DualWriteDataSource;
 import io.github.dualwrite.config.Side;
 import io.github.dualwrite.config.UnitConfig;
 import io.github.dualwrite.journal.JournalEntry;
-import io.github.dualwrite.journal.JournalStats;
-import io.github.dualwrite.journal.UnresolvedGroup;
+import io.github.dualwrite.journal.Journal;
 import io.github.dualwrite.routing.Router;
 import io.github.dualwrite.sync.Backfill;
-import io.github.dualwrite.sync.BackfillReport;
 import io.github.dualwrite.sync.Preflight;
-import io.github.dualwrite.sync.PreflightReport;
-import io.github.dualwrite.sync.RepairRun;
 import io.github.dualwrite.sync.Repairer;
 import io.github.dualwrite.sync.Verifier;
-import io.github.dualwrite.sync.VerifyReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,7 +119,7 @@ public final class Main implements Runnable {
         @Override
         public Integer call() throws Exception {
             try (ToolContext ctx = ToolContext.open(common.config)) {
-                PreflightReport report = Preflight.builder(ctx.oldDataSource, ctx.newDataSource, ctx.config)
+                Preflight.Report report = Preflight.builder(ctx.oldDataSource, ctx.newDataSource, ctx.config)
                         .shardingYaml(ctx.shardingYaml).shards(ctx.shards()).idMargin(idMargin).build().run(common.unit);
                 PrintWriter out = spec.commandLine().getOut();
                 report.checks().forEach(out::println);
@@ -154,7 +149,7 @@ public final class Main implements Runnable {
                 Backfill backfill = Backfill.builder(ctx.rowSync, ctx.control).checkpoints(ctx.checkpoints).threads(threads)
                         .chunkSize(chunk).maxRowsPerSecond(maxRowsPerSecond).progress(progress).build();
                 for (String unit : common.units(ctx)) {
-                    BackfillReport report = backfill.run(unit);
+                    Backfill.Report report = backfill.run(unit);
                     progress.finish();
                     spec.commandLine().getOut().println(report.line());
                 }
@@ -200,7 +195,7 @@ public final class Main implements Runnable {
                 boolean equal = true;
                 for (String unit : common.units(ctx)) {
                     current = unit;
-                    VerifyReport report = switch (mode) {
+                    Verifier.Report report = switch (mode) {
                         case "full" -> verifier.full(unit);
                         case "keys" -> verifier.keys(unit, keys);
                         case "since" -> verifier.since(unit, Instant.parse(require(since, "--since")));
@@ -267,11 +262,11 @@ public final class Main implements Runnable {
                     spec.commandLine().getOut().printf("RETRY dead=%d%n", ctx.journal.retryDead(Instant.now()));
                 }
                 if (untilEmpty) {
-                    io.github.dualwrite.sync.DrainResult drained = repairer.drain(timeout);
+                    io.github.dualwrite.sync.Repairer.DrainResult drained = repairer.drain(timeout);
                     spec.commandLine().getOut().println(drained);
                     return drained.drained() ? 0 : FOUND;
                 }
-                RepairRun run = repairer.runOnce();
+                Repairer.Run run = repairer.runOnce();
                 spec.commandLine().getOut().printf("REPAIR claimed=%d repaired=%d retry=%d dead=%d pending=%d%n",
                         run.claimed(), run.repaired(), run.failed(), run.dead(), ctx.journal.pendingCount());
                 return run.dead() > 0 ? FOUND : 0;
@@ -297,14 +292,14 @@ public final class Main implements Runnable {
                             u.name(), u.stage(), u.gray().stage(), u.gray().ratio(), u.gray().ratio() / 100.0,
                             u.gray().whitelist().size(), u.gray().blacklist().size(), u.tables().keySet());
                 }
-                JournalStats stats = ctx.journal.stats();
+                Journal.Stats stats = ctx.journal.stats();
                 Instant now = Instant.now();
                 out.printf("journal PENDING=%d (OLD behind %d, NEW behind %d) CONFLICT=%d DEAD=%d DONE=%d, oldest"
                         + " unresolved %s%n", stats.pending(), stats.pendingBySide().getOrDefault(Side.OLD, 0L),
                         stats.pendingBySide().getOrDefault(Side.NEW, 0L), stats.conflicts(), stats.dead(), stats.done(),
                         stats.oldestUnresolved() == null ? "-" : stats.oldestAge(now).toSeconds() + " s ago");
                 int shown = 0;
-                for (UnresolvedGroup g : ctx.journal.unresolved()) {
+                for (Journal.UnresolvedGroup g : ctx.journal.unresolved()) {
                     if (g.status() == JournalEntry.Status.PENDING || shown++ >= 20) {
                         continue;
                     }

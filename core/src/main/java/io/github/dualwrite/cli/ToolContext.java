@@ -2,8 +2,6 @@ package io.github.dualwrite.cli;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.github.dualwrite.config.ConfigFormat;
-import io.github.dualwrite.config.DataSourcesConfig;
 import io.github.dualwrite.config.MigrationConfig;
 import io.github.dualwrite.config.MigrationControl;
 import io.github.dualwrite.journal.FallbackJournal;
@@ -55,8 +53,8 @@ final class ToolContext implements AutoCloseable {
     /** Reads the document and connects to both databases. */
     static ToolContext open(Path configFile) throws IOException, SQLException {
         String text = Files.readString(configFile, StandardCharsets.UTF_8);
-        MigrationConfig config = MigrationConfig.parse(text, ConfigFormat.of(configFile));
-        DataSourcesConfig ds = config.datasources();
+        MigrationConfig config = MigrationConfig.parse(text, MigrationConfig.Format.of(configFile));
+        MigrationConfig.DataSources ds = config.datasources();
         if (ds == null) {
             throw new IllegalArgumentException(configFile + " has no datasources section; the tools need one:\n"
                     + "datasources:\n  old: { url: jdbc:mariadb://127.0.0.1:3306/points, username: root, password: '' }\n"

@@ -25,10 +25,10 @@ final class ConfigBinder {
                 units.put(name, unit);
             }
         });
-        SecondaryConfig secondary = secondary(root.section("secondary"), problems);
-        UnkeyedPolicy unkeyed = root.choice("unkeyed-policy", UnkeyedPolicy.class, MigrationConfig.EMPTY.unkeyedPolicy());
+        MigrationConfig.Secondary secondary = secondary(root.section("secondary"), problems);
+        MigrationConfig.UnkeyedPolicy unkeyed = root.choice("unkeyed-policy", MigrationConfig.UnkeyedPolicy.class, MigrationConfig.EMPTY.unkeyedPolicy());
         boolean force = root.flag("force", false);
-        DataSourcesConfig datasources = root.has("datasources") ? datasources(root.section("datasources"), problems) : null;
+        MigrationConfig.DataSources datasources = root.has("datasources") ? datasources(root.section("datasources"), problems) : null;
         root.rejectUnknownKeys();
         problems.throwIfAny();
         MigrationConfig config = problems.attempt("", () -> new MigrationConfig(units, secondary, unkeyed, force, datasources));
@@ -61,14 +61,14 @@ final class ConfigBinder {
         // stand-in takes its place, so that the unit's own checks still run without repeating that problem.
         Stage stageOrStandIn = stage != null ? stage : grayStage != null ? grayStage : Stage.OLD_ONLY;
         Stage grayOrStandIn = grayStage != null ? grayStage : stageOrStandIn;
-        GrayConfig gray = problems.attempt(graySection.path(""),
-                () -> new GrayConfig(grayOrStandIn, ratio, whitelist, blacklist));
-        ShadowReadConfig shadowRead = problems.attempt(shadow.path(""), () -> new ShadowReadConfig(sampleRate));
+        UnitConfig.Gray gray = problems.attempt(graySection.path(""),
+                () -> new UnitConfig.Gray(grayOrStandIn, ratio, whitelist, blacklist));
+        UnitConfig.ShadowRead shadowRead = problems.attempt(shadow.path(""), () -> new UnitConfig.ShadowRead(sampleRate));
         UnitConfig unit = problems.attempt(s.path(""), () -> new UnitConfig(name,
                 routingColumn != null ? routingColumn : "stand_in",
                 tables != null ? tables : Map.of("stand_in", TableConfig.of("stand_in")),
-                stageOrStandIn, gray != null ? gray : GrayConfig.none(stageOrStandIn),
-                shadowRead != null ? shadowRead : ShadowReadConfig.OFF));
+                stageOrStandIn, gray != null ? gray : UnitConfig.Gray.none(stageOrStandIn),
+                shadowRead != null ? shadowRead : UnitConfig.ShadowRead.OFF));
         boolean complete = routingColumn != null && stage != null && grayStage != null && tables != null
                 && gray != null && shadowRead != null;
         return complete ? unit : null;
@@ -90,7 +90,7 @@ final class ConfigBinder {
                 Map<String, String> columnMap = new LinkedHashMap<>();
                 Section map = t.section("column-map");
                 map.namesAndTexts().forEach(columnMap::put);
-                IdSource ids = t.choice("id-source", IdSource.class, IdSource.OLD);
+                TableConfig.IdSource ids = t.choice("id-source", TableConfig.IdSource.class, TableConfig.IdSource.OLD);
                 t.rejectUnknownKeys();
                 TableConfig table = problems.attempt(t.path(""), () -> new TableConfig(name, pk, version, columnMap, ids));
                 failed[0] |= table == null;
@@ -112,12 +112,12 @@ final class ConfigBinder {
         return failed[0] ? null : tables;
     }
 
-    private static SecondaryConfig secondary(Section s, Problems problems) {
-        SecondaryConfig d = SecondaryConfig.DEFAULTS;
-        WriteMode mode = s.choice("mode", WriteMode.class, d.mode());
+    private static MigrationConfig.Secondary secondary(Section s, Problems problems) {
+        MigrationConfig.Secondary d = MigrationConfig.Secondary.DEFAULTS;
+        MigrationConfig.WriteMode mode = s.choice("mode", MigrationConfig.WriteMode.class, d.mode());
         Duration timeout = s.duration("timeout", d.timeout());
         Section cb = s.section("circuit-breaker");
-        CircuitBreakerSettings c = CircuitBreakerSettings.DEFAULTS;
+        MigrationConfig.CircuitBreaker c = MigrationConfig.CircuitBreaker.DEFAULTS;
         int failureRate = cb.whole("failure-rate-threshold", c.failureRateThreshold(), "percent");
         int slowRate = cb.whole("slow-call-rate-threshold", c.slowCallRateThreshold(), "percent");
         Duration slow = cb.duration("slow-call-duration", c.slowCallDuration());
@@ -127,15 +127,15 @@ final class ConfigBinder {
         int halfOpen = cb.whole("permitted-calls-in-half-open-state", c.permittedCallsInHalfOpenState(), "calls");
         cb.rejectUnknownKeys();
         s.rejectUnknownKeys();
-        CircuitBreakerSettings breaker = problems.attempt(cb.path(""),
-                () -> new CircuitBreakerSettings(failureRate, slowRate, slow, window, minimum, open, halfOpen));
+        MigrationConfig.CircuitBreaker breaker = problems.attempt(cb.path(""),
+                () -> new MigrationConfig.CircuitBreaker(failureRate, slowRate, slow, window, minimum, open, halfOpen));
         // a broken breaker is replaced by a stand-in so that the timeout is still checked in this pass
-        SecondaryConfig secondary = problems.attempt(s.path(""),
-                () -> new SecondaryConfig(mode, timeout, breaker != null ? breaker : c));
+        MigrationConfig.Secondary secondary = problems.attempt(s.path(""),
+                () -> new MigrationConfig.Secondary(mode, timeout, breaker != null ? breaker : c));
         return breaker == null ? null : secondary;
     }
 
-    private static DataSourcesConfig datasources(Section s, Problems problems) {
+    private static MigrationConfig.DataSources datasources(Section s, Problems problems) {
         Section old = s.section("old");
         String url = old.text("url", null);
         String username = old.text("username", "");
@@ -146,9 +146,9 @@ final class ConfigBinder {
         String yaml = neu.text("sharding-yaml", null);
         neu.rejectUnknownKeys();
         s.rejectUnknownKeys();
-        DataSourcesConfig.DatabaseConfig oldDb = problems.attempt(old.path(""),
-                () -> new DataSourcesConfig.DatabaseConfig(url, username, password, poolSize));
-        return oldDb == null ? null : problems.attempt(s.path(""), () -> new DataSourcesConfig(oldDb, yaml));
+        MigrationConfig.DataSources.DatabaseConfig oldDb = problems.attempt(old.path(""),
+                () -> new MigrationConfig.DataSources.DatabaseConfig(url, username, password, poolSize));
+        return oldDb == null ? null : problems.attempt(s.path(""), () -> new MigrationConfig.DataSources(oldDb, yaml));
     }
 
     static String describeType(Object value) {

@@ -23,11 +23,11 @@ final class ConfigDocuments {
     private ConfigDocuments() {
     }
 
-    static Map<String, Object> read(String text, ConfigFormat format) {
+    static Map<String, Object> read(String text, MigrationConfig.Format format) {
         if (text == null || text.isBlank()) {
             throw single("", "the document is empty; write `units: {}` to migrate nothing");
         }
-        return format == ConfigFormat.YAML ? fromYaml(text) : fromProperties(parseProperties(text));
+        return format == MigrationConfig.Format.YAML ? fromYaml(text) : fromProperties(parseProperties(text));
     }
 
     static Map<String, Object> fromYaml(String text) {

@@ -46,14 +46,14 @@ final class ConfigWriter {
                 if (!table.columnMap().isEmpty()) {
                     t.put("column-map", new LinkedHashMap<>(table.columnMap()));
                 }
-                if (table.idSource() != IdSource.OLD) {
+                if (table.idSource() != TableConfig.IdSource.OLD) {
                     t.put("id-source", table.idSource().name());
                 }
                 tables.put(table.name(), t);
             }
             u.put("tables", tables);
             u.put("stage", unit.stage().name());
-            GrayConfig gray = unit.gray();
+            UnitConfig.Gray gray = unit.gray();
             Map<String, Object> g = new LinkedHashMap<>();
             g.put("stage", gray.stage().name());
             g.put("ratio", gray.ratio());
@@ -66,11 +66,11 @@ final class ConfigWriter {
             units.put(unit.name(), u);
         }
         root.put("units", units);
-        SecondaryConfig s = config.secondary();
+        MigrationConfig.Secondary s = config.secondary();
         Map<String, Object> secondary = new LinkedHashMap<>();
         secondary.put("mode", s.mode().name());
         secondary.put("timeout", Durations.format(s.timeout()));
-        CircuitBreakerSettings c = s.circuitBreaker();
+        MigrationConfig.CircuitBreaker c = s.circuitBreaker();
         Map<String, Object> cb = new LinkedHashMap<>();
         cb.put("failure-rate-threshold", c.failureRateThreshold());
         cb.put("slow-call-rate-threshold", c.slowCallRateThreshold());
@@ -83,7 +83,7 @@ final class ConfigWriter {
         root.put("secondary", secondary);
         root.put("unkeyed-policy", config.unkeyedPolicy().name());
         if (config.datasources() != null) {
-            DataSourcesConfig.DatabaseConfig old = config.datasources().old();
+            MigrationConfig.DataSources.DatabaseConfig old = config.datasources().old();
             Map<String, Object> o = new LinkedHashMap<>();
             o.put("url", old.url());
             o.put("username", old.username());

@@ -34,7 +34,7 @@ public final class FileConfigSource implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FileConfigSource.class);
 
     private final Path file;
-    private final ConfigFormat format;
+    private final MigrationConfig.Format format;
     private final MigrationControl control;
     private final Duration debounce;
     private final ScheduledExecutorService scheduler;
@@ -49,7 +49,7 @@ public final class FileConfigSource implements AutoCloseable {
 
     private FileConfigSource(Builder b) {
         this.file = b.file.toAbsolutePath().normalize();
-        this.format = ConfigFormat.of(file);
+        this.format = MigrationConfig.Format.of(file);
         this.control = b.control;
         this.debounce = b.debounce;
         this.ownScheduler = b.scheduler == null;
@@ -81,7 +81,7 @@ public final class FileConfigSource implements AutoCloseable {
      *
      * @return the result, or null when the file is missing or unchanged
      */
-    public synchronized ApplyResult checkNow() {
+    public synchronized MigrationControl.ApplyResult checkNow() {
         String text;
         try {
             lastStamp = FileStamp.of(file);

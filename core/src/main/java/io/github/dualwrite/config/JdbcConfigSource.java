@@ -75,7 +75,7 @@ public final class JdbcConfigSource implements AutoCloseable {
      * @return the result, or null when the row is missing or unchanged
      * @throws IllegalStateException when the table cannot be read
      */
-    public synchronized ApplyResult checkNow() {
+    public synchronized MigrationControl.ApplyResult checkNow() {
         String sql = "SELECT version, format, document FROM " + table + " WHERE name = ?";
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, name);
@@ -88,7 +88,7 @@ public final class JdbcConfigSource implements AutoCloseable {
                     return null;
                 }
                 lastVersion = version;
-                ConfigFormat format = ConfigFormat.valueOf(rs.getString(2));
+                MigrationConfig.Format format = MigrationConfig.Format.valueOf(rs.getString(2));
                 String source = "jdbc:" + table + "/" + name + "@v" + version;
                 MigrationConfig next;
                 try {
@@ -116,7 +116,7 @@ public final class JdbcConfigSource implements AutoCloseable {
      * @throws InvalidConfigException when the document is invalid or its move is held back (nothing is stored)
      * @throws IllegalStateException  when someone else published at the same moment, or the database fails
      */
-    public long publish(String text, ConfigFormat format, String updatedBy) {
+    public long publish(String text, MigrationConfig.Format format, String updatedBy) {
         MigrationConfig next = MigrationConfig.parse(text, format);
         try (Connection c = dataSource.getConnection()) {
             long current = -1;
@@ -128,7 +128,7 @@ public final class JdbcConfigSource implements AutoCloseable {
                     if (rs.next()) {
                         current = rs.getLong(1);
                         try {
-                            stored = MigrationConfig.parse(rs.getString(3), ConfigFormat.valueOf(rs.getString(2)));
+                            stored = MigrationConfig.parse(rs.getString(3), MigrationConfig.Format.valueOf(rs.getString(2)));
                         } catch (IllegalArgumentException e) { // InvalidConfigException too
                             stored = null; // a broken stored version: the next one is checked on its own
                         }

@@ -1,7 +1,10 @@
 package io.github.dualwrite.config;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -32,15 +35,15 @@ import java.util.Optional;
  * @param force         accept stage moves that skip stages or lose data; logged loudly
  * @param datasources   where the databases are, for the command-line tools; null when not given
  */
-public record MigrationConfig(Map<String, UnitConfig> units, SecondaryConfig secondary, UnkeyedPolicy unkeyedPolicy,
-                              boolean force, DataSourcesConfig datasources) {
+public record MigrationConfig(Map<String, UnitConfig> units, Secondary secondary, UnkeyedPolicy unkeyedPolicy,
+                              boolean force, DataSources datasources) {
 
     /** A document with no units: everything stays on the old database. */
     public static final MigrationConfig EMPTY =
-            new MigrationConfig(Map.of(), SecondaryConfig.DEFAULTS, UnkeyedPolicy.EXECUTE_BOTH, false, null);
+            new MigrationConfig(Map.of(), Secondary.DEFAULTS, UnkeyedPolicy.EXECUTE_BOTH, false, null);
 
     /** A document without data sources. */
-    public MigrationConfig(Map<String, UnitConfig> units, SecondaryConfig secondary, UnkeyedPolicy unkeyedPolicy,
+    public MigrationConfig(Map<String, UnitConfig> units, Secondary secondary, UnkeyedPolicy unkeyedPolicy,
                            boolean force) {
         this(units, secondary, unkeyedPolicy, force, null);
     }
@@ -75,13 +78,13 @@ public record MigrationConfig(Map<String, UnitConfig> units, SecondaryConfig sec
     }
 
     /** Reads a document in the given format; throws {@link InvalidConfigException} with every problem. */
-    public static MigrationConfig parse(String text, ConfigFormat format) {
+    public static MigrationConfig parse(String text, Format format) {
         return ConfigBinder.bind(ConfigDocuments.read(text, format));
     }
 
     /** Reads a YAML document. */
     public static MigrationConfig fromYaml(String yaml) {
-        return parse(yaml, ConfigFormat.YAML);
+        return parse(yaml, Format.YAML);
     }
 
     /** Reads flat properties ({@code dualwrite.units.points.stage=DUAL_WRITE}). */
@@ -112,7 +115,7 @@ public record MigrationConfig(Map<String, UnitConfig> units, SecondaryConfig sec
     }
 
     /** Returns a copy with another secondary configuration. */
-    public MigrationConfig withSecondary(SecondaryConfig newSecondary) {
+    public MigrationConfig withSecondary(Secondary newSecondary) {
         return new MigrationConfig(units, newSecondary, unkeyedPolicy, force, datasources);
     }
 
@@ -127,7 +130,7 @@ public record MigrationConfig(Map<String, UnitConfig> units, SecondaryConfig sec
     }
 
     /** Returns a copy with the given data sources. */
-    public MigrationConfig withDatasources(DataSourcesConfig value) {
+    public MigrationConfig withDatasources(DataSources value) {
         return new MigrationConfig(units, secondary, unkeyedPolicy, force, value);
     }
 
@@ -144,7 +147,7 @@ public record MigrationConfig(Map<String, UnitConfig> units, SecondaryConfig sec
     /** Builds a {@link MigrationConfig}. */
     public static final class Builder {
         private final Map<String, UnitConfig> units = new LinkedHashMap<>();
-        private SecondaryConfig secondary = SecondaryConfig.DEFAULTS;
+        private Secondary secondary = Secondary.DEFAULTS;
         private UnkeyedPolicy unkeyedPolicy = UnkeyedPolicy.EXECUTE_BOTH;
         private boolean force;
 
@@ -158,7 +161,7 @@ public record MigrationConfig(Map<String, UnitConfig> units, SecondaryConfig sec
         }
 
         /** How the secondary side runs; default SYNC, 2 s. */
-        public Builder secondary(SecondaryConfig value) {
+        public Builder secondary(Secondary value) {
             this.secondary = value;
             return this;
         }
@@ -179,5 +182,161 @@ public record MigrationConfig(Map<String, UnitConfig> units, SecondaryConfig sec
         public MigrationConfig build() {
             return new MigrationConfig(units, secondary, unkeyedPolicy, force);
         }
+    }
+
+    /** The two ways a migration document can be written; both read into the same {@link MigrationConfig}. */
+    public enum Format {
+        /** A YAML document, optionally wrapped in a top-level {@code dualwrite:} key. */
+        YAML,
+        /** Flat properties: {@code dualwrite.units.points.gray.ratio=100} (the {@code dualwrite.} prefix is optional). */
+        PROPERTIES;
+
+        /** {@code .properties} files are PROPERTIES, everything else ({@code .yaml}, {@code .yml}) YAML. */
+        public static Format of(Path file) {
+            String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+            return name.endsWith(".properties") ? PROPERTIES : YAML;
+        }
+    }
+
+    /**
+     * How the secondary side of a dual write is run and protected.
+     *
+     * @param mode           SYNC (in the caller's thread) or ASYNC (bounded executor)
+     * @param timeout        query timeout for secondary statements (JDBC rounds it up to whole seconds)
+     * @param circuitBreaker the breaker that stops calling a sick secondary
+     */
+    public record Secondary(WriteMode mode, Duration timeout, CircuitBreaker circuitBreaker) {
+
+        /** SYNC, 2 s timeout, default breaker. */
+        public static final Secondary DEFAULTS =
+                new Secondary(WriteMode.SYNC, Duration.ofSeconds(2), CircuitBreaker.DEFAULTS);
+
+        /** Validates every value. */
+        public Secondary {
+            Problems p = new Problems();
+            p.check(mode != null, "mode", "is missing; give SYNC or ASYNC");
+            Durations.checkPositive(p, "timeout", timeout);
+            p.check(timeout == null || timeout.compareTo(Duration.ofMinutes(10)) <= 0, "timeout",
+                    Durations.format(timeout) + " is longer than 10m; a secondary write must never hold the caller that long");
+            p.check(circuitBreaker != null, "circuit-breaker", "is missing");
+            p.throwIfAny();
+        }
+
+        /** Returns a copy with another mode. */
+        public Secondary withMode(WriteMode newMode) {
+            return new Secondary(newMode, timeout, circuitBreaker);
+        }
+
+        /** Returns a copy with another timeout. */
+        public Secondary withTimeout(Duration newTimeout) {
+            return new Secondary(mode, newTimeout, circuitBreaker);
+        }
+    }
+
+    /**
+     * Thresholds of the circuit breaker in front of the secondary side. Set explicitly because a library's
+     * generic defaults do not fit a database that must never slow the business down.
+     *
+     * @param failureRateThreshold         percent of failed calls (1..100) that opens the breaker
+     * @param slowCallRateThreshold        percent of slow calls (1..100) that opens the breaker
+     * @param slowCallDuration             a call slower than this counts as slow
+     * @param slidingWindowSize            number of recent calls the rates are computed over
+     * @param minimumNumberOfCalls         calls needed in the window before the rates are trusted
+     * @param waitInOpenState              how long the breaker stays open before probing again
+     * @param permittedCallsInHalfOpenState probe calls let through while half-open
+     */
+    public record CircuitBreaker(int failureRateThreshold, int slowCallRateThreshold, Duration slowCallDuration,
+                                         int slidingWindowSize, int minimumNumberOfCalls, Duration waitInOpenState,
+                                         int permittedCallsInHalfOpenState) {
+
+        /** 50% failures or 50% calls slower than 1 s over the last 100 calls (at least 20) open it for 30 s. */
+        public static final CircuitBreaker DEFAULTS =
+                new CircuitBreaker(50, 50, Duration.ofSeconds(1), 100, 20, Duration.ofSeconds(30), 10);
+
+        /** Validates every value. */
+        public CircuitBreaker {
+            Problems p = new Problems();
+            percent(p, "failure-rate-threshold", failureRateThreshold);
+            percent(p, "slow-call-rate-threshold", slowCallRateThreshold);
+            Durations.checkPositive(p, "slow-call-duration", slowCallDuration);
+            p.check(slidingWindowSize >= 1 && slidingWindowSize <= 100_000, "sliding-window-size",
+                    slidingWindowSize + " is out of range 1..100000 calls");
+            p.check(minimumNumberOfCalls >= 1 && minimumNumberOfCalls <= 100_000, "minimum-number-of-calls",
+                    minimumNumberOfCalls + " is out of range 1..100000 calls");
+            Durations.checkPositive(p, "wait-in-open-state", waitInOpenState);
+            p.check(permittedCallsInHalfOpenState >= 1 && permittedCallsInHalfOpenState <= 1000,
+                    "permitted-calls-in-half-open-state", permittedCallsInHalfOpenState + " is out of range 1..1000 calls");
+            p.throwIfAny();
+        }
+
+        private static void percent(Problems p, String path, int value) {
+            p.check(value >= 1 && value <= 100, path, value + " is out of range 1..100 (percent)");
+        }
+    }
+
+    /**
+     * Where the two databases are, for the command-line tools (backfill, verify, repair, preflight) that
+     * build their own connections; an application passes its DataSources to the library directly and may
+     * leave this out.
+     *
+     * @param old          the old database
+     * @param shardingYaml the ShardingSphere-JDBC YAML of the new database (its {@code dataSources} and rules),
+     *                     a path relative to the document's own file
+     */
+    public record DataSources(DatabaseConfig old, String shardingYaml) {
+
+        /** Checks both parts are there. */
+        public DataSources {
+            Problems p = new Problems();
+            p.check(old != null, "old", "is missing; give url, username and password of the old database");
+            p.check(shardingYaml != null && !shardingYaml.isBlank(), "new.sharding-yaml",
+                    "is missing; give the path of the ShardingSphere-JDBC YAML of the new database");
+            p.throwIfAny();
+        }
+
+        /**
+         * One database reached through JDBC.
+         *
+         * @param url      its JDBC URL
+         * @param username user name ({@code ${ENV_VAR}} is replaced from the environment by the tools)
+         * @param password password, likewise
+         * @param poolSize connections in its pool
+         */
+        public record DatabaseConfig(String url, String username, String password, int poolSize) {
+
+            /** Checks the URL and the pool size. */
+            public DatabaseConfig {
+                Problems p = new Problems();
+                p.check(url != null && url.startsWith("jdbc:"), "url", (url == null ? "is missing" : "'" + url + "' is not a JDBC URL")
+                        + "; write e.g. jdbc:mariadb://127.0.0.1:3306/points");
+                p.check(poolSize >= 1 && poolSize <= 200, "pool-size", poolSize + " is out of range 1..200");
+                p.throwIfAny();
+                username = username == null ? "" : username;
+                password = password == null ? "" : password;
+            }
+        }
+    }
+
+    /** What to do with a write to a migrated table when no routing key can be found for it. */
+    public enum UnkeyedPolicy {
+        /** Run it on both sides; the sharded side runs it on every shard. */
+        EXECUTE_BOTH,
+        /** Run it on the authoritative side only and journal it for repair. */
+        JOURNAL,
+        /** Refuse it with an {@link java.sql.SQLException}. */
+        REJECT
+    }
+
+    /** When the secondary side of a dual write runs. */
+    public enum WriteMode {
+        /** In the caller's thread, after the authoritative write and before the call returns. */
+        SYNC,
+        /** On a bounded executor after the authoritative write; journaled if it fails or is dropped. */
+        ASYNC,
+        /**
+         * Change-log replay (seed 003): writes run on the authority only and every key they touch is journaled;
+         * the repairer copies those rows to the other side with RowSync.
+         */
+        CHANGE_LOG
     }
 }

@@ -1,10 +1,14 @@
 package io.github.dualwrite.config;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,17 +31,17 @@ public final class MigrationControl {
 
     private static final Logger log = LoggerFactory.getLogger(MigrationControl.class);
 
-    private final AtomicReference<ConfigSnapshot> current;
-    private final List<ConfigListener> listeners = new CopyOnWriteArrayList<>();
-    private final List<ConfigValidator> validators = new CopyOnWriteArrayList<>();
-    private final List<MoveGate> gates = new CopyOnWriteArrayList<>();
+    private final AtomicReference<Snapshot> current;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final List<Validator> validators = new CopyOnWriteArrayList<>();
+    private final List<Gate> gates = new CopyOnWriteArrayList<>();
     private final AtomicLong rejected = new AtomicLong();
     private final Clock clock;
     private final Object applyLock = new Object();
 
     private MigrationControl(Clock clock) {
         this.clock = clock;
-        this.current = new AtomicReference<>(new ConfigSnapshot(0, MigrationConfig.EMPTY, "none", clock.instant()));
+        this.current = new AtomicReference<>(new Snapshot(0, MigrationConfig.EMPTY, "none", clock.instant()));
     }
 
     /** A control that starts with {@code initial} (version 1) and the system clock. */
@@ -53,7 +57,7 @@ public final class MigrationControl {
     }
 
     /** The document in force. */
-    public ConfigSnapshot current() {
+    public Snapshot current() {
         return current.get();
     }
 
@@ -63,7 +67,7 @@ public final class MigrationControl {
     }
 
     /** Adds a listener; it is told about changes accepted after this call. */
-    public void addListener(ConfigListener listener) {
+    public void addListener(Listener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
@@ -72,7 +76,7 @@ public final class MigrationControl {
      *
      * @throws InvalidConfigException when the document in force does not pass it
      */
-    public void addValidator(ConfigValidator validator) {
+    public void addValidator(Validator validator) {
         Objects.requireNonNull(validator, "validator");
         synchronized (applyLock) {
             List<ConfigProblem> problems = validator.validate(current.get().config());
@@ -84,30 +88,30 @@ public final class MigrationControl {
     }
 
     /** Removes a validator. */
-    public void removeValidator(ConfigValidator validator) {
+    public void removeValidator(Validator validator) {
         validators.remove(validator);
     }
 
     /**
-     * Adds a gate every later change must pass (see {@link MoveGate}); its problems hold a change back unless
+     * Adds a gate every later change must pass (see {@link Gate}); its problems hold a change back unless
      * the document says {@code force: true}.
      */
-    public void addGate(MoveGate gate) {
+    public void addGate(Gate gate) {
         gates.add(Objects.requireNonNull(gate, "gate"));
     }
 
     /** Removes a gate. */
-    public void removeGate(MoveGate gate) {
+    public void removeGate(Gate gate) {
         gates.remove(gate);
     }
 
     /** Removes a listener. */
-    public void removeListener(ConfigListener listener) {
+    public void removeListener(Listener listener) {
         listeners.remove(listener);
     }
 
     /** Parses {@code text} and applies it; a syntax or validation error rejects it like any other problem. */
-    public ApplyResult apply(String text, ConfigFormat format, String source) {
+    public ApplyResult apply(String text, MigrationConfig.Format format, String source) {
         MigrationConfig next;
         try {
             next = MigrationConfig.parse(text, format);
@@ -148,7 +152,7 @@ public final class MigrationControl {
 
     private List<ConfigProblem> validate(MigrationConfig next) {
         List<ConfigProblem> refused = new ArrayList<>();
-        for (ConfigValidator validator : validators) {
+        for (Validator validator : validators) {
             try {
                 refused.addAll(validator.validate(next));
             } catch (RuntimeException e) {
@@ -161,9 +165,9 @@ public final class MigrationControl {
     private ApplyResult apply(MigrationConfig next, String source, boolean checkMoves) {
         Objects.requireNonNull(next, "next");
         Objects.requireNonNull(source, "source");
-        ConfigChange change;
+        Change change;
         synchronized (applyLock) {
-            ConfigSnapshot before = current.get();
+            Snapshot before = current.get();
             if (before.version() > 0 && before.config().equals(next)) {
                 return new ApplyResult(ApplyResult.Outcome.UNCHANGED, before, List.of(), List.of(), List.of());
             }
@@ -179,12 +183,12 @@ public final class MigrationControl {
                 }
                 illegal.forEach(p -> forced.add(p.toString()));
             }
-            ConfigSnapshot after = new ConfigSnapshot(before.version() + 1, next, source, clock.instant());
+            Snapshot after = new Snapshot(before.version() + 1, next, source, clock.instant());
             current.set(after);
-            change = new ConfigChange(before, after, diff(before.config(), next), forced);
+            change = new Change(before, after, diff(before.config(), next), forced);
         }
         audit(change);
-        for (ConfigListener listener : listeners) {
+        for (Listener listener : listeners) {
             try {
                 listener.onChange(change);
             } catch (RuntimeException | LinkageError e) {
@@ -199,7 +203,7 @@ public final class MigrationControl {
     /** The illegal moves and every gate's problems; what {@code force: true} lets through. */
     private List<ConfigProblem> held(MigrationConfig before, MigrationConfig next) {
         List<ConfigProblem> problems = new ArrayList<>(StageMoves.illegal(before, next));
-        for (MoveGate gate : gates) {
+        for (Gate gate : gates) {
             try {
                 problems.addAll(gate.check(before, next));
             } catch (RuntimeException e) {
@@ -212,10 +216,10 @@ public final class MigrationControl {
 
     private ApplyResult reject(String source, List<ConfigProblem> problems) {
         rejected.incrementAndGet();
-        ConfigSnapshot kept = current.get();
+        Snapshot kept = current.get();
         log.warn("dualwrite config from {} rejected, v{} stays in force: {}", source, kept.version(),
                 new InvalidConfigException(problems).getMessage());
-        for (ConfigListener listener : listeners) {
+        for (Listener listener : listeners) {
             try {
                 listener.onRejected(source, problems);
             } catch (RuntimeException | LinkageError e) {
@@ -225,8 +229,8 @@ public final class MigrationControl {
         return new ApplyResult(ApplyResult.Outcome.REJECTED, kept, problems, List.of(), List.of());
     }
 
-    private static void audit(ConfigChange change) {
-        ConfigSnapshot s = change.current();
+    private static void audit(Change change) {
+        Snapshot s = change.current();
         String what = change.changes().isEmpty() ? "initial document" : String.join("; ", change.changes());
         log.info("dualwrite config v{} accepted from {}: {}", s.version(), s.source(), what);
         if (!change.forced().isEmpty()) {
@@ -258,5 +262,203 @@ public final class MigrationControl {
             }
         }
         return lines;
+    }
+
+    /**
+     * What {@link MigrationControl#apply} did with a document.
+     *
+     * @param outcome  accepted, unchanged (equal to the current document) or rejected
+     * @param current  the document in force afterwards (the previous one when rejected or unchanged)
+     * @param problems why it was rejected; empty otherwise
+     * @param changes  what changed, one line per setting ({@code units.points.gray.ratio: 100 -> 500})
+     * @param forced   the illegal stage moves that {@code force: true} let through
+     */
+    public record ApplyResult(Outcome outcome, Snapshot current, List<ConfigProblem> problems, List<String> changes,
+                              List<String> forced) {
+
+        /** The three things that can happen to a document. */
+        public enum Outcome {
+            /** Swapped in as a new version. */
+            ACCEPTED,
+            /** Valid and equal to the current document: nothing to do. */
+            UNCHANGED,
+            /** Invalid or an illegal move: the current document stays. */
+            REJECTED
+        }
+
+        /** Copies the lists. */
+        public ApplyResult {
+            problems = List.copyOf(problems);
+            changes = List.copyOf(changes);
+            forced = List.copyOf(forced);
+        }
+
+        /** Whether the document is now in force (accepted or unchanged). */
+        public boolean isInForce() {
+            return outcome != Outcome.REJECTED;
+        }
+
+        /** Returns this result, or throws {@link InvalidConfigException} with every problem if it was rejected. */
+        public ApplyResult orThrow() {
+            if (outcome == Outcome.REJECTED) {
+                throw new InvalidConfigException(problems);
+            }
+            return this;
+        }
+    }
+
+    /**
+     * An accepted change, as told to {@link Listener}s.
+     *
+     * @param previous the document that was in force
+     * @param current  the document now in force
+     * @param changes  one line per changed setting
+     * @param forced   illegal stage moves let through by {@code force: true}
+     */
+    public record Change(Snapshot previous, Snapshot current, List<String> changes, List<String> forced) {
+
+        /** Copies the lists. */
+        public Change {
+            changes = List.copyOf(changes);
+            forced = List.copyOf(forced);
+        }
+    }
+
+    /**
+     * An accepted document with its version. Version 0 is the empty document a control holds before it has
+     * accepted any; every accepted change adds one.
+     *
+     * @param version    this process's version number of the document
+     * @param config     the document
+     * @param source     where it came from ({@code file:/etc/dualwrite.yaml}, {@code jdbc:dualwrite_config/points@v7})
+     * @param acceptedAt when it was accepted
+     */
+    public record Snapshot(long version, MigrationConfig config, String source, Instant acceptedAt) {
+    }
+
+    /**
+     * Told about every accepted (and, optionally, rejected) document. Called after the swap, in the applying
+     * thread; an exception thrown here is logged and affects neither the swap nor the other listeners.
+     */
+    @FunctionalInterface
+    public interface Listener {
+
+        /** A new document is in force. */
+        void onChange(MigrationControl.Change change);
+
+        /** A document was rejected; the current one stays. Does nothing by default. */
+        default void onRejected(String source, java.util.List<ConfigProblem> problems) {
+        }
+    }
+
+    /**
+     * An extra check a component that depends on the document adds to {@link MigrationControl#apply}: a
+     * document it finds problems in is rejected like any invalid one, and the last good one stays.
+     */
+    @FunctionalInterface
+    public interface Validator {
+
+        /** The problems of {@code next} from this component's point of view; empty when it can run with it. */
+        List<ConfigProblem> validate(MigrationConfig next);
+    }
+
+    /**
+     * A check {@link MigrationControl#apply} runs on every change of an accepted document, after the legal-move
+     * rules: the problems it returns hold the change back like an illegal move, and {@code force: true} lets it
+     * through (logged at WARN and kept in the audit line). The journal gate is one: a move that makes a side
+     * read or trusted for some users is held back while the journal says that side is behind for them.
+     *
+     * <p>Gates run while the change is being applied, so they should answer quickly; a gate that throws holds
+     * the change back with the exception as the reason.
+     */
+    @FunctionalInterface
+    public interface Gate {
+
+        /** Why {@code next} must not replace {@code current} now; empty when it may. */
+        List<ConfigProblem> check(MigrationConfig current, MigrationConfig next);
+    }
+
+    /**
+     * A group of users of one unit that two documents put in different stages: a bucket range, or one listed
+     * user. {@link #between} lists every group a change moves, so that each move can be checked.
+     *
+     * @param who  the users, in words ({@code users in buckets 100..499}, {@code user 42})
+     * @param from the stage they are in before
+     * @param to   the stage they are in after
+     */
+    public record UserMove(String who, Stage from, Stage to) {
+
+        /** Whether the users move at all. */
+        public boolean moves() {
+            return from != to;
+        }
+
+        /**
+         * The sides these users start to rely on: a side that becomes the authority, or the side reads come from,
+         * without having been so before.
+         */
+        public Set<Side> newlyRelied() {
+            return newlyRelied(from, to);
+        }
+
+        /**
+         * The sides a user moving from {@code from} to {@code to} starts to read from or trust, or to trust alone
+         * (a move that stops writing the other side: what it still lacks can no longer be told from a later write).
+         */
+        public static Set<Side> newlyRelied(Stage from, Stage to) {
+            Set<Side> out = EnumSet.noneOf(Side.class);
+            if (to.authority() != from.authority() || from.writesBoth() && !to.writesBoth()) {
+                out.add(to.authority());
+            }
+            if (to.readSide() != from.readSide()) {
+                out.add(to.readSide());
+            }
+            return out;
+        }
+
+        /**
+         * Every group of users of a unit that the two versions treat differently or alike (bucket ranges below,
+         * between and above the two ratios, and every listed user); {@code before} may be null for a new unit.
+         */
+        public static List<UserMove> between(UnitConfig before, UnitConfig after) {
+            int ra = before == null ? 0 : before.gray().ratio();
+            int rb = after.gray().ratio();
+            int lo = Math.min(ra, rb);
+            int hi = Math.max(ra, rb);
+            List<UserMove> out = new ArrayList<>();
+            if (lo > 0) {
+                out.add(move(before, after, buckets(0, lo), true, true));
+            }
+            if (ra > rb) {
+                out.add(move(before, after, buckets(rb, ra), true, false));
+            } else if (rb > ra) {
+                out.add(move(before, after, buckets(ra, rb), false, true));
+            }
+            if (hi < RoutingKey.BUCKETS) {
+                out.add(move(before, after, buckets(hi, RoutingKey.BUCKETS), false, false));
+            }
+            Set<RoutingKey> listed = new LinkedHashSet<>();
+            if (before != null) {
+                listed.addAll(before.gray().whitelist());
+                listed.addAll(before.gray().blacklist());
+            }
+            listed.addAll(after.gray().whitelist());
+            listed.addAll(after.gray().blacklist());
+            for (RoutingKey key : listed) {
+                out.add(move(before, after, "user " + key, before != null && before.gray().includes(key),
+                        after.gray().includes(key)));
+            }
+            return out;
+        }
+
+        private static UserMove move(UnitConfig before, UnitConfig after, String who, boolean grayBefore, boolean grayAfter) {
+            Stage from = before == null ? Stage.OLD_ONLY : before.stageOf(grayBefore);
+            return new UserMove(who, from, after.stageOf(grayAfter));
+        }
+
+        private static String buckets(int from, int toExclusive) {
+            return from == toExclusive - 1 ? "users in bucket " + from
+                    : "users in buckets " + from + ".." + (toExclusive - 1);
+        }
     }
 }

@@ -48,7 +48,7 @@ final class StageMoves {
                 }
             }
             Map<String, List<String>> moves = new LinkedHashMap<>();
-            for (UserMove m : UserMove.between(a, b)) {
+            for (MigrationControl.UserMove m : MigrationControl.UserMove.between(a, b)) {
                 Transition.whyIllegal(m.from(), m.to()).ifPresent(why -> moves.computeIfAbsent(why, w -> new ArrayList<>()).add(m.who()));
             }
             moves.forEach((why, who) -> problems.add(new ConfigProblem(path,

@@ -6,7 +6,7 @@ import java.util.Optional;
  * The legal moves between stages, as data: one step forward, or back where no data can be lost.
  * Any move not listed here needs {@code force: true} in the document.
  */
-public enum Transition {
+enum Transition {
     /** Start writing the new database too. */
     START_DUAL_WRITE(Stage.OLD_ONLY, Stage.DUAL_WRITE),
     /** Stop writing the new database; the old one never stopped being complete. */

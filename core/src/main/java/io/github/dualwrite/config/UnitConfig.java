@@ -1,11 +1,14 @@
 package io.github.dualwrite.config;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A migration unit: a named group of tables that share one routing key and move together.
@@ -18,7 +21,7 @@ import java.util.Optional;
  * @param shadowRead    shadow-read sampling
  */
 public record UnitConfig(String name, String routingColumn, Map<String, TableConfig> tables, Stage stage,
-                         GrayConfig gray, ShadowReadConfig shadowRead) {
+                         Gray gray, ShadowRead shadowRead) {
 
     /** Validates the unit as a whole; every table and the gray stage must fit the base stage. */
     public UnitConfig {
@@ -29,7 +32,7 @@ public record UnitConfig(String name, String routingColumn, Map<String, TableCon
         problems.check(tables != null && !tables.isEmpty(), "tables",
                 "is empty; list the tables of this unit, e.g. tables: [points_account, points_detail]");
         if (gray == null && stage != null) {
-            gray = GrayConfig.none(stage);
+            gray = Gray.none(stage);
         }
         if (gray != null && stage != null && gray.stage() != stage && !gray.stage().isAdjacentTo(stage)) {
             problems.add("gray.stage", gray.stage() + " is not " + stage + " or adjacent to it; allowed: "
@@ -39,7 +42,7 @@ public record UnitConfig(String name, String routingColumn, Map<String, TableCon
             Stage newest = gray.differsFrom(stage) && gray.stage().ordinal() > stage.ordinal() ? gray.stage() : stage;
             if (newest.authority() == Side.NEW && tables != null) {
                 for (TableConfig table : tables.values()) {
-                    problems.check(table.idSource() != IdSource.OLD, "tables." + table.name() + ".id-source",
+                    problems.check(table.idSource() != TableConfig.IdSource.OLD, "tables." + table.name() + ".id-source",
                             "OLD generates ids on the old side, which is not the authority in " + newest
                                     + "; set id-source: SEQUENCE (the library allocates ids), GENERATOR (your IdGenerator)"
                                     + " or APPLICATION (every INSERT gives its id) before the new side becomes"
@@ -56,7 +59,7 @@ public record UnitConfig(String name, String routingColumn, Map<String, TableCon
         }
         problems.throwIfAny();
         tables = Collections.unmodifiableMap(byKey);
-        shadowRead = shadowRead == null ? ShadowReadConfig.OFF : shadowRead;
+        shadowRead = shadowRead == null ? ShadowRead.OFF : shadowRead;
     }
 
     /** Starts a unit definition. */
@@ -90,12 +93,12 @@ public record UnitConfig(String name, String routingColumn, Map<String, TableCon
     }
 
     /** Returns a copy with another gray part. */
-    public UnitConfig withGray(GrayConfig newGray) {
+    public UnitConfig withGray(Gray newGray) {
         return new UnitConfig(name, routingColumn, tables, stage, newGray, shadowRead);
     }
 
     /** Returns a copy with another shadow-read rate. */
-    public UnitConfig withShadowRead(ShadowReadConfig newShadowRead) {
+    public UnitConfig withShadowRead(ShadowRead newShadowRead) {
         return new UnitConfig(name, routingColumn, tables, stage, gray, newShadowRead);
     }
 
@@ -115,8 +118,8 @@ public record UnitConfig(String name, String routingColumn, Map<String, TableCon
         private String routingColumn = "user_id";
         private final Map<String, TableConfig> tables = new LinkedHashMap<>();
         private Stage stage = Stage.OLD_ONLY;
-        private GrayConfig gray;
-        private ShadowReadConfig shadowRead = ShadowReadConfig.OFF;
+        private Gray gray;
+        private ShadowRead shadowRead = ShadowRead.OFF;
 
         private Builder(String name) {
             this.name = name;
@@ -149,25 +152,124 @@ public record UnitConfig(String name, String routingColumn, Map<String, TableCon
         }
 
         /** The gray part; default none. */
-        public Builder gray(GrayConfig value) {
+        public Builder gray(Gray value) {
             this.gray = value;
             return this;
         }
 
         /** Gray users in {@code grayStage}: those in buckets below {@code ratio}. */
         public Builder gray(Stage grayStage, int ratio) {
-            return gray(new GrayConfig(grayStage, ratio, null, null));
+            return gray(new Gray(grayStage, ratio, null, null));
         }
 
         /** Shadow-read sample rate, 0.0..1.0; default 0. */
         public Builder shadowReadSampleRate(double rate) {
-            this.shadowRead = new ShadowReadConfig(rate);
+            this.shadowRead = new ShadowRead(rate);
             return this;
         }
 
         /** Validates and builds. */
         public UnitConfig build() {
             return new UnitConfig(name, routingColumn, tables, stage, gray, shadowRead);
+        }
+    }
+
+    /**
+     * The share of users that is one stage ahead of (or behind) the unit's base stage.
+     *
+     * <p>A user is gray when whitelisted, or when not blacklisted and {@code bucket(key) < ratio}.
+     *
+     * @param stage     the stage gray users are in; the base stage (no gray) or a stage adjacent to it
+     * @param ratio     gray share in basis points of 10000 buckets: 0 = nobody, 1 = 0.01%, 10000 = everybody
+     * @param whitelist users that are always gray
+     * @param blacklist users that are never gray (unless also whitelisted)
+     */
+    public record Gray(Stage stage, int ratio, Set<RoutingKey> whitelist, Set<RoutingKey> blacklist) {
+
+        /** Validates the ratio and copies the lists. */
+        public Gray {
+            Problems problems = new Problems();
+            problems.check(stage != null, "stage", "is missing; give one of " + java.util.Arrays.toString(Stage.values()));
+            problems.check(ratio >= 0 && ratio <= RoutingKey.BUCKETS, "ratio",
+                    ratio + " is out of range 0..10000 (basis points: 1 = 0.01%, 100 = 1%, 10000 = everybody)");
+            problems.throwIfAny();
+            whitelist = copy(whitelist);
+            blacklist = copy(blacklist);
+        }
+
+        /** No gray users: everybody is in {@code stage}. */
+        public static Gray none(Stage stage) {
+            return new Gray(stage, 0, Set.of(), Set.of());
+        }
+
+        /** Whether {@code key} is gray: whitelisted, or not blacklisted and in a bucket below the ratio. */
+        public boolean includes(RoutingKey key) {
+            if (whitelist.contains(key)) {
+                return true;
+            }
+            return !blacklist.contains(key) && key.bucket() < ratio;
+        }
+
+        /** Whether some users can be in a different stage than the base one. */
+        public boolean differsFrom(Stage base) {
+            return stage != base && (ratio > 0 || !whitelist.isEmpty());
+        }
+
+        /** Returns a copy with the given ratio. */
+        public Gray withRatio(int newRatio) {
+            return new Gray(stage, newRatio, whitelist, blacklist);
+        }
+
+        /** Returns a copy with the given gray stage. */
+        public Gray withStage(Stage newStage) {
+            return new Gray(newStage, ratio, whitelist, blacklist);
+        }
+
+        /** Returns a copy with the given whitelist. */
+        public Gray withWhitelist(Collection<?> keys) {
+            return new Gray(stage, ratio, keys(keys), blacklist);
+        }
+
+        /** Returns a copy with the given blacklist. */
+        public Gray withBlacklist(Collection<?> keys) {
+            return new Gray(stage, ratio, whitelist, keys(keys));
+        }
+
+        private static Set<RoutingKey> keys(Collection<?> values) {
+            Set<RoutingKey> keys = new LinkedHashSet<>();
+            for (Object v : values) {
+                keys.add(RoutingKey.of(v));
+            }
+            return keys;
+        }
+
+        private static Set<RoutingKey> copy(Set<RoutingKey> keys) {
+            return keys == null || keys.isEmpty() ? Set.of() : Collections.unmodifiableSet(new LinkedHashSet<>(keys));
+        }
+    }
+
+    /**
+     * Shadow reads: in the stages that write both sides, a sampled share of reads also runs on the other side
+     * and the results are compared.
+     *
+     * @param sampleRate share of reads sampled, 0.0 (off) to 1.0 (every read)
+     */
+    public record ShadowRead(double sampleRate) {
+
+        /** Shadow reads switched off. */
+        public static final ShadowRead OFF = new ShadowRead(0.0);
+
+        /** Validates the rate. */
+        public ShadowRead {
+            if (!(sampleRate >= 0.0 && sampleRate <= 1.0)) {
+                throw new InvalidConfigException(java.util.List.of(new ConfigProblem("sample-rate",
+                        sampleRate + " is out of range 0.0..1.0 (a share of reads: 0.01 = 1%)")));
+            }
+        }
+
+        /** Whether any read is sampled. */
+        public boolean enabled() {
+            return sampleRate > 0.0;
         }
     }
 }

@@ -175,36 +175,36 @@ public final class FallbackJournal implements Journal {
 
     /** The table's figures with the entries still waiting in the file added as pending. */
     @Override
-    public JournalStats stats() {
-        JournalStats f = file.stats(); // the file first, see countByStatus
-        JournalStats t = table.stats();
+    public Journal.Stats stats() {
+        Journal.Stats f = file.stats(); // the file first, see countByStatus
+        Journal.Stats t = table.stats();
         java.util.Map<io.github.dualwrite.config.Side, Long> pending = new java.util.EnumMap<>(io.github.dualwrite.config.Side.class);
         pending.putAll(t.pendingBySide());
         f.pendingBySide().forEach((side, n) -> pending.merge(side, n, Long::sum));
         java.time.Instant oldest = t.oldestUnresolved() == null ? f.oldestUnresolved()
                 : f.oldestUnresolved() == null || t.oldestUnresolved().isBefore(f.oldestUnresolved()) ? t.oldestUnresolved()
                 : f.oldestUnresolved();
-        return new JournalStats(pending, t.dead(), t.conflicts(), t.done(), oldest);
+        return new Journal.Stats(pending, t.dead(), t.conflicts(), t.done(), oldest);
     }
 
     /** The table's unresolved groups plus the file's (entries that could not reach the table yet). */
     @Override
-    public List<UnresolvedGroup> unresolved() {
-        List<UnresolvedGroup> out = new java.util.ArrayList<>(file.unresolved()); // the file first, see countByStatus
+    public List<Journal.UnresolvedGroup> unresolved() {
+        List<Journal.UnresolvedGroup> out = new java.util.ArrayList<>(file.unresolved()); // the file first, see countByStatus
         out.addAll(table.unresolved());
         return out;
     }
 
     @Override
-    public List<UnresolvedGroup> unresolved(String unit, java.util.Collection<String> routingKeys,
+    public List<Journal.UnresolvedGroup> unresolved(String unit, java.util.Collection<String> routingKeys,
                                             io.github.dualwrite.config.Side behind) {
-        List<UnresolvedGroup> out = new java.util.ArrayList<>(file.unresolved(unit, routingKeys, behind));
+        List<Journal.UnresolvedGroup> out = new java.util.ArrayList<>(file.unresolved(unit, routingKeys, behind));
         out.addAll(table.unresolved(unit, routingKeys, behind)); // after the file, see countByStatus
         return out;
     }
 
     @Override
-    public void addListener(JournalListener listener) {
+    public void addListener(Journal.Listener listener) {
         listeners.add(listener);
     }
 

@@ -215,26 +215,26 @@ public final class FileJournal implements Journal {
     }
 
     @Override
-    public JournalStats stats() {
+    public Journal.Stats stats() {
         java.util.Map<io.github.dualwrite.config.Side, Long> pending = new java.util.EnumMap<>(io.github.dualwrite.config.Side.class);
         java.time.Instant oldest = null;
         for (JournalEntry e : entries()) {
             pending.merge(e.failedSide(), 1L, Long::sum);
             oldest = oldest == null || e.createdAt().isBefore(oldest) ? e.createdAt() : oldest;
         }
-        return new JournalStats(pending, 0, 0, 0, oldest);
+        return new Journal.Stats(pending, 0, 0, 0, oldest);
     }
 
     @Override
-    public List<UnresolvedGroup> unresolved() {
+    public List<Journal.UnresolvedGroup> unresolved() {
         return group(entries(), null, null);
     }
 
     @Override
-    public List<UnresolvedGroup> unresolved(String unit, java.util.Collection<String> routingKeys,
+    public List<Journal.UnresolvedGroup> unresolved(String unit, java.util.Collection<String> routingKeys,
                                             io.github.dualwrite.config.Side behind) {
-        List<UnresolvedGroup> out = new ArrayList<>();
-        for (UnresolvedGroup g : group(entries(), unit, routingKeys)) {
+        List<Journal.UnresolvedGroup> out = new ArrayList<>();
+        for (Journal.UnresolvedGroup g : group(entries(), unit, routingKeys)) {
             if (g.behind() == behind) {
                 out.add(g); // the file holds pending entries only
             }
@@ -243,22 +243,22 @@ public final class FileJournal implements Journal {
     }
 
     /** Entries grouped like the table does it, optionally only those of some users of a unit. */
-    static List<UnresolvedGroup> group(List<JournalEntry> entries, String unit, java.util.Collection<String> keys) {
-        java.util.Map<List<Object>, UnresolvedGroup> groups = new java.util.LinkedHashMap<>();
+    static List<Journal.UnresolvedGroup> group(List<JournalEntry> entries, String unit, java.util.Collection<String> keys) {
+        java.util.Map<List<Object>, Journal.UnresolvedGroup> groups = new java.util.LinkedHashMap<>();
         for (JournalEntry e : entries) {
             if (!e.status().unresolved() || unit != null && (!unit.equals(e.unit()) || !keys.contains(e.routingKey()))) {
                 continue;
             }
             List<Object> id = java.util.Arrays.asList(e.unit(), e.table(), e.routingKey(), e.failedSide(), e.status());
-            groups.merge(id, new UnresolvedGroup(e.unit(), e.table(), e.routingKey(), e.failedSide(), e.status(), 1,
-                    e.createdAt()), (a, b) -> new UnresolvedGroup(a.unit(), a.table(), a.routingKey(), a.behind(),
+            groups.merge(id, new Journal.UnresolvedGroup(e.unit(), e.table(), e.routingKey(), e.failedSide(), e.status(), 1,
+                    e.createdAt()), (a, b) -> new Journal.UnresolvedGroup(a.unit(), a.table(), a.routingKey(), a.behind(),
                     a.status(), a.count() + b.count(), a.oldest().isBefore(b.oldest()) ? a.oldest() : b.oldest()));
         }
         return new ArrayList<>(groups.values());
     }
 
     @Override
-    public void addListener(JournalListener listener) {
+    public void addListener(Journal.Listener listener) {
         listeners.add(listener);
     }
 

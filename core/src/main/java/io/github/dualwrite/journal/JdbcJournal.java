@@ -321,12 +321,12 @@ public final class JdbcJournal implements Journal {
     }
 
     @Override
-    public JournalStats stats() {
+    public Journal.Stats stats() {
         String sql = "SELECT status, failed_side, COUNT(*), MIN(created_at) FROM " + table + " GROUP BY status, failed_side";
         return query("count the journal", sql, ps -> { }, JdbcJournal::stats);
     }
 
-    static JournalStats stats(ResultSet rs) throws SQLException {
+    static Journal.Stats stats(ResultSet rs) throws SQLException {
         Map<Side, Long> pending = new EnumMap<>(Side.class);
         long dead = 0;
         long conflicts = 0;
@@ -346,19 +346,19 @@ public final class JdbcJournal implements Journal {
                 oldest = first;
             }
         }
-        return new JournalStats(pending, dead, conflicts, done, oldest);
+        return new Journal.Stats(pending, dead, conflicts, done, oldest);
     }
 
     @Override
-    public List<UnresolvedGroup> unresolved() {
+    public List<Journal.UnresolvedGroup> unresolved() {
         String sql = "SELECT unit_name, table_name, routing_key, failed_side, status, COUNT(*), MIN(created_at) FROM " + table
                 + " WHERE status IN ('PENDING', 'DEAD', 'CONFLICT') GROUP BY unit_name, table_name, routing_key, failed_side, status";
         return query("read the unresolved journal entries", sql, ps -> { }, JdbcJournal::groups);
     }
 
     @Override
-    public List<UnresolvedGroup> unresolved(String unit, Collection<String> routingKeys, Side behind) {
-        List<UnresolvedGroup> out = new ArrayList<>();
+    public List<Journal.UnresolvedGroup> unresolved(String unit, Collection<String> routingKeys, Side behind) {
+        List<Journal.UnresolvedGroup> out = new ArrayList<>();
         String select = "SELECT unit_name, table_name, routing_key, failed_side, status, COUNT(*), MIN(created_at) FROM "
                 + table + " WHERE ";
         String group = " AND unit_name = ? GROUP BY unit_name, table_name, routing_key, failed_side, status";
@@ -385,17 +385,17 @@ public final class JdbcJournal implements Journal {
         ps.setString(p, unit);
     }
 
-    private static List<UnresolvedGroup> groups(ResultSet rs) throws SQLException {
-        List<UnresolvedGroup> out = new ArrayList<>();
+    private static List<Journal.UnresolvedGroup> groups(ResultSet rs) throws SQLException {
+        List<Journal.UnresolvedGroup> out = new ArrayList<>();
         while (rs.next()) {
-            out.add(new UnresolvedGroup(rs.getString(1), rs.getString(2), rs.getString(3), Side.valueOf(rs.getString(4)),
+            out.add(new Journal.UnresolvedGroup(rs.getString(1), rs.getString(2), rs.getString(3), Side.valueOf(rs.getString(4)),
                     JournalEntry.Status.valueOf(rs.getString(5)), rs.getLong(6), instant(rs.getTimestamp(7))));
         }
         return out;
     }
 
     @Override
-    public void addListener(JournalListener listener) {
+    public void addListener(Journal.Listener listener) {
         listeners.add(listener);
     }
 

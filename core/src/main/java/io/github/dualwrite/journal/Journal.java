@@ -1,5 +1,6 @@
 package io.github.dualwrite.journal;
 
+import io.github.dualwrite.config.Side;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
@@ -68,7 +69,7 @@ public interface Journal extends AutoCloseable {
     Map<JournalEntry.Status, Long> countByStatus();
 
     /** Pending entries by side, dead and conflicting ones, and the oldest unresolved. */
-    JournalStats stats();
+    Stats stats();
 
     /** Every unresolved entry, grouped by unit, table, routing key, side behind and status. */
     List<UnresolvedGroup> unresolved();
@@ -81,9 +82,81 @@ public interface Journal extends AutoCloseable {
     List<UnresolvedGroup> unresolved(String unit, Collection<String> routingKeys, io.github.dualwrite.config.Side behind);
 
     /** Adds a listener told about entries recorded and resolved through this journal object. */
-    void addListener(JournalListener listener);
+    void addListener(Listener listener);
 
     /** Releases resources; entries already recorded stay. */
     @Override
     void close();
+
+    /**
+     * Told when entries are stored and when they are resolved (repaired), in the process that did it; the
+     * read-your-writes guard follows the journal this way. Called on the thread that recorded or resolved;
+     * a listener must be quick and must not throw (what it throws is logged and ignored).
+     */
+    public interface Listener {
+
+        /** Entries were made durable. */
+        default void recorded(List<JournalEntry> entries) {
+        }
+
+        /**
+         * Entries are being marked repaired (DONE). Told just before the change is stored, so that a listener
+         * re-reading the journal meanwhile can only count them once too often, never once too few; when storing
+         * fails, {@link #recorded} is told again for them.
+         */
+        default void resolved(List<JournalEntry> entries) {
+        }
+
+        /** Entries changed in a way not told entry by entry (a person's decision, a lost lease): re-read the journal. */
+        default void changed() {
+        }
+    }
+
+    /**
+     * How much of the journal still needs work, for {@code status}, metrics and health checks.
+     *
+     * @param pendingBySide pending entries by the side that is behind
+     * @param dead          entries given up on
+     * @param conflicts     entries waiting for a person to decide
+     * @param done          entries repaired (kept until purged)
+     * @param oldestUnresolved when the oldest pending, dead or conflicting entry was written; null when none
+     */
+    public record Stats(Map<Side, Long> pendingBySide, long dead, long conflicts, long done, Instant oldestUnresolved) {
+
+        /** Copies the map. */
+        public Stats {
+            pendingBySide = Map.copyOf(pendingBySide);
+        }
+
+        /** Pending entries on both sides. */
+        public long pending() {
+            return pendingBySide.values().stream().mapToLong(Long::longValue).sum();
+        }
+
+        /** Pending, dead and conflicting entries. */
+        public long unresolved() {
+            return pending() + dead + conflicts;
+        }
+
+        /** Age of the oldest unresolved entry at {@code now}, zero when there is none. */
+        public Duration oldestAge(Instant now) {
+            return oldestUnresolved == null ? Duration.ZERO : Duration.between(oldestUnresolved, now);
+        }
+    }
+
+    /**
+     * Unresolved journal entries (pending, dead or in conflict) of one user's rows in one table, by the side
+     * that is behind: what the stage-move gate and the read-your-writes guard need, without reading every entry.
+     *
+     * @param unit       the migration unit
+     * @param table      the table
+     * @param routingKey the user, null for entries that had no routing key
+     * @param behind     the side that is behind
+     * @param status     PENDING, DEAD or CONFLICT
+     * @param count      how many entries
+     * @param oldest     when the oldest of them was written
+     */
+    public record UnresolvedGroup(String unit, String table, String routingKey, Side behind, JournalEntry.Status status,
+                                  long count, Instant oldest) {
+    }
 }

@@ -2,12 +2,11 @@ package io.github.dualwrite.journal;
 
 import io.github.dualwrite.config.ConfigProblem;
 import io.github.dualwrite.config.MigrationConfig;
-import io.github.dualwrite.config.MoveGate;
+import io.github.dualwrite.config.MigrationControl;
 import io.github.dualwrite.config.RoutingKey;
 import io.github.dualwrite.config.Side;
 import io.github.dualwrite.config.Stage;
 import io.github.dualwrite.config.UnitConfig;
-import io.github.dualwrite.config.UserMove;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +28,7 @@ import java.util.Set;
  * <p>The journal is read only when a change does move some users onto a side; a journal that cannot be
  * read holds the change back (with {@code force: true} it goes through anyway).
  */
-public final class JournalGate implements MoveGate {
+public final class JournalGate implements MigrationControl.Gate {
 
     private final Journal journal;
     private final Clock clock;
@@ -42,11 +41,11 @@ public final class JournalGate implements MoveGate {
 
     @Override
     public List<ConfigProblem> check(MigrationConfig current, MigrationConfig next) {
-        Map<String, List<UserMove>> relying = new java.util.LinkedHashMap<>();
+        Map<String, List<MigrationControl.UserMove>> relying = new java.util.LinkedHashMap<>();
         for (UnitConfig after : next.units().values()) {
             UnitConfig before = current.units().get(after.name());
-            List<UserMove> moves = new ArrayList<>();
-            for (UserMove m : UserMove.between(before, after)) {
+            List<MigrationControl.UserMove> moves = new ArrayList<>();
+            for (MigrationControl.UserMove m : MigrationControl.UserMove.between(before, after)) {
                 if (!m.newlyRelied().isEmpty()) {
                     moves.add(m);
                 }
@@ -58,7 +57,7 @@ public final class JournalGate implements MoveGate {
         if (relying.isEmpty()) {
             return List.of();
         }
-        List<UnresolvedGroup> groups = journal.unresolved();
+        List<Journal.UnresolvedGroup> groups = journal.unresolved();
         List<ConfigProblem> problems = new ArrayList<>();
         relying.forEach((unit, moves) -> {
             Held held = held(current.units().get(unit), next.units().get(unit), moves, groups);
@@ -73,11 +72,11 @@ public final class JournalGate implements MoveGate {
     }
 
     /** The entries of a unit whose side behind the change would start to rely on. */
-    private static Held held(UnitConfig before, UnitConfig after, List<UserMove> moves, List<UnresolvedGroup> groups) {
+    private static Held held(UnitConfig before, UnitConfig after, List<MigrationControl.UserMove> moves, List<Journal.UnresolvedGroup> groups) {
         Set<Side> anyMove = new HashSet<>();
         moves.forEach(m -> anyMove.addAll(m.newlyRelied()));
         Held held = new Held();
-        for (UnresolvedGroup g : groups) {
+        for (Journal.UnresolvedGroup g : groups) {
             if (!g.unit().equals(after.name())) {
                 continue;
             }
@@ -92,7 +91,7 @@ public final class JournalGate implements MoveGate {
                     continue;
                 }
                 Stage from = before == null ? Stage.OLD_ONLY : before.stageOf(key);
-                affected = UserMove.newlyRelied(from, after.stageOf(key)).contains(g.behind());
+                affected = MigrationControl.UserMove.newlyRelied(from, after.stageOf(key)).contains(g.behind());
             }
             if (affected) {
                 held.add(g);
@@ -101,9 +100,9 @@ public final class JournalGate implements MoveGate {
         return held;
     }
 
-    private static String describe(List<UserMove> moves) {
+    private static String describe(List<MigrationControl.UserMove> moves) {
         Set<String> parts = new LinkedHashSet<>();
-        for (UserMove m : moves) {
+        for (MigrationControl.UserMove m : moves) {
             parts.add(m.from() + " -> " + m.to() + " (" + m.who() + ")");
         }
         return "moving " + String.join(", ", parts);
@@ -126,7 +125,7 @@ public final class JournalGate implements MoveGate {
         final Set<Side> sides = java.util.EnumSet.noneOf(Side.class);
         Instant oldest;
 
-        void add(UnresolvedGroup g) {
+        void add(Journal.UnresolvedGroup g) {
             entries += g.count();
             byStatus.merge(g.status(), g.count(), Long::sum);
             users.add(String.valueOf(g.routingKey()));

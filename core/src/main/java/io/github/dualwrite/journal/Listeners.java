@@ -11,27 +11,27 @@ final class Listeners {
 
     private static final Logger log = LoggerFactory.getLogger(Listeners.class);
 
-    private final List<JournalListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<Journal.Listener> listeners = new CopyOnWriteArrayList<>();
 
-    void add(JournalListener listener) {
+    void add(Journal.Listener listener) {
         listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
     }
 
     void recorded(List<JournalEntry> entries) {
-        tell(entries, JournalListener::recorded);
+        tell(entries, Journal.Listener::recorded);
     }
 
     /**
      * Marks {@code entries} DONE through {@code store} (which returns how many it changed), telling listeners
-     * first: see {@link JournalListener#resolved}.
+     * first: see {@link Journal.Listener#resolved}.
      */
     int complete(List<JournalEntry> entries, java.util.function.IntSupplier store) {
-        tell(entries, JournalListener::resolved);
+        tell(entries, Journal.Listener::resolved);
         int done;
         try {
             done = store.getAsInt();
         } catch (RuntimeException e) {
-            tell(entries, JournalListener::recorded);
+            tell(entries, Journal.Listener::recorded);
             throw e;
         }
         if (done < entries.size()) {
@@ -41,7 +41,7 @@ final class Listeners {
     }
 
     void changed() {
-        for (JournalListener l : listeners) {
+        for (Journal.Listener l : listeners) {
             try {
                 l.changed();
             } catch (RuntimeException e) {
@@ -50,11 +50,11 @@ final class Listeners {
         }
     }
 
-    private void tell(List<JournalEntry> entries, BiConsumer<JournalListener, List<JournalEntry>> event) {
+    private void tell(List<JournalEntry> entries, BiConsumer<Journal.Listener, List<JournalEntry>> event) {
         if (entries.isEmpty()) {
             return;
         }
-        for (JournalListener l : listeners) {
+        for (Journal.Listener l : listeners) {
             try {
                 event.accept(l, entries);
             } catch (RuntimeException e) {

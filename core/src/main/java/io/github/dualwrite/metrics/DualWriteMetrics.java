@@ -6,9 +6,8 @@ import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.github.dualwrite.config.MigrationControl;
 import io.github.dualwrite.config.Side;
 import io.github.dualwrite.config.UnitConfig;
-import io.github.dualwrite.jdbc.DualWriteStats;
+import io.github.dualwrite.DualWriteStats;
 import io.github.dualwrite.journal.Journal;
-import io.github.dualwrite.journal.JournalStats;
 import io.github.dualwrite.sync.Repairer;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -114,7 +113,7 @@ public final class DualWriteMetrics implements MeterBinder {
         gauge(registry, "dualwrite.journal.pending", "journal entries waiting for repair", journal,
                 j -> j.pendingCount(), Tags.empty());
         // one stats query serves every journal gauge of a scrape
-        LoadingCache<Journal, JournalStats> stats = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(1))
+        LoadingCache<Journal, Journal.Stats> stats = Caffeine.newBuilder().expireAfterWrite(Duration.ofSeconds(1))
                 .build(Journal::stats);
         for (Side side : Side.values()) {
             gauge(registry, "dualwrite.journal.unresolved", "journal entries that need work", journal,

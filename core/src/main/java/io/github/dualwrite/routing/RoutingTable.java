@@ -1,6 +1,6 @@
 package io.github.dualwrite.routing;
 
-import io.github.dualwrite.config.ConfigSnapshot;
+import io.github.dualwrite.config.MigrationControl;
 import io.github.dualwrite.config.RoutingKey;
 import io.github.dualwrite.config.UnitConfig;
 import java.util.HashMap;
@@ -13,11 +13,11 @@ import java.util.Optional;
  */
 public final class RoutingTable {
 
-    private final ConfigSnapshot snapshot;
+    private final MigrationControl.Snapshot snapshot;
     private final Map<String, UnitRoutes> units;
     private final Map<String, UnitConfig> unitByTable;
 
-    private RoutingTable(ConfigSnapshot snapshot) {
+    private RoutingTable(MigrationControl.Snapshot snapshot) {
         this.snapshot = snapshot;
         Map<String, UnitRoutes> map = new HashMap<>();
         Map<String, UnitConfig> byTable = new HashMap<>();
@@ -30,12 +30,12 @@ public final class RoutingTable {
     }
 
     /** Compiles the routes of a document. */
-    public static RoutingTable of(ConfigSnapshot snapshot) {
+    public static RoutingTable of(MigrationControl.Snapshot snapshot) {
         return new RoutingTable(snapshot);
     }
 
     /** The document these routes come from. */
-    public ConfigSnapshot snapshot() {
+    public MigrationControl.Snapshot snapshot() {
         return snapshot;
     }
 
@@ -60,12 +60,12 @@ public final class RoutingTable {
     }
 
     /** Routes an integral key (no allocation). */
-    public Route route(String unit, long key) {
+    public Router.Route route(String unit, long key) {
         return unit(unit).route(key);
     }
 
     /** Routes any key; see {@link RoutingKey#of(Object)} for the accepted types. */
-    public Route route(String unit, Object key) {
+    public Router.Route route(String unit, Object key) {
         UnitRoutes routes = unit(unit);
         if (key instanceof Long l) {
             return routes.route(l.longValue());
@@ -74,17 +74,17 @@ public final class RoutingTable {
     }
 
     /** The route of a statement without routing key: the unit's base stage. */
-    public Route routeUnkeyed(String unit) {
+    public Router.Route routeUnkeyed(String unit) {
         return unit(unit).unkeyed();
     }
 
     /** The decision for {@code key} with every reason. */
-    public Explain explain(String unit, Object key) {
+    public Router.Explain explain(String unit, Object key) {
         UnitRoutes routes = unit(unit);
         RoutingKey k = RoutingKey.of(key);
-        GrayRule rule = k.isIntegral() ? routes.rule(k.longValue()) : routes.rule(k.toString());
+        Router.GrayRule rule = k.isIntegral() ? routes.rule(k.longValue()) : routes.rule(k.toString());
         UnitConfig u = routes.unit();
-        return new Explain(unit, k, k.bucket(), rule, u.stage(), u.gray().stage(), u.gray().ratio(),
+        return new Router.Explain(unit, k, k.bucket(), rule, u.stage(), u.gray().stage(), u.gray().ratio(),
                 routes.unsampled(UnitRoutes.isGray(rule)), snapshot.version());
     }
 

@@ -1,6 +1,5 @@
 package io.github.dualwrite.routing;
 
-import io.github.dualwrite.config.GrayConfig;
 import io.github.dualwrite.config.RoutingKey;
 import io.github.dualwrite.config.UnitConfig;
 import java.util.Arrays;
@@ -22,14 +21,14 @@ final class UnitRoutes {
     private final Set<String> whiteTexts;
     private final Set<String> blackTexts;
     private final double sampleRate;
-    private final Route base;
-    private final Route baseShadow;
-    private final Route gray;
-    private final Route grayShadow;
+    private final Router.Route base;
+    private final Router.Route baseShadow;
+    private final Router.Route gray;
+    private final Router.Route grayShadow;
 
     UnitRoutes(UnitConfig unit, long version) {
         this.unit = unit;
-        GrayConfig g = unit.gray();
+        UnitConfig.Gray g = unit.gray();
         this.hasGray = unit.hasGray();
         this.ratio = g.ratio();
         this.whiteNumbers = numbers(g.whitelist());
@@ -37,31 +36,31 @@ final class UnitRoutes {
         this.whiteTexts = texts(g.whitelist());
         this.blackTexts = texts(g.blacklist());
         this.sampleRate = unit.shadowRead().sampleRate();
-        this.base = new Route(unit.name(), unit.stage(), false, false, version);
-        this.baseShadow = new Route(unit.name(), unit.stage(), false, true, version);
-        this.gray = new Route(unit.name(), g.stage(), true, false, version);
-        this.grayShadow = new Route(unit.name(), g.stage(), true, true, version);
+        this.base = new Router.Route(unit.name(), unit.stage(), false, false, version);
+        this.baseShadow = new Router.Route(unit.name(), unit.stage(), false, true, version);
+        this.gray = new Router.Route(unit.name(), g.stage(), true, false, version);
+        this.grayShadow = new Router.Route(unit.name(), g.stage(), true, true, version);
     }
 
     UnitConfig unit() {
         return unit;
     }
 
-    Route route(long key) {
+    Router.Route route(long key) {
         return pick(isGray(rule(key)));
     }
 
-    Route route(RoutingKey key) {
+    Router.Route route(RoutingKey key) {
         return key.isIntegral() ? route(key.longValue()) : pick(isGray(rule(key.toString())));
     }
 
     /** The base-stage route, for statements that carry no key. */
-    Route unkeyed() {
+    Router.Route unkeyed() {
         return pick(false);
     }
 
     /** The route without shadow sampling, for explaining. */
-    Route unsampled(boolean isGray) {
+    Router.Route unsampled(boolean isGray) {
         return isGray ? gray : base;
     }
 
@@ -69,38 +68,38 @@ final class UnitRoutes {
         return hasGray;
     }
 
-    GrayRule rule(long key) {
+    Router.GrayRule rule(long key) {
         if (!hasGray) {
-            return GrayRule.NO_GRAY;
+            return Router.GrayRule.NO_GRAY;
         }
         if (whiteNumbers.length > 0 && Arrays.binarySearch(whiteNumbers, key) >= 0) {
-            return GrayRule.WHITELIST;
+            return Router.GrayRule.WHITELIST;
         }
         if (blackNumbers.length > 0 && Arrays.binarySearch(blackNumbers, key) >= 0) {
-            return GrayRule.BLACKLIST;
+            return Router.GrayRule.BLACKLIST;
         }
-        return RoutingKey.bucket(key) < ratio ? GrayRule.RATIO_IN : GrayRule.RATIO_OUT;
+        return RoutingKey.bucket(key) < ratio ? Router.GrayRule.RATIO_IN : Router.GrayRule.RATIO_OUT;
     }
 
-    GrayRule rule(String key) {
+    Router.GrayRule rule(String key) {
         if (!hasGray) {
-            return GrayRule.NO_GRAY;
+            return Router.GrayRule.NO_GRAY;
         }
         if (whiteTexts.contains(key)) {
-            return GrayRule.WHITELIST;
+            return Router.GrayRule.WHITELIST;
         }
         if (blackTexts.contains(key)) {
-            return GrayRule.BLACKLIST;
+            return Router.GrayRule.BLACKLIST;
         }
-        return RoutingKey.bucket(key) < ratio ? GrayRule.RATIO_IN : GrayRule.RATIO_OUT;
+        return RoutingKey.bucket(key) < ratio ? Router.GrayRule.RATIO_IN : Router.GrayRule.RATIO_OUT;
     }
 
-    static boolean isGray(GrayRule rule) {
-        return rule == GrayRule.WHITELIST || rule == GrayRule.RATIO_IN;
+    static boolean isGray(Router.GrayRule rule) {
+        return rule == Router.GrayRule.WHITELIST || rule == Router.GrayRule.RATIO_IN;
     }
 
-    private Route pick(boolean isGray) {
-        Route r = isGray ? gray : base;
+    private Router.Route pick(boolean isGray) {
+        Router.Route r = isGray ? gray : base;
         if (sampleRate > 0 && r.writesBoth() && ThreadLocalRandom.current().nextDouble() < sampleRate) {
             return isGray ? grayShadow : baseShadow;
         }

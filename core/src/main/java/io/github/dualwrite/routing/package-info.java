@@ -3,6 +3,6 @@
  *
  * <p>{@link io.github.dualwrite.routing.Router} follows the document in force;
  * {@link io.github.dualwrite.routing.RoutingTable} is one document's routes, pinned by a transaction;
- * {@link io.github.dualwrite.routing.Explain} says why a user got its route.
+ * {@link io.github.dualwrite.routing.Router.Explain} says why a user got its route.
  */
 package io.github.dualwrite.routing;

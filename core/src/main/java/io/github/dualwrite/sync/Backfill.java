@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -62,7 +63,7 @@ public final class Backfill {
     }
 
     /** Copies every table of {@code unit}. */
-    public BackfillReport run(String unit) throws SQLException, InterruptedException {
+    public Report run(String unit) throws SQLException, InterruptedException {
         UnitConfig u = control.current().config().unit(unit).orElseThrow(() -> new IllegalArgumentException(
                 "no migration unit '" + unit + "'; units: " + control.current().config().units().keySet()));
         Counters counters = new Counters();
@@ -71,7 +72,7 @@ public final class Backfill {
         for (TableConfig table : u.tables().values()) {
             copyTable(unit, rowSync.access(unit, table.name()), counters, throttle, start);
         }
-        return new BackfillReport(unit, counters.scanned.get(), counters.inserted.get(), counters.updated.get(),
+        return new Report(unit, counters.scanned.get(), counters.inserted.get(), counters.updated.get(),
                 counters.skipped.get(), Duration.ofNanos(System.nanoTime() - start));
     }
 
@@ -419,6 +420,30 @@ public final class Backfill {
 
         public Backfill build() {
             return new Backfill(this);
+        }
+    }
+
+    /**
+     * What a backfill did.
+     *
+     * @param unit     the unit copied
+     * @param scanned  old rows read
+     * @param inserted rows the new side was missing
+     * @param updated  rows the new side had in an older version (by the version column)
+     * @param skipped  rows the new side already had, equal or newer (never overwritten)
+     * @param elapsed  time taken
+     */
+    public record Report(String unit, long scanned, long inserted, long updated, long skipped, Duration elapsed) {
+
+        /** Old rows read per second. */
+        public long rowsPerSecond() {
+            return scanned * 1000 / Math.max(1, elapsed.toMillis());
+        }
+
+        /** A summary line. */
+        public String line() {
+            return String.format(Locale.ROOT, "BACKFILL unit=%s scanned=%d inserted=%d updated=%d skipped=%d rows_per_s=%d",
+                    unit, scanned, inserted, updated, skipped, rowsPerSecond());
         }
     }
 }

@@ -4,8 +4,8 @@ import io.github.dualwrite.config.MigrationConfig;
 import io.github.dualwrite.config.TableConfig;
 import io.github.dualwrite.config.UnitConfig;
 import io.github.dualwrite.ids.SegmentSequence;
-import io.github.dualwrite.sync.PreflightReport.Check;
-import io.github.dualwrite.sync.PreflightReport.Status;
+import io.github.dualwrite.sync.Preflight.Report.Check;
+import io.github.dualwrite.sync.Preflight.Report.Status;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
@@ -56,7 +56,7 @@ public final class Preflight {
     }
 
     /** Runs every check of every unit (or of {@code unit} only when not null). */
-    public PreflightReport run(String unit) {
+    public Report run(String unit) {
         List<Check> checks = new ArrayList<>();
         for (UnitConfig u : config.units().values()) {
             if (unit != null && !unit.equals(u.name())) {
@@ -70,7 +70,7 @@ public final class Preflight {
             checks.add(new Check(unit == null ? "-" : unit, "-", "units", Status.FAIL,
                     unit == null ? "the document has no units" : "no unit '" + unit + "'; units: " + config.units().keySet()));
         }
-        return new PreflightReport(checks);
+        return new Report(checks);
     }
 
     private void checkTable(UnitConfig unit, TableConfig table, List<Check> checks) {
@@ -397,6 +397,57 @@ public final class Preflight {
 
         public Preflight build() {
             return new Preflight(this);
+        }
+    }
+
+    /**
+     * The checks {@link Preflight} ran, each with what to change when it failed.
+     *
+     * @param checks every check, in order
+     */
+    public record Report(List<Check> checks) {
+
+        /** How a check came out. */
+        public enum Status {
+            /** Fine. */
+            OK,
+            /** Not blocking, but look at it before the stage it matters for. */
+            WARN,
+            /** Fix it before DUAL_WRITE. */
+            FAIL,
+            /** Could not be checked (the message says what is needed to check it). */
+            SKIPPED
+        }
+
+        /**
+         * One check.
+         *
+         * @param unit    the unit
+         * @param table   the table
+         * @param name    what was checked
+         * @param status  the outcome
+         * @param message what was found and, when it failed, what to change
+         */
+        public record Check(String unit, String table, String name, Status status, String message) {
+            @Override
+            public String toString() {
+                return String.format("%-7s %s.%s %s: %s", status, unit, table, name, message);
+            }
+        }
+
+        /** Copies the list. */
+        public Report {
+            checks = List.copyOf(checks);
+        }
+
+        /** Whether nothing failed. */
+        public boolean passed() {
+            return checks.stream().noneMatch(c -> c.status() == Status.FAIL);
+        }
+
+        /** The checks that failed. */
+        public List<Check> failures() {
+            return checks.stream().filter(c -> c.status() == Status.FAIL).toList();
         }
     }
 }

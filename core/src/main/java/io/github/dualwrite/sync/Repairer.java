@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.dualwrite.config.Side;
 import io.github.dualwrite.journal.Journal;
 import io.github.dualwrite.journal.JournalEntry;
-import io.github.dualwrite.journal.JournalStats;
-import io.github.dualwrite.journal.UnresolvedGroup;
 import io.github.resilience4j.core.IntervalFunction;
 import java.lang.management.ManagementFactory;
 import java.net.SocketException;
@@ -67,7 +65,7 @@ public final class Repairer implements AutoCloseable {
     private final IntervalFunction backoff;
     private final Clock clock;
     private final Sleeper sleeper;
-    private final RepairListener listener;
+    private final Listener listener;
     private final Duration interval;
     private final ScheduledExecutorService scheduler;
     private final int threads;
@@ -113,10 +111,10 @@ public final class Repairer implements AutoCloseable {
      * batch comes back short (the backlog is caught up) or after {@value #BATCHES_PER_PASS} batches, so that
      * entries arriving as fast as they are repaired never keep it from returning.
      */
-    public RepairRun runOnce() {
+    public Run runOnce() {
         pass.lock();
         try {
-            RepairRun total = RepairRun.NONE;
+            Run total = Run.NONE;
             for (int i = 0; i < BATCHES_PER_PASS && !closed; i++) {
                 List<JournalEntry> batch = journal.claim(owner, batchSize, clock.instant(), lease);
                 if (!batch.isEmpty()) {
@@ -145,11 +143,11 @@ public final class Repairer implements AutoCloseable {
     public DrainResult drain(Duration timeout) {
         Instant start = clock.instant();
         Instant deadline = start.plus(timeout);
-        RepairRun total = RepairRun.NONE;
+        Run total = Run.NONE;
         while (true) {
-            RepairRun run = runOnce();
+            Run run = runOnce();
             total = total.plus(run);
-            JournalStats stats = journal.stats();
+            Journal.Stats stats = journal.stats();
             Instant now = clock.instant();
             if (stats.pending() == 0 || !now.isBefore(deadline) || closed) {
                 return new DrainResult(total, stats.pending(), stats.dead(), stats.conflicts(), Duration.between(start, now));
@@ -187,11 +185,11 @@ public final class Repairer implements AutoCloseable {
     }
 
     /** How one group ended. */
-    private record Result(List<JournalEntry> entries, SyncResult synced, RepairConflict conflict, Exception error,
+    private record Result(List<JournalEntry> entries, RowSync.Result synced, RowSync.Conflict conflict, Exception error,
                           String unrepairable) {
     }
 
-    private RepairRun repair(List<JournalEntry> batch) {
+    private Run repair(List<JournalEntry> batch) {
         claimed.addAndGet(batch.size());
         batch.forEach(e -> notify(l -> l.claimed(e)));
         Map<Target, List<JournalEntry>> groups = new LinkedHashMap<>();
@@ -224,7 +222,7 @@ public final class Repairer implements AutoCloseable {
             }
         });
         keysByUnit.forEach((unit, bySide) -> bySide.forEach((side, keys) -> {
-            for (UnresolvedGroup g : journal.unresolved(unit, keys, side.other())) {
+            for (Journal.UnresolvedGroup g : journal.unresolved(unit, keys, side.other())) {
                 Target t = new Target(g.unit(), g.table().toLowerCase(java.util.Locale.ROOT), g.routingKey(), null);
                 Set<Side> sides = out.get(t);
                 if (sides != null) {
@@ -311,10 +309,10 @@ public final class Repairer implements AutoCloseable {
             for (Job job : chunk) {
                 RowSync.Request r = job.request();
                 try {
-                    SyncResult result = r.rows() == null ? rowSync.repair(r.unit(), r.table(), r.key(), from, r.checked())
+                    RowSync.Result result = r.rows() == null ? rowSync.repair(r.unit(), r.table(), r.key(), from, r.checked())
                             : rowSync.repairRows(r.unit(), r.table(), r.key(), r.rows(), from, r.checked());
                     out.add(done(job.entries(), result));
-                } catch (RepairConflict c) {
+                } catch (RowSync.Conflict c) {
                     out.add(new Result(job.entries(), null, c, null, null));
                 } catch (Exception e) {
                     out.add(new Result(job.entries(), null, null, e, null));
@@ -355,9 +353,9 @@ public final class Repairer implements AutoCloseable {
                         io.github.dualwrite.config.RoutingKey.of(t.routingKey()), rowsNamed(entries), checked), late.other());
             }
             if (t.primaryKey() != null) {
-                SyncResult result = null;
+                RowSync.Result result = null;
                 for (List<Object> pk : primaryKeys(t.primaryKey())) {
-                    SyncResult r = rowSync.repairRow(t.unit(), t.table(), pk, late.other(), checked);
+                    RowSync.Result r = rowSync.repairRow(t.unit(), t.table(), pk, late.other(), checked);
                     result = result == null ? r : result.plus(r);
                 }
                 if (result != null) {
@@ -366,7 +364,7 @@ public final class Repairer implements AutoCloseable {
             }
             return new Result(entries, null, null, null, "the entry names neither a routing key nor a primary key; run"
                     + " verify on " + t.unit() + "." + t.table() + " to find and repair the difference");
-        } catch (RepairConflict c) {
+        } catch (RowSync.Conflict c) {
             return new Result(entries, null, c, null, null);
         } catch (Exception e) {
             return new Result(entries, null, null, e, null);
@@ -375,17 +373,17 @@ public final class Repairer implements AutoCloseable {
 
     private Result conflict(List<JournalEntry> entries, Target t, String reason) throws SQLException {
         String detail = t.routingKey() == null ? null : rowSync.snapshot(t.unit(), t.table(), t.routingKey());
-        return new Result(entries, null, new RepairConflict(reason, detail), null, null);
+        return new Result(entries, null, new RowSync.Conflict(reason, detail), null, null);
     }
 
-    private static Result done(List<JournalEntry> entries, SyncResult result) {
+    private static Result done(List<JournalEntry> entries, RowSync.Result result) {
         return new Result(entries, result, null, null, null);
     }
 
     /** Marks what the batch did: repaired entries in one statement, the others one by one. */
-    private RepairRun record(List<Result> results, int claimedCount) {
+    private Run record(List<Result> results, int claimedCount) {
         List<JournalEntry> done = new ArrayList<>();
-        Map<JournalEntry, SyncResult> synced = new HashMap<>();
+        Map<JournalEntry, RowSync.Result> synced = new HashMap<>();
         int retry = 0;
         int gaveUp = 0;
         int parked = 0;
@@ -418,7 +416,7 @@ public final class Repairer implements AutoCloseable {
         int ok = done.isEmpty() ? 0 : journal.complete(done, owner);
         repaired.addAndGet(ok);
         done.forEach(e -> notify(l -> l.repaired(e, synced.get(e))));
-        return new RepairRun(claimedCount, ok, retry, gaveUp, parked);
+        return new Run(claimedCount, ok, retry, gaveUp, parked);
     }
 
     /** 1 when the entry is retried later, 2 when it was given up, 0 when the lease was lost. */
@@ -529,7 +527,7 @@ public final class Repairer implements AutoCloseable {
 
     private void runQuietly() {
         try {
-            RepairRun run = runOnce();
+            Run run = runOnce();
             if (run.claimed() > 0) {
                 log.info("dualwrite repair: {} claimed, {} repaired, {} to retry, {} given up, {} in conflict", run.claimed(),
                         run.repaired(), run.failed(), run.dead(), run.conflicts());
@@ -594,7 +592,7 @@ public final class Repairer implements AutoCloseable {
         }
     }
 
-    private void notify(java.util.function.Consumer<RepairListener> event) {
+    private void notify(java.util.function.Consumer<Listener> event) {
         try {
             event.accept(listener);
         } catch (RuntimeException e) {
@@ -614,7 +612,7 @@ public final class Repairer implements AutoCloseable {
         private Duration maxBackoff = Duration.ofMinutes(1);
         private Clock clock = Clock.systemUTC();
         private Sleeper sleeper = Sleeper.SYSTEM;
-        private RepairListener listener = new RepairListener() { };
+        private Listener listener = new Listener() { };
         private Duration interval = Duration.ofSeconds(10);
         private ScheduledExecutorService scheduler;
         private int threads = 4;
@@ -690,7 +688,7 @@ public final class Repairer implements AutoCloseable {
         }
 
         /** Told about every entry. */
-        public Builder listener(RepairListener value) {
+        public Builder listener(Listener value) {
             this.listener = Objects.requireNonNull(value, "listener");
             return this;
         }
@@ -717,6 +715,88 @@ public final class Repairer implements AutoCloseable {
                 throw new IllegalArgumentException("Repairer " + name + " must be positive but was " + value);
             }
             return value;
+        }
+    }
+
+    /**
+     * What one {@link Repairer#runOnce()} did.
+     *
+     * @param claimed   entries leased
+     * @param repaired  entries repaired
+     * @param failed    attempts that failed and will be retried
+     * @param dead      entries given up on
+     * @param conflicts entries parked as CONFLICT for a person to decide
+     */
+    public record Run(int claimed, int repaired, int failed, int dead, int conflicts) {
+
+        /** Nothing done. */
+        public static final Run NONE = new Run(0, 0, 0, 0, 0);
+
+        /** A run without conflicts. */
+        public Run(int claimed, int repaired, int failed, int dead) {
+            this(claimed, repaired, failed, dead, 0);
+        }
+
+        /** One line for logs and the walkthrough: {@code REPAIR claimed=.. repaired=.. failed=.. dead=.. conflicts=..}. */
+        @Override
+        public String toString() {
+            return "REPAIR claimed=" + claimed + " repaired=" + repaired + " failed=" + failed + " dead=" + dead
+                    + " conflicts=" + conflicts;
+        }
+
+        Run plus(Run o) {
+            return new Run(claimed + o.claimed, repaired + o.repaired, failed + o.failed, dead + o.dead,
+                    conflicts + o.conflicts);
+        }
+    }
+
+    /**
+     * What {@link Repairer#drain} did.
+     *
+     * @param run       the entries it handled, summed over its passes
+     * @param pending   entries still pending when it returned (0 when drained)
+     * @param dead      entries given up on, in the journal when it returned: a person must look at them
+     * @param conflicts entries in conflict, in the journal when it returned: a person must decide
+     * @param took      how long it ran
+     */
+    public record DrainResult(Repairer.Run run, long pending, long dead, long conflicts, Duration took) {
+
+        /** Whether nothing is left to repair: no pending, dead or conflicting entry. */
+        public boolean drained() {
+            return pending == 0 && dead == 0 && conflicts == 0;
+        }
+
+        @Override
+        public String toString() {
+            return "DRAIN repaired=" + run.repaired() + " failed=" + run.failed() + " dead=" + dead + " conflicts=" + conflicts
+                    + " pending=" + pending + " took_ms=" + took.toMillis();
+        }
+    }
+
+    /**
+     * Told what the repairer does with each entry (for metrics and logs). Exceptions thrown here are logged and
+     * change nothing.
+     */
+    public interface Listener {
+
+        /** An entry was leased to this repairer. */
+        default void claimed(JournalEntry entry) {
+        }
+
+        /** An entry was repaired (the other side now equals the authority for its rows). */
+        default void repaired(JournalEntry entry, RowSync.Result result) {
+        }
+
+        /** A repair attempt failed; the entry is retried later. */
+        default void failed(JournalEntry entry, Exception error) {
+        }
+
+        /** An entry was given up on (DEAD) with the reason kept. */
+        default void dead(JournalEntry entry, String reason) {
+        }
+
+        /** An entry was parked as CONFLICT: repairing it would overwrite newer data; a person decides. */
+        default void conflict(JournalEntry entry, String reason) {
         }
     }
 }

@@ -6,13 +6,12 @@ import io.github.dualwrite.config.Side;
 import io.github.dualwrite.config.TableConfig;
 import io.github.dualwrite.config.UnitConfig;
 import io.github.dualwrite.journal.Journal;
-import io.github.dualwrite.journal.UnresolvedGroup;
-import io.github.dualwrite.routing.Route;
 import io.github.dualwrite.routing.Router;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -35,7 +34,7 @@ import javax.sql.DataSource;
  * on MySQL/MariaDB; on databases without gap locks the verifier's recheck catches them.)
  *
  * <p>Two directions: {@link #repair} copies the way a journal entry says (from the side that was the
- * authority when the write happened, whatever the stage is now) and refuses, as a {@link RepairConflict},
+ * authority when the write happened, whatever the stage is now) and refuses, as a {@link Conflict},
  * to overwrite a newer row on a target that has since become the authority; {@link #sync} copies from the
  * side that is the authority now (verifier, backfill) and refuses users the journal says that side is behind
  * for. Give it the raw DataSources, never the dual-write one. Thread-safe.
@@ -88,7 +87,7 @@ public final class RowSync {
      *         copy the other way first)
      * @throws IllegalArgumentException for an unknown unit or a table outside the unit
      */
-    public SyncResult sync(String unit, String table, Object routingKey) throws SQLException {
+    public Result sync(String unit, String table, Object routingKey) throws SQLException {
         RoutingKey key = RoutingKey.of(routingKey);
         Side authority = router.route(unit, key).authority();
         if (journal != null) {
@@ -101,7 +100,7 @@ public final class RowSync {
         }
         try {
             return copy(new Request(unit, table, key, null, false, authority), authority);
-        } catch (RepairConflict conflict) {
+        } catch (Conflict conflict) {
             throw new SQLException("dualwrite: " + conflict.getMessage(), "0A000", conflict);
         }
     }
@@ -109,7 +108,7 @@ public final class RowSync {
     /** Unrepaired entries saying {@code side} is behind for the user's rows of {@code table}. */
     private long journalBehind(String unit, String table, RoutingKey key, Side side) {
         long behind = 0;
-        for (UnresolvedGroup g : journal.unresolved(unit, List.of(key.toString()), side)) {
+        for (Journal.UnresolvedGroup g : journal.unresolved(unit, List.of(key.toString()), side)) {
             if (g.table().equalsIgnoreCase(table) && g.behind() == side) {
                 behind += g.count();
             }
@@ -121,13 +120,13 @@ public final class RowSync {
      * Repairs as a journal entry says: copies the user's rows from {@code trusted} (the side that was the
      * authority when the write happened) to the other side, whatever the stage is now. It never changes
      * {@code trusted}. When the target has since become the authority and holds a row newer than the source's
-     * (by the version column), nothing is changed and a {@link RepairConflict} says why.
+     * (by the version column), nothing is changed and a {@link Conflict} says why.
      *
      * @param checked whether to look for newer rows on a target that became the authority (false only for a
      *                person's decision, {@link io.github.dualwrite.journal.JournalEntry.Reason#RESOLVED})
      */
-    public SyncResult repair(String unit, String table, Object routingKey, Side trusted, boolean checked)
-            throws SQLException, RepairConflict {
+    public Result repair(String unit, String table, Object routingKey, Side trusted, boolean checked)
+            throws SQLException, Conflict {
         return copy(new Request(unit, table, RoutingKey.of(routingKey), null, checked), trusted);
     }
 
@@ -135,8 +134,8 @@ public final class RowSync {
      * Like {@link #repair} for some rows of the user only, by their single-column primary keys: what journal
      * entries that name their rows need, without reading a user's whole history.
      */
-    public SyncResult repairRows(String unit, String table, Object routingKey, List<Object> primaryKeys, Side trusted,
-                                 boolean checked) throws SQLException, RepairConflict {
+    public Result repairRows(String unit, String table, Object routingKey, List<Object> primaryKeys, Side trusted,
+                                 boolean checked) throws SQLException, Conflict {
         if (access(unit, table).primaryKey.size() != 1 || primaryKeys.isEmpty()) {
             return repair(unit, table, routingKey, trusted, checked);
         }
@@ -144,15 +143,15 @@ public final class RowSync {
     }
 
     /** Like {@link #repair} for the row with this primary key (its user on either side, two if it moved). */
-    public SyncResult repairRow(String unit, String table, List<Object> primaryKey, Side trusted, boolean checked)
-            throws SQLException, RepairConflict {
-        SyncResult result = null;
+    public Result repairRow(String unit, String table, List<Object> primaryKey, Side trusted, boolean checked)
+            throws SQLException, Conflict {
+        Result result = null;
         for (Object owner : owners(unit, table, primaryKey)) {
-            SyncResult r = repair(unit, table, owner, trusted, checked);
+            Result r = repair(unit, table, owner, trusted, checked);
             result = result == null ? r : result.plus(r);
         }
         return result != null ? result
-                : new SyncResult(unit, table, "pk=" + primaryKey, trusted, trusted.other(), 0, 0, 0);
+                : new Result(unit, table, "pk=" + primaryKey, trusted, trusted.other(), 0, 0, 0);
     }
 
     /**
@@ -161,18 +160,18 @@ public final class RowSync {
      * a row a write committed there and not yet on {@code from}: then only rows missing on the target are
      * added, and anything else (a row to delete, a row to change that is not older) is a conflict.
      */
-    private SyncResult copy(Request request, Side from) throws SQLException, RepairConflict {
+    private Result copy(Request request, Side from) throws SQLException, Conflict {
         access(request.unit(), request.table()); // discovered before any connection is held: discovery takes its own
         try (LiveWrites.Fence fence = live == null ? null : live.enter(request.unit(), request.key(), from, fenceTimeout);
              Connection a = dataSource(from).getConnection(); Connection t = dataSource(from.other()).getConnection()) {
             a.setAutoCommit(false);
             t.setAutoCommit(false);
             try {
-                SyncResult result = copyLocked(request, from, a, t);
+                Result result = copyLocked(request, from, a, t);
                 t.commit();
                 a.commit();
                 return result;
-            } catch (SQLException | RuntimeException | RepairConflict e) {
+            } catch (SQLException | RuntimeException | Conflict e) {
                 rollbackQuietly(t, e);
                 rollbackQuietly(a, e);
                 throw e;
@@ -195,7 +194,7 @@ public final class RowSync {
     }
 
     /** How one request of {@link #repairAll} ended: what changed, or why nothing did. */
-    public record Outcome(Request request, SyncResult result, RepairConflict conflict) {
+    public record Outcome(Request request, Result result, Conflict conflict) {
     }
 
     /**
@@ -229,7 +228,7 @@ public final class RowSync {
                     for (Request r : requests) {
                         try {
                             out.add(new Outcome(r, copyLocked(r, trusted, a, t), null));
-                        } catch (RepairConflict c) {
+                        } catch (Conflict c) {
                             out.add(new Outcome(r, null, c));
                         }
                     }
@@ -254,7 +253,7 @@ public final class RowSync {
      * missing on the target are added, and anything else (a row to delete, a row to change that is not older)
      * is a conflict, with nothing changed for the user.
      */
-    private SyncResult copyLocked(Request r, Side from, Connection a, Connection t) throws SQLException, RepairConflict {
+    private Result copyLocked(Request r, Side from, Connection a, Connection t) throws SQLException, Conflict {
         TableAccess access = access(r.unit(), r.table());
         Side target = from.other();
         RoutingKey key = r.key();
@@ -264,7 +263,7 @@ public final class RowSync {
         Map<TableAccess.Key, Object[]> other = keys == null ? read(access, t, access.byRoutingKey(target, true), key)
                 : read(access, t, access.byRoutingKeyAndKeys(target, keys.size()), key, keys);
         // decided once the rows are locked: a move or a journal entry that came in meanwhile counts
-        Route now = router.route(r.unit(), key);
+        Router.Route now = router.route(r.unit(), key);
         if (r.expected() != null) {
             Side authority = live != null ? live.authority(r.unit(), r.table(), key) : now.authority();
             if (authority != r.expected()) {
@@ -285,12 +284,12 @@ public final class RowSync {
             boolean strict = first == target || now.secondary() == null;
             String refused = strict ? unprovable(access, source, other) : newer(access, source, other);
             if (refused != null) {
-                throw new RepairConflict("user " + key + " in " + r.table() + ": " + target + " has since become the"
+                throw new Conflict("user " + key + " in " + r.table() + ": " + target + " has since become the"
                         + " authority and " + refused + "; nothing was changed", Conflicts.json(access, from, source, other));
             }
         }
         int[] counts = apply(access, target, t, source, other, a, from);
-        return new SyncResult(r.unit(), r.table(), key.toString(), from, target, counts[0], counts[1], counts[2]);
+        return new Result(r.unit(), r.table(), key.toString(), from, target, counts[0], counts[1], counts[2]);
     }
 
     /**
@@ -349,14 +348,14 @@ public final class RowSync {
      *
      * @return the combined result; {@code changed() == false} when neither side has the row
      */
-    public SyncResult syncRow(String unit, String table, List<Object> primaryKey) throws SQLException {
-        SyncResult result = null;
+    public Result syncRow(String unit, String table, List<Object> primaryKey) throws SQLException {
+        Result result = null;
         for (Object owner : owners(unit, table, primaryKey)) {
-            SyncResult r = sync(unit, table, owner);
+            Result r = sync(unit, table, owner);
             result = result == null ? r : result.plus(r);
         }
         return result != null ? result
-                : new SyncResult(unit, table, "pk=" + primaryKey, Side.OLD, Side.NEW, 0, 0, 0);
+                : new Result(unit, table, "pk=" + primaryKey, Side.OLD, Side.NEW, 0, 0, 0);
     }
 
     /** The users a primary key belongs to on either side. */
@@ -384,7 +383,7 @@ public final class RowSync {
      * delete without routing key on every shard), then syncs its user from the authority: the way to remove
      * a copy left in a shard the router would never pick.
      */
-    public SyncResult purgeAndSync(String unit, String table, List<Object> primaryKey, Object routingKey)
+    public Result purgeAndSync(String unit, String table, List<Object> primaryKey, Object routingKey)
             throws SQLException {
         TableAccess access = access(unit, table);
         if (router.route(unit, RoutingKey.of(routingKey)).authority() == Side.NEW) {
@@ -527,6 +526,84 @@ public final class RowSync {
             c.rollback();
         } catch (SQLException | RuntimeException e) {
             cause.addSuppressed(e);
+        }
+    }
+
+    /**
+     * What one {@link RowSync#sync} changed.
+     *
+     * @param unit      the migration unit
+     * @param table     the table
+     * @param key       the routing key synced
+     * @param authority the side read from (trusted)
+     * @param target    the side written
+     * @param inserted  rows the target was missing
+     * @param updated   rows that differed
+     * @param deleted   rows the authority does not have
+     */
+    public record Result(String unit, String table, String key, Side authority, Side target, int inserted, int updated,
+                             int deleted) {
+
+        /** Whether the target had to change. */
+        public boolean changed() {
+            return inserted + updated + deleted > 0;
+        }
+
+        /** Adds two results' counts (same unit and table). */
+        Result plus(Result other) {
+            return new Result(unit, table, key + "," + other.key, authority, target, inserted + other.inserted,
+                    updated + other.updated, deleted + other.deleted);
+        }
+    }
+
+    /**
+     * A repair that would overwrite or delete what the side behind has since written as the authority: nothing
+     * was changed; the entry becomes a CONFLICT with both sides' rows, for a person to decide.
+     */
+    public static final class Conflict extends Exception {
+
+        private static final long serialVersionUID = 1L;
+
+        private final String detail;
+
+        /** A conflict with its reason and both sides' rows as JSON. */
+        public Conflict(String reason, String detail) {
+            super(reason);
+            this.detail = detail;
+        }
+
+        /** Both sides' rows, as JSON. */
+        public String detail() {
+            return detail;
+        }
+    }
+
+    /**
+     * What the dual-write engine of this process knows about live writes, for repairs that run beside them
+     * ({@link io.github.dualwrite.DualWriteDataSource#rowSync()} wires it in). A copy is only safe from the side
+     * live writes of the user take first: their locks on that side then keep them and the copy apart.
+     */
+    public interface LiveWrites {
+
+        /**
+         * The side the user's writes take first now: the authority of their stage, or the side that is not behind
+         * while the journal says their rows are behind on the authority.
+         */
+        Side authority(String unit, String table, Object routingKey);
+
+        /**
+         * Waits until no write of the user runs with the other side first, then keeps new ones from starting until
+         * the returned fence is closed: a copy from {@code first} does not race a write that committed on the other
+         * side and not yet on {@code first}.
+         *
+         * @throws SQLException when such writes are still running after {@code timeout}
+         */
+        Fence enter(String unit, Object routingKey, Side first, Duration timeout) throws SQLException;
+
+        /** Held while copying; closing lets the user's writes with the other side first start again. */
+        interface Fence extends AutoCloseable {
+            @Override
+            void close();
         }
     }
 }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -84,7 +85,7 @@ public final class Verifier {
     // ------------------------------------------------------------------ modes
 
     /** Every row of every table of the unit, in primary-key chunks; continues from a checkpoint if one is saved. */
-    public VerifyReport full(String unit) throws SQLException, InterruptedException {
+    public Report full(String unit) throws SQLException, InterruptedException {
         Run run = new Run(unit, false);
         for (TableConfig table : tables(unit)) {
             TableAccess access = rowSync.access(unit, table.name());
@@ -101,7 +102,7 @@ public final class Verifier {
     }
 
     /** The rows of the given users (routing keys), read through each side's routing. */
-    public VerifyReport keys(String unit, Collection<?> routingKeys) throws SQLException, InterruptedException {
+    public Report keys(String unit, Collection<?> routingKeys) throws SQLException, InterruptedException {
         Run run = new Run(unit, true);
         for (TableConfig table : tables(unit)) {
             TableAccess access = rowSync.access(unit, table.name());
@@ -117,7 +118,7 @@ public final class Verifier {
     }
 
     /** Rows whose version column is at or after {@code since}, on either side: the incremental check. */
-    public VerifyReport since(String unit, Instant since) throws SQLException, InterruptedException {
+    public Report since(String unit, Instant since) throws SQLException, InterruptedException {
         Run run = new Run(unit, false);
         Timestamp from = Timestamp.from(since);
         for (TableConfig table : tables(unit)) {
@@ -169,7 +170,7 @@ public final class Verifier {
     }
 
     /** {@code chunks} chunks starting at random keys between the smallest and largest (numeric keys). */
-    public VerifyReport sample(String unit, int chunks, long seed) throws SQLException, InterruptedException {
+    public Report sample(String unit, int chunks, long seed) throws SQLException, InterruptedException {
         Run run = new Run(unit, false);
         SplittableRandom random = new SplittableRandom(seed);
         for (TableConfig table : tables(unit)) {
@@ -464,7 +465,7 @@ public final class Verifier {
         private void fix(TableAccess access, Difference d, Object[] row) {
             try {
                 List<Object> pk = java.util.Arrays.asList(row).subList(0, access.primaryKey.size());
-                SyncResult r = d.kind() == Difference.Kind.DUPLICATE_IN_NEW
+                RowSync.Result r = d.kind() == Difference.Kind.DUPLICATE_IN_NEW
                         ? rowSync.purgeAndSync(unit, access.table, pk, d.routingKey())
                         : d.kind() == Difference.Kind.EXTRA_IN_NEW ? rowSync.syncRow(unit, access.table, pk)
                         : rowSync.sync(unit, access.table, d.routingKey());
@@ -482,9 +483,9 @@ public final class Verifier {
             progress.update("verify " + unit + "." + table, rows, total, rate, eta);
         }
 
-        VerifyReport report() {
+        Report report() {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
-            return new VerifyReport(unit, rows, missing, extra, different, rechecked, repaired, elapsed, kept);
+            return new Report(unit, rows, missing, extra, different, rechecked, repaired, elapsed, kept);
         }
     }
 
@@ -578,6 +579,85 @@ public final class Verifier {
 
         public Verifier build() {
             return new Verifier(this);
+        }
+    }
+
+    /**
+     * What a verification found.
+     *
+     * @param unit          the unit verified
+     * @param rows          rows compared
+     * @param missing       rows on the old side only (after rechecks)
+     * @param extra         rows on the new side only, or duplicated there (after rechecks)
+     * @param different     rows whose values differ (after rechecks)
+     * @param rechecked     candidates re-read after the recheck delay (in-flight writes clear themselves there)
+     * @param repaired      differences fixed through RowSync ({@code --repair})
+     * @param elapsed       time taken
+     * @param differences   the first differences found (at most {@link Verifier#KEPT_DIFFERENCES})
+     */
+    public record Report(String unit, long rows, long missing, long extra, long different, long rechecked,
+                               long repaired, Duration elapsed, List<Difference> differences) {
+
+        /** Copies the list. */
+        public Report {
+            differences = List.copyOf(differences);
+        }
+
+        /** Whether both sides are equal (no difference remained after rechecks). */
+        public boolean equal() {
+            return missing + extra + different == 0;
+        }
+
+        /** Rows compared per second. */
+        public long rowsPerSecond() {
+            long ms = Math.max(1, elapsed.toMillis());
+            return rows * 1000 / ms;
+        }
+
+        /** The machine-readable summary line the CLI prints last. */
+        public String line() {
+            return String.format(Locale.ROOT, "VERIFY unit=%s rows=%d missing=%d extra=%d different=%d rechecked=%d rows_per_s=%d",
+                    unit, rows, missing, extra, different, rechecked, rowsPerSecond());
+        }
+
+        @Override
+        public String toString() {
+            return line() + (repaired > 0 ? " repaired=" + repaired : "");
+        }
+    }
+
+    /**
+     * One row that differs between the sides.
+     *
+     * @param table      the table
+     * @param kind       how it differs
+     * @param primaryKey the row's key
+     * @param routingKey its user, when known
+     * @param columns    the columns that differ (for DIFFERENT), old names
+     */
+    public record Difference(String table, Kind kind, String primaryKey, String routingKey, List<String> columns) {
+
+        /** How a row differs. */
+        public enum Kind {
+            /** On the old side only. */
+            MISSING_IN_NEW,
+            /** On the new side only. */
+            EXTRA_IN_NEW,
+            /** On both, with different values. */
+            DIFFERENT,
+            /** Twice or more on the new side: a copy in a shard the router would not pick. */
+            DUPLICATE_IN_NEW
+        }
+
+        /** Copies the list. */
+        public Difference {
+            columns = List.copyOf(columns);
+        }
+
+        @Override
+        public String toString() {
+            return table + " " + kind + " pk=" + primaryKey + (routingKey == null ? "" : " key=" + routingKey)
+                    + (columns.isEmpty() ? "" : " columns=" + columns);
         }
     }
 }

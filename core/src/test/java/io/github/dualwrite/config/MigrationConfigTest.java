@@ -52,12 +52,12 @@ class MigrationConfigTest {
         assertThat(points.gray().whitelist()).containsExactly(RoutingKey.of(10001L), RoutingKey.of("vip-7"));
         assertThat(points.gray().blacklist()).containsExactly(RoutingKey.of(42L));
         assertThat(points.shadowRead().sampleRate()).isEqualTo(0.01);
-        assertThat(c.secondary().mode()).isEqualTo(WriteMode.ASYNC);
+        assertThat(c.secondary().mode()).isEqualTo(MigrationConfig.WriteMode.ASYNC);
         assertThat(c.secondary().timeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(c.secondary().circuitBreaker().failureRateThreshold()).isEqualTo(30);
         assertThat(c.secondary().circuitBreaker().minimumNumberOfCalls())
-                .isEqualTo(CircuitBreakerSettings.DEFAULTS.minimumNumberOfCalls());
-        assertThat(c.unkeyedPolicy()).isEqualTo(UnkeyedPolicy.JOURNAL);
+                .isEqualTo(MigrationConfig.CircuitBreaker.DEFAULTS.minimumNumberOfCalls());
+        assertThat(c.unkeyedPolicy()).isEqualTo(MigrationConfig.UnkeyedPolicy.JOURNAL);
         assertThat(c.unitOfTable("points_detail")).contains(points);
         assertThat(c.unitOfTable("orders")).isEmpty();
     }
@@ -204,7 +204,7 @@ class MigrationConfigTest {
 
     @Test
     void programmaticBuildersValidateToo() {
-        assertThatThrownBy(() -> new GrayConfig(Stage.READ_NEW, 10001, null, null))
+        assertThatThrownBy(() -> new UnitConfig.Gray(Stage.READ_NEW, 10001, null, null))
                 .hasMessageContaining("ratio: 10001 is out of range 0..10000");
         assertThatThrownBy(() -> UnitConfig.builder("points").tables("t").stage(Stage.DUAL_WRITE)
                 .gray(Stage.NEW_ONLY, 5).build())
@@ -214,12 +214,12 @@ class MigrationConfigTest {
                         .table(TableConfig.of("points_account").withVersionColumn("gmt_modified"))
                         .table(TableConfig.of("points_detail").withVersionColumn("gmt_modified"))
                         .stage(Stage.DUAL_WRITE)
-                        .gray(new GrayConfig(Stage.READ_NEW, 100, null, null).withWhitelist(List.of(10001, "vip-7"))
+                        .gray(new UnitConfig.Gray(Stage.READ_NEW, 100, null, null).withWhitelist(List.of(10001, "vip-7"))
                                 .withBlacklist(List.of("42")))
                         .shadowReadSampleRate(0.01).build())
-                .secondary(new SecondaryConfig(WriteMode.ASYNC, Duration.ofMillis(1500),
-                        new CircuitBreakerSettings(30, 50, Duration.ofSeconds(1), 100, 20, Duration.ofSeconds(30), 10)))
-                .unkeyedPolicy(UnkeyedPolicy.JOURNAL).build();
+                .secondary(new MigrationConfig.Secondary(MigrationConfig.WriteMode.ASYNC, Duration.ofMillis(1500),
+                        new MigrationConfig.CircuitBreaker(30, 50, Duration.ofSeconds(1), 100, 20, Duration.ofSeconds(30), 10)))
+                .unkeyedPolicy(MigrationConfig.UnkeyedPolicy.JOURNAL).build();
         assertThat(built).isEqualTo(MigrationConfig.fromYaml(YAML));
     }
 }

@@ -3,7 +3,6 @@ package io.github.dualwrite.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.dualwrite.routing.Route;
 import io.github.dualwrite.routing.Router;
 import io.github.dualwrite.testing.MutableClock;
 import java.time.Duration;
@@ -27,8 +26,8 @@ class MigrationControlTest {
 
     private static MigrationConfig doc(Stage stage, Stage grayStage, int ratio) {
         return MigrationConfig.builder().unit(UnitConfig.builder("points")
-                .table(TableConfig.of("points_account").withIdSource(IdSource.APPLICATION))
-                .table(TableConfig.of("points_detail").withIdSource(IdSource.APPLICATION))
+                .table(TableConfig.of("points_account").withIdSource(TableConfig.IdSource.APPLICATION))
+                .table(TableConfig.of("points_detail").withIdSource(TableConfig.IdSource.APPLICATION))
                 .stage(stage).gray(grayStage, ratio).build()).build();
     }
 
@@ -43,15 +42,15 @@ class MigrationControlTest {
         MigrationControl c = control(doc(Stage.OLD_ONLY, Stage.OLD_ONLY, 0));
         assertThat(c.current().version()).isEqualTo(1);
         clock.advance(Duration.ofMinutes(1));
-        ApplyResult r = c.apply(doc(Stage.OLD_ONLY, Stage.DUAL_WRITE, 100), "ops");
-        assertThat(r.outcome()).isEqualTo(ApplyResult.Outcome.ACCEPTED);
+        MigrationControl.ApplyResult r = c.apply(doc(Stage.OLD_ONLY, Stage.DUAL_WRITE, 100), "ops");
+        assertThat(r.outcome()).isEqualTo(MigrationControl.ApplyResult.Outcome.ACCEPTED);
         assertThat(r.current().version()).isEqualTo(2);
         assertThat(r.current().source()).isEqualTo("ops");
         assertThat(r.current().acceptedAt()).isEqualTo(Instant.parse("2026-11-21T08:01:00Z"));
         assertThat(r.changes()).containsExactly("units.points.gray.ratio: 0 -> 100",
                 "units.points.gray.stage: OLD_ONLY -> DUAL_WRITE");
         assertThat(c.apply(doc(Stage.OLD_ONLY, Stage.DUAL_WRITE, 100), "ops").outcome())
-                .isEqualTo(ApplyResult.Outcome.UNCHANGED);
+                .isEqualTo(MigrationControl.ApplyResult.Outcome.UNCHANGED);
         assertThat(c.current().version()).isEqualTo(2);
     }
 
@@ -74,8 +73,8 @@ class MigrationControlTest {
     @Test
     void rejectsSkippedStagesAndKeepsTheLastGoodDocument() {
         MigrationControl c = control(doc(Stage.OLD_ONLY, Stage.OLD_ONLY, 0));
-        ApplyResult r = c.apply(doc(Stage.READ_NEW, Stage.READ_NEW, 0), "ops");
-        assertThat(r.outcome()).isEqualTo(ApplyResult.Outcome.REJECTED);
+        MigrationControl.ApplyResult r = c.apply(doc(Stage.READ_NEW, Stage.READ_NEW, 0), "ops");
+        assertThat(r.outcome()).isEqualTo(MigrationControl.ApplyResult.Outcome.REJECTED);
         assertThat(r.problems()).singleElement().asString().startsWith(
                 "units.points: OLD_ONLY -> READ_NEW skips DUAL_WRITE: move forward one stage at a time")
                 .contains("users in buckets 0..9999").endsWith("set force: true to apply anyway");
@@ -88,36 +87,36 @@ class MigrationControlTest {
     void checksTheMoveOfEveryGroupOfUsersNotJustTheBaseStage() {
         // base NEW_PRIMARY, 10% already NEW_ONLY: lowering the ratio would move users back out of NEW_ONLY
         MigrationControl c = control(doc(Stage.NEW_PRIMARY, Stage.NEW_ONLY, 1_000));
-        ApplyResult r = c.apply(doc(Stage.NEW_PRIMARY, Stage.NEW_ONLY, 400), "ops");
-        assertThat(r.outcome()).isEqualTo(ApplyResult.Outcome.REJECTED);
+        MigrationControl.ApplyResult r = c.apply(doc(Stage.NEW_PRIMARY, Stage.NEW_ONLY, 400), "ops");
+        assertThat(r.outcome()).isEqualTo(MigrationControl.ApplyResult.Outcome.REJECTED);
         assertThat(r.problems()).singleElement().asString()
                 .contains("NEW_ONLY -> NEW_PRIMARY leaves NEW_ONLY").contains("users in buckets 400..999");
         // raising it is a forward step for users 1000..1999
         assertThat(c.apply(doc(Stage.NEW_PRIMARY, Stage.NEW_ONLY, 2_000), "ops").outcome())
-                .isEqualTo(ApplyResult.Outcome.ACCEPTED);
+                .isEqualTo(MigrationControl.ApplyResult.Outcome.ACCEPTED);
         // a whitelisted user dropped from the list moves back too
         MigrationConfig listed = c.current().config().withUnit(c.current().config().unit("points").orElseThrow()
-                .withGray(new GrayConfig(Stage.NEW_ONLY, 2_000, null, null).withWhitelist(List.of(77_777L))));
+                .withGray(new UnitConfig.Gray(Stage.NEW_ONLY, 2_000, null, null).withWhitelist(List.of(77_777L))));
         c.apply(listed, "ops").orThrow();
-        ApplyResult dropped = c.apply(doc(Stage.NEW_PRIMARY, Stage.NEW_ONLY, 2_000), "ops");
+        MigrationControl.ApplyResult dropped = c.apply(doc(Stage.NEW_PRIMARY, Stage.NEW_ONLY, 2_000), "ops");
         assertThat(dropped.problems()).singleElement().asString().contains("user 77777");
     }
 
     @Test
     void forceLetsAnIllegalMoveThroughAndSaysSo() {
         MigrationControl c = control(doc(Stage.NEW_ONLY, Stage.NEW_ONLY, 0));
-        ApplyResult r = c.apply(doc(Stage.NEW_PRIMARY, Stage.NEW_PRIMARY, 0).withForce(true), "ops after reverse sync");
-        assertThat(r.outcome()).isEqualTo(ApplyResult.Outcome.ACCEPTED);
+        MigrationControl.ApplyResult r = c.apply(doc(Stage.NEW_PRIMARY, Stage.NEW_PRIMARY, 0).withForce(true), "ops after reverse sync");
+        assertThat(r.outcome()).isEqualTo(MigrationControl.ApplyResult.Outcome.ACCEPTED);
         assertThat(r.forced()).singleElement().asString().contains("NEW_ONLY -> NEW_PRIMARY");
     }
 
     @Test
     void removingAUnitIsOnlyAllowedFromOldOnly() {
         MigrationControl c = control(doc(Stage.DUAL_WRITE, Stage.DUAL_WRITE, 0));
-        ApplyResult r = c.apply(MigrationConfig.EMPTY, "ops");
+        MigrationControl.ApplyResult r = c.apply(MigrationConfig.EMPTY, "ops");
         assertThat(r.problems()).singleElement().asString().contains("removing a unit in stage DUAL_WRITE");
         c.apply(doc(Stage.OLD_ONLY, Stage.OLD_ONLY, 0), "ops").orThrow();
-        assertThat(c.apply(MigrationConfig.EMPTY, "ops").outcome()).isEqualTo(ApplyResult.Outcome.ACCEPTED);
+        assertThat(c.apply(MigrationConfig.EMPTY, "ops").outcome()).isEqualTo(MigrationControl.ApplyResult.Outcome.ACCEPTED);
     }
 
     @Test
@@ -131,14 +130,14 @@ class MigrationControlTest {
                 .tables("points_account", "points_detail").stage(Stage.DUAL_WRITE).build()).build();
         assertThat(c.apply(otherColumn, "ops").problems()).singleElement().asString()
                 .contains("changing the routing column from user_id to uid");
-        assertThat(c.apply(fewer.withForce(true), "ops").outcome()).isEqualTo(ApplyResult.Outcome.ACCEPTED);
+        assertThat(c.apply(fewer.withForce(true), "ops").outcome()).isEqualTo(MigrationControl.ApplyResult.Outcome.ACCEPTED);
     }
 
     @Test
     void invalidTextIsRejectedWithItsReasonAndCounted() {
         MigrationControl c = control(doc(Stage.OLD_ONLY, Stage.OLD_ONLY, 0));
-        ApplyResult r = c.apply("units: {points: {stage: OLD_ONLY", ConfigFormat.YAML, "file:x.yaml");
-        assertThat(r.outcome()).isEqualTo(ApplyResult.Outcome.REJECTED);
+        MigrationControl.ApplyResult r = c.apply("units: {points: {stage: OLD_ONLY", MigrationConfig.Format.YAML, "file:x.yaml");
+        assertThat(r.outcome()).isEqualTo(MigrationControl.ApplyResult.Outcome.REJECTED);
         assertThat(r.problems()).singleElement().asString().contains("YAML syntax error");
         assertThat(r.current().version()).isEqualTo(1);
         assertThat(c.rejectedCount()).isEqualTo(1);
@@ -152,9 +151,9 @@ class MigrationControlTest {
         c.addListener(change -> {
             throw new IllegalStateException("broken listener");
         });
-        c.addListener(new ConfigListener() {
+        c.addListener(new MigrationControl.Listener() {
             @Override
-            public void onChange(ConfigChange change) {
+            public void onChange(MigrationControl.Change change) {
                 seen.add(change.current().version());
                 assertThat(change.previous().version()).isEqualTo(change.current().version() - 1);
             }
@@ -165,7 +164,7 @@ class MigrationControlTest {
             }
         });
         assertThat(c.apply(doc(Stage.DUAL_WRITE, Stage.DUAL_WRITE, 0), "ops").outcome())
-                .isEqualTo(ApplyResult.Outcome.ACCEPTED);
+                .isEqualTo(MigrationControl.ApplyResult.Outcome.ACCEPTED);
         c.apply(doc(Stage.NEW_ONLY, Stage.NEW_ONLY, 0), "typo");
         assertThat(c.current().version()).isEqualTo(2);
         assertThat(seen).containsExactly(2L);
@@ -194,7 +193,7 @@ class MigrationControlTest {
                 long id = seed;
                 while (!stop.get() || checked.get() < 10_000) {
                     id += 7_919;
-                    Route route = router.route("points", id);
+                    Router.Route route = router.route("points", id);
                     MigrationConfig cfg = accepted.get(route.configVersion());
                     assertThat(cfg).as("version %s was accepted", route.configVersion()).isNotNull();
                     UnitConfig unit = cfg.unit("points").orElseThrow();

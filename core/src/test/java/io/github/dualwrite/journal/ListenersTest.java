@@ -16,7 +16,7 @@ class ListenersTest {
     private final Listeners listeners = new Listeners();
 
     ListenersTest() {
-        listeners.add(new JournalListener() {
+        listeners.add(new Journal.Listener() {
             @Override
             public void recorded(List<JournalEntry> entries) {
                 told.add("recorded " + entries.size());
@@ -32,7 +32,7 @@ class ListenersTest {
                 told.add("changed");
             }
         });
-        listeners.add(new JournalListener() {
+        listeners.add(new Journal.Listener() {
             @Override
             public void resolved(List<JournalEntry> entries) {
                 throw new IllegalStateException("a broken listener");

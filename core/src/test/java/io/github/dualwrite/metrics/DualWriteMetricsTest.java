@@ -3,11 +3,9 @@ package io.github.dualwrite.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.dualwrite.DualWriteDataSource;
-import io.github.dualwrite.config.GrayConfig;
 import io.github.dualwrite.config.MigrationConfig;
 import io.github.dualwrite.config.Stage;
 import io.github.dualwrite.config.UnitConfig;
-import io.github.dualwrite.config.UnkeyedPolicy;
 import io.github.dualwrite.journal.Journal;
 import io.github.dualwrite.sync.Repairer;
 import io.github.dualwrite.sync.RowSync;
@@ -129,16 +127,16 @@ class DualWriteMetricsTest extends StackContract {
         assertThat(gauge("dualwrite.unit.gray.ratio", "unit", "points")).isEqualTo(250);
         assertThat(gauge("dualwrite.config.version")).isEqualTo(version + 1);
 
-        MigrationConfig withLedger = Stack.config(Stage.DUAL_WRITE, Stage.DUAL_WRITE, 0, UnkeyedPolicy.EXECUTE_BOTH);
+        MigrationConfig withLedger = Stack.config(Stage.DUAL_WRITE, Stage.DUAL_WRITE, 0, MigrationConfig.UnkeyedPolicy.EXECUTE_BOTH);
         MigrationConfig.Builder builder = MigrationConfig.builder().force(true);
         withLedger.units().values().forEach(builder::unit);
         withLedger = builder.unit(UnitConfig.builder("ledger").tables("ledger_entry").stage(Stage.OLD_ONLY)
-                .gray(new GrayConfig(Stage.OLD_ONLY, 0, null, null)).build()).build();
+                .gray(new UnitConfig.Gray(Stage.OLD_ONLY, 0, null, null)).build()).build();
         stack.control().apply(withLedger, "test").orThrow();
         assertThat(gauge("dualwrite.unit.stage", "unit", "ledger")).isEqualTo(Stage.OLD_ONLY.ordinal());
 
         double rejected = registry.get("dualwrite.config.rejected").functionCounter().count();
-        stack.control().apply("units: {points: {stage: SOMETIMES}}", io.github.dualwrite.config.ConfigFormat.YAML, "test");
+        stack.control().apply("units: {points: {stage: SOMETIMES}}", io.github.dualwrite.config.MigrationConfig.Format.YAML, "test");
         assertThat(registry.get("dualwrite.config.rejected").functionCounter().count()).isEqualTo(rejected + 1);
 
         stack.stage(Stage.DUAL_WRITE); // the stack's document again: ledger is gone

@@ -3,7 +3,6 @@ package io.github.dualwrite.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.dualwrite.config.GrayConfig;
 import io.github.dualwrite.config.MigrationConfig;
 import io.github.dualwrite.config.MigrationControl;
 import io.github.dualwrite.config.RoutingKey;
@@ -18,26 +17,26 @@ import org.junit.jupiter.api.Test;
 
 class RouterTest {
 
-    private static Router router(Stage base, GrayConfig gray, double sampleRate) {
+    private static Router router(Stage base, UnitConfig.Gray gray, double sampleRate) {
         UnitConfig unit = UnitConfig.builder("points").tables("points_account", "points_detail")
                 .stage(base).gray(gray).shadowReadSampleRate(sampleRate).build();
         return new Router(MigrationControl.start(MigrationConfig.builder().unit(unit).build(), "test"));
     }
 
     private static Router router(int ratio) {
-        return router(Stage.DUAL_WRITE, new GrayConfig(Stage.READ_NEW, ratio, null, null), 0);
+        return router(Stage.DUAL_WRITE, new UnitConfig.Gray(Stage.READ_NEW, ratio, null, null), 0);
     }
 
     @Test
     void grayUsersAreInTheGrayStageOthersInTheBaseStage() {
         Router r = router(100);
-        Route gray = r.route("points", 10_042L);
+        Router.Route gray = r.route("points", 10_042L);
         assertThat(gray.gray()).isTrue();
         assertThat(gray.stage()).isEqualTo(Stage.READ_NEW);
         assertThat(gray.authority()).isEqualTo(Side.OLD);
         assertThat(gray.secondary()).isEqualTo(Side.NEW);
         assertThat(gray.readSide()).isEqualTo(Side.NEW);
-        Route base = r.route("points", 10_100L);
+        Router.Route base = r.route("points", 10_100L);
         assertThat(base.gray()).isFalse();
         assertThat(base.stage()).isEqualTo(Stage.DUAL_WRITE);
         assertThat(base.readSide()).isEqualTo(Side.OLD);
@@ -46,20 +45,20 @@ class RouterTest {
 
     @Test
     void whitelistBeatsBlacklistBeatsRatio() {
-        GrayConfig gray = new GrayConfig(Stage.READ_NEW, 100, null, null)
+        UnitConfig.Gray gray = new UnitConfig.Gray(Stage.READ_NEW, 100, null, null)
                 .withWhitelist(List.of(5_000L, 7L, "vip"))
                 .withBlacklist(List.of(7L, 42L, "vip", "bad"));
         Router r = router(Stage.DUAL_WRITE, gray, 0);
-        assertThat(r.explain("points", 5_000L).rule()).isEqualTo(GrayRule.WHITELIST);
+        assertThat(r.explain("points", 5_000L).rule()).isEqualTo(Router.GrayRule.WHITELIST);
         assertThat(r.route("points", 5_000L).gray()).isTrue();          // bucket 5000 is outside 1%, whitelisted
-        assertThat(r.explain("points", 7L).rule()).isEqualTo(GrayRule.WHITELIST);
+        assertThat(r.explain("points", 7L).rule()).isEqualTo(Router.GrayRule.WHITELIST);
         assertThat(r.route("points", 7L).gray()).isTrue();              // on both lists: whitelist wins
         assertThat(r.route("points", "vip").gray()).isTrue();
-        assertThat(r.explain("points", 42L).rule()).isEqualTo(GrayRule.BLACKLIST);
+        assertThat(r.explain("points", 42L).rule()).isEqualTo(Router.GrayRule.BLACKLIST);
         assertThat(r.route("points", 42L).gray()).isFalse();            // bucket 42 is inside 1%, blacklisted
         assertThat(r.route("points", "bad").gray()).isFalse();
-        assertThat(r.explain("points", 43L).rule()).isEqualTo(GrayRule.RATIO_IN);
-        assertThat(r.explain("points", 100L).rule()).isEqualTo(GrayRule.RATIO_OUT);
+        assertThat(r.explain("points", 43L).rule()).isEqualTo(Router.GrayRule.RATIO_IN);
+        assertThat(r.explain("points", 100L).rule()).isEqualTo(Router.GrayRule.RATIO_OUT);
     }
 
     @Test
@@ -139,15 +138,15 @@ class RouterTest {
 
     @Test
     void shadowReadsAreSampledOnlyInStagesThatWriteBoth() {
-        Router always = router(Stage.DUAL_WRITE, GrayConfig.none(Stage.DUAL_WRITE), 1.0);
-        Route r = always.route("points", 1L);
+        Router always = router(Stage.DUAL_WRITE, UnitConfig.Gray.none(Stage.DUAL_WRITE), 1.0);
+        Router.Route r = always.route("points", 1L);
         assertThat(r.shadowSampled()).isTrue();
         assertThat(r.shadowSide()).isEqualTo(Side.NEW);
-        Router never = router(Stage.DUAL_WRITE, GrayConfig.none(Stage.DUAL_WRITE), 0.0);
+        Router never = router(Stage.DUAL_WRITE, UnitConfig.Gray.none(Stage.DUAL_WRITE), 0.0);
         assertThat(never.route("points", 1L).shadowSampled()).isFalse();
-        Router oldOnly = router(Stage.OLD_ONLY, GrayConfig.none(Stage.OLD_ONLY), 1.0);
+        Router oldOnly = router(Stage.OLD_ONLY, UnitConfig.Gray.none(Stage.OLD_ONLY), 1.0);
         assertThat(oldOnly.route("points", 1L).shadowSampled()).isFalse();
-        Router half = router(Stage.READ_NEW, GrayConfig.none(Stage.READ_NEW), 0.25);
+        Router half = router(Stage.READ_NEW, UnitConfig.Gray.none(Stage.READ_NEW), 0.25);
         int sampled = 0;
         for (int i = 0; i < 40_000; i++) {
             if (half.route("points", (long) i).shadowSampled()) {
@@ -161,16 +160,16 @@ class RouterTest {
     @Test
     void explainGivesTheDecisionWithItsReasons() {
         Router r = router(100);
-        Explain e = r.explain("points", 10_042L);
+        Router.Explain e = r.explain("points", 10_042L);
         assertThat(e.bucket()).isEqualTo(42);
-        assertThat(e.rule()).isEqualTo(GrayRule.RATIO_IN);
+        assertThat(e.rule()).isEqualTo(Router.GrayRule.RATIO_IN);
         assertThat(e.configVersion()).isEqualTo(1);
         assertThat(e.toString()).isEqualTo("unit points, key 10042 (bucket 42): bucket 42 < ratio 100 (1.00%), so"
                 + " gray -> READ_NEW; points: READ_NEW (gray), writes old -> new, reads new, config v1");
         assertThat(r.explain("points", 10_100L).toString()).contains("bucket 100 >= ratio 100",
                 "not gray -> base stage DUAL_WRITE", "reads old");
-        Router none = router(Stage.DUAL_WRITE, GrayConfig.none(Stage.DUAL_WRITE), 0);
-        assertThat(none.explain("points", 1L).rule()).isEqualTo(GrayRule.NO_GRAY);
+        Router none = router(Stage.DUAL_WRITE, UnitConfig.Gray.none(Stage.DUAL_WRITE), 0);
+        assertThat(none.explain("points", 1L).rule()).isEqualTo(Router.GrayRule.NO_GRAY);
     }
 
     @Test
@@ -190,7 +189,7 @@ class RouterTest {
 
     @Test
     void theFastPathAgreesWithTheDocumentsDefinitionOfGray() {
-        GrayConfig gray = new GrayConfig(Stage.READ_NEW, 2_500, null, null)
+        UnitConfig.Gray gray = new UnitConfig.Gray(Stage.READ_NEW, 2_500, null, null)
                 .withWhitelist(List.of(3L, 99_999L, "a")).withBlacklist(List.of(4L, 5_000L, "b"));
         Router r = router(Stage.DUAL_WRITE, gray, 0);
         SplittableRandom random = new SplittableRandom(7);

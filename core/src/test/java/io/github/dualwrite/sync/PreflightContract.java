@@ -2,7 +2,6 @@ package io.github.dualwrite.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.dualwrite.config.IdSource;
 import io.github.dualwrite.config.MigrationConfig;
 import io.github.dualwrite.config.Stage;
 import io.github.dualwrite.config.TableConfig;
@@ -45,10 +44,10 @@ abstract class PreflightContract {
 
     @Test
     void aCorrectSetUpPasses() {
-        PreflightReport report = preflight(config(UnitConfig.builder("points").tables("points_account", "points_detail")
+        Preflight.Report report = preflight(config(UnitConfig.builder("points").tables("points_account", "points_detail")
                 .stage(Stage.OLD_ONLY).build())).build().run(null);
         assertThat(report.passed()).as(report.checks().toString()).isTrue();
-        assertThat(report.checks()).extracting(PreflightReport.Check::name).contains("exists", "columns", "primary key",
+        assertThat(report.checks()).extracting(Preflight.Report.Check::name).contains("exists", "columns", "primary key",
                 "sharding column", "key generator", "id sequence");
     }
 
@@ -61,26 +60,26 @@ abstract class PreflightContract {
                 .stage(Stage.OLD_ONLY).build();
         String yaml = pair.shardingYaml("preflight_bad").replace("points_account:\n      actualDataNodes",
                 "points_account:\n      keyGenerateStrategy:\n        column: id\n        keyGeneratorName: snowflake\n      actualDataNodes");
-        PreflightReport report = Preflight.builder(pair.oldDataSource(), pair.newDataSource(), config(unit))
+        Preflight.Report report = Preflight.builder(pair.oldDataSource(), pair.newDataSource(), config(unit))
                 .shardingYaml(yaml).build().run("points");
         assertThat(report.passed()).isFalse();
         assertThat(report.failures()).extracting(c -> c.table() + " " + c.name()).contains(
                 "no_such_table exists on old", "points_detail columns", "points_detail sharding column",
                 "points_account primary key", "points_account key generator");
         assertThat(report.failures()).filteredOn(c -> c.name().equals("columns")).singleElement()
-                .extracting(PreflightReport.Check::message).asString().contains("note (as remark)").contains("column-map");
+                .extracting(Preflight.Report.Check::message).asString().contains("note (as remark)").contains("column-map");
         assertThat(report.failures()).filteredOn(c -> c.name().equals("sharding column")).first()
-                .extracting(PreflightReport.Check::message).asString().contains("sharded by [user_id, user_id], routed by amount");
+                .extracting(Preflight.Report.Check::message).asString().contains("sharded by [user_id, user_id], routed by amount");
         assertThat(report.failures()).filteredOn(c -> c.name().equals("key generator")).singleElement()
-                .extracting(PreflightReport.Check::message).asString().contains("remove keyGenerateStrategy");
+                .extracting(Preflight.Report.Check::message).asString().contains("remove keyGenerateStrategy");
     }
 
     @Test
     void withoutTheShardingYamlThoseChecksAreSkippedNotPassed() {
-        PreflightReport report = Preflight.builder(pair.oldDataSource(), pair.newDataSource(),
+        Preflight.Report report = Preflight.builder(pair.oldDataSource(), pair.newDataSource(),
                 config(UnitConfig.builder("points").tables("points_detail").stage(Stage.OLD_ONLY).build())).build().run(null);
-        assertThat(report.checks()).filteredOn(c -> c.status() == PreflightReport.Status.SKIPPED)
-                .extracting(PreflightReport.Check::name).contains("sharding column", "key generator", "id sequence");
+        assertThat(report.checks()).filteredOn(c -> c.status() == Preflight.Report.Status.SKIPPED)
+                .extracting(Preflight.Report.Check::name).contains("sharding column", "key generator", "id sequence");
     }
 
     @Test
@@ -91,30 +90,30 @@ abstract class PreflightContract {
         String table = "seq_preflight_" + Math.abs(System.nanoTime() % 100000);
         SegmentSequence sequence = SegmentSequence.builder(pair.shard(0)).table(table).step(10).build();
         Preflight.Builder preflight = preflight(config(UnitConfig.builder("points")
-                .table(TableConfig.of("points_detail").withIdSource(IdSource.SEQUENCE)).stage(Stage.OLD_ONLY).build()));
+                .table(TableConfig.of("points_detail").withIdSource(TableConfig.IdSource.SEQUENCE)).stage(Stage.OLD_ONLY).build()));
 
         assertThat(idCheck(preflight.build())).satisfies(c -> {
-            assertThat(c.status()).isEqualTo(PreflightReport.Status.WARN);
+            assertThat(c.status()).isEqualTo(Preflight.Report.Status.WARN);
             assertThat(c.message()).contains("give preflight the sequence");
         });
         preflight.sequence(sequence);
         assertThat(idCheck(preflight.build())).satisfies(c -> {
-            assertThat(c.status()).as(c.message()).isEqualTo(PreflightReport.Status.OK);
+            assertThat(c.status()).as(c.message()).isEqualTo(Preflight.Report.Status.OK);
             assertThat(c.message()).contains("made at the first INSERT").contains("(90)");
         });
         sequence.nextId("points_detail"); // floor 0: the sequence starts at 1, below ids both sides hold
         assertThat(idCheck(preflight.build())).satisfies(c -> {
-            assertThat(c.status()).isEqualTo(PreflightReport.Status.FAIL);
+            assertThat(c.status()).isEqualTo(Preflight.Report.Status.FAIL);
             assertThat(c.message()).contains("would hand out 11, but ids up to 90 exist")
                     .contains("UPDATE " + table + " SET next_value = 100091 WHERE name = 'points_detail'");
         });
         DbPair.update(pair.shard(0), "UPDATE " + table + " SET next_value = 100091 WHERE name = 'points_detail'");
-        assertThat(idCheck(preflight.build()).status()).isEqualTo(PreflightReport.Status.OK);
+        assertThat(idCheck(preflight.build()).status()).isEqualTo(Preflight.Report.Status.OK);
         DbPair.update(pair.shard(0), "DROP TABLE " + table);
         pair.truncateAll();
     }
 
-    private static PreflightReport.Check idCheck(Preflight preflight) {
+    private static Preflight.Report.Check idCheck(Preflight preflight) {
         return preflight.run(null).checks().stream().filter(c -> c.name().equals("id sequence")).findFirst().orElseThrow();
     }
 

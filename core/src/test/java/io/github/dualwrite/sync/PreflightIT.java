@@ -22,14 +22,14 @@ class PreflightIT extends PreflightContract {
                 .stage(Stage.OLD_ONLY).build())).shards(shards(pair)).idMargin(1000);
         assertThat(preflight.build().run(null).checks()).filteredOn(c -> c.name().equals("id sequence")).singleElement()
                 .satisfies(c -> {
-                    assertThat(c.status()).as(c.message()).isEqualTo(PreflightReport.Status.WARN);
+                    assertThat(c.status()).as(c.message()).isEqualTo(Preflight.Report.Status.WARN);
                     assertThat(c.message()).contains("id-source OLD").contains("before NEW_PRIMARY set id-source: SEQUENCE");
                 });
         for (int i = 0; i < 4; i++) {
             DbPair.update(pair.shard(0), "ALTER TABLE coupon_" + i + " MODIFY id BIGINT NOT NULL AUTO_INCREMENT");
             DbPair.update(pair.shard(1), "ALTER TABLE coupon_" + i + " MODIFY id BIGINT NOT NULL AUTO_INCREMENT");
         }
-        PreflightReport low = preflight.build().run(null);
+        Preflight.Report low = preflight.build().run(null);
         assertThat(low.failures()).singleElement().satisfies(c -> {
             assertThat(c.name()).isEqualTo("id sequence");
             assertThat(c.message()).contains("raise it: ALTER TABLE <shard table> AUTO_INCREMENT = 6001");

@@ -17,11 +17,11 @@ class PreflightTest extends PreflightContract {
 
     @Test
     void theSequenceCheckIsSkippedOnH2WithTheReason() {
-        PreflightReport report = preflight(config(UnitConfig.builder("points").tables("points_detail")
+        Preflight.Report report = preflight(config(UnitConfig.builder("points").tables("points_detail")
                 .stage(Stage.OLD_ONLY).build())).shards(shards(pair)).build().run(null);
         assertThat(report.checks()).filteredOn(c -> c.name().equals("id sequence")).singleElement()
                 .satisfies(c -> {
-                    assertThat(c.status()).isEqualTo(PreflightReport.Status.SKIPPED);
+                    assertThat(c.status()).isEqualTo(Preflight.Report.Status.SKIPPED);
                     assertThat(c.message()).contains("MySQL/MariaDB");
                 });
     }

@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.dualwrite.DualWriteDataSource;
-import io.github.dualwrite.config.ApplyResult;
 import io.github.dualwrite.config.MigrationConfig;
 import io.github.dualwrite.config.MigrationControl;
 import io.github.dualwrite.config.Side;
 import io.github.dualwrite.config.Stage;
-import io.github.dualwrite.config.UnkeyedPolicy;
 import io.github.dualwrite.ids.SegmentSequence;
 import io.github.dualwrite.journal.JdbcJournal;
 import io.github.dualwrite.journal.JournalEntry;
-import io.github.dualwrite.routing.StatementRoute;
+import io.github.dualwrite.StatementRoute;
 import io.github.dualwrite.testing.FaultyDataSource.Fault;
 import io.github.dualwrite.testing.Stack;
 import io.github.dualwrite.testing.StackContract;
@@ -44,10 +42,10 @@ abstract class RepairFollowsJournalContract extends StackContract {
 
     /** The stack's document for a stage, not forced: the gate and the legal-move rules apply. */
     private static MigrationConfig doc(Stage stage, Stage gray, int ratio) {
-        return Stack.config(stage, gray, ratio, UnkeyedPolicy.EXECUTE_BOTH).withForce(false);
+        return Stack.config(stage, gray, ratio, MigrationConfig.UnkeyedPolicy.EXECUTE_BOTH).withForce(false);
     }
 
-    private ApplyResult apply(MigrationConfig next) {
+    private MigrationControl.ApplyResult apply(MigrationConfig next) {
         return stack.control().apply(next, "test");
     }
 
@@ -95,20 +93,20 @@ abstract class RepairFollowsJournalContract extends StackContract {
             assertThat(e.trustedSide()).isEqualTo(Side.OLD);
         });
 
-        ApplyResult refused = apply(doc(Stage.READ_NEW, Stage.READ_NEW, 0));
-        assertThat(refused.outcome()).isEqualTo(ApplyResult.Outcome.REJECTED);
+        MigrationControl.ApplyResult refused = apply(doc(Stage.READ_NEW, Stage.READ_NEW, 0));
+        assertThat(refused.outcome()).isEqualTo(MigrationControl.ApplyResult.Outcome.REJECTED);
         assertThat(refused.problems().toString()).contains("DUAL_WRITE -> READ_NEW").contains("the NEW side read or trusted")
                 .contains("1 PENDING entries for 1 user(s)").contains("drain first");
 
-        ApplyResult forced = apply(doc(Stage.READ_NEW, Stage.READ_NEW, 0).withForce(true));
-        assertThat(forced.outcome()).isEqualTo(ApplyResult.Outcome.ACCEPTED);
+        MigrationControl.ApplyResult forced = apply(doc(Stage.READ_NEW, Stage.READ_NEW, 0).withForce(true));
+        assertThat(forced.outcome()).isEqualTo(MigrationControl.ApplyResult.Outcome.ACCEPTED);
         assertThat(forced.forced()).anySatisfy(f -> assertThat(f).contains("journal says"));
         apply(doc(Stage.NEW_PRIMARY, Stage.NEW_PRIMARY, 0).withForce(true)).orThrow();
         StatementRoute held = stack.dataSource().explain("SELECT amount FROM points_detail WHERE user_id = ?", 7L);
         assertThat(held.runsOn()).as("the user is read where their write is").isEqualTo(Side.OLD);
         assertThat(held.reason()).contains("behind on NEW");
 
-        assertThat(repairer().runOnce()).isEqualTo(new RepairRun(1, 1, 0, 0));
+        assertThat(repairer().runOnce()).isEqualTo(new Repairer.Run(1, 1, 0, 0));
         assertThat(amount(Side.OLD, 1)).as("the side that had the write keeps it").isEqualTo(70);
         assertThat(amount(Side.NEW, 1)).as("and the side behind gets it").isEqualTo(70);
         stack.dataSource().refreshJournalView();
@@ -121,12 +119,12 @@ abstract class RepairFollowsJournalContract extends StackContract {
         stack.control().apply(doc(Stage.DUAL_WRITE, Stage.DUAL_WRITE, 0).withForce(true), "test").orThrow();
         writeMissingOnNew(INSERT_DETAIL, 1L, 10_500L, 1L); // bucket 500
         assertThat(apply(doc(Stage.DUAL_WRITE, Stage.READ_NEW, 100)).outcome()).as("buckets 0..99 move: not bucket 500")
-                .isEqualTo(ApplyResult.Outcome.ACCEPTED);
-        ApplyResult refused = apply(doc(Stage.DUAL_WRITE, Stage.READ_NEW, 1_000));
-        assertThat(refused.outcome()).isEqualTo(ApplyResult.Outcome.REJECTED);
+                .isEqualTo(MigrationControl.ApplyResult.Outcome.ACCEPTED);
+        MigrationControl.ApplyResult refused = apply(doc(Stage.DUAL_WRITE, Stage.READ_NEW, 1_000));
+        assertThat(refused.outcome()).isEqualTo(MigrationControl.ApplyResult.Outcome.REJECTED);
         assertThat(refused.problems().toString()).contains("users in buckets 100..999");
         assertThat(apply(doc(Stage.DUAL_WRITE, Stage.DUAL_WRITE, 0)).outcome()).as("back to reading the old side")
-                .isEqualTo(ApplyResult.Outcome.ACCEPTED);
+                .isEqualTo(MigrationControl.ApplyResult.Outcome.ACCEPTED);
     }
 
     @Test
@@ -138,8 +136,8 @@ abstract class RepairFollowsJournalContract extends StackContract {
         try (DualWriteDataSource second = DualWriteDataSource.builder().oldDataSource(pair.oldDataSource())
                 .newDataSource(pair.newDataSource()).control(other).journal(new JdbcJournal(pair.oldDataSource()))
                 .sequence(SegmentSequence.builder(pair.shard(0)).build()).clock(stack.clock()).build()) {
-            ApplyResult refused = other.apply(doc(Stage.READ_NEW, Stage.READ_NEW, 0), "instance 2");
-            assertThat(refused.outcome()).isEqualTo(ApplyResult.Outcome.REJECTED);
+            MigrationControl.ApplyResult refused = other.apply(doc(Stage.READ_NEW, Stage.READ_NEW, 0), "instance 2");
+            assertThat(refused.outcome()).isEqualTo(MigrationControl.ApplyResult.Outcome.REJECTED);
             assertThat(second.explain("SELECT * FROM points_detail WHERE user_id = ?", 42L).stage()).isEqualTo(Stage.DUAL_WRITE);
         }
     }
@@ -177,7 +175,7 @@ abstract class RepairFollowsJournalContract extends StackContract {
                         "UPDATE points_detail SET amount = 10 WHERE user_id = 8", null, JournalEntry.Reason.ERROR, null, "x"),
                 JournalEntry.pending(now, "points", "points_detail", "8", "[1]", JournalEntry.Operation.UPDATE, Side.OLD,
                         "UPDATE points_detail SET amount = 20 WHERE user_id = 8", null, JournalEntry.Reason.ERROR, null, "y")));
-        RepairRun run = repairer().runOnce();
+        Repairer.Run run = repairer().runOnce();
         assertThat(run.conflicts()).isEqualTo(2);
         assertThat(journal()).allSatisfy(e -> {
             assertThat(e.status()).isEqualTo(JournalEntry.Status.CONFLICT);
@@ -205,7 +203,7 @@ abstract class RepairFollowsJournalContract extends StackContract {
         apply(doc(Stage.NEW_PRIMARY, Stage.NEW_PRIMARY, 0).withForce(true)).orThrow();
         // a write the old side never saw, made while the new side was already trusted
         pair.updateNew("UPDATE points_account SET balance = 99, gmt_modified = '2026-11-21 08:05:00' WHERE user_id = 9");
-        RepairRun run = repairer().runOnce();
+        Repairer.Run run = repairer().runOnce();
         assertThat(run.conflicts()).isEqualTo(1);
         assertThat(journal()).singleElement().satisfies(e -> {
             assertThat(e.status()).isEqualTo(JournalEntry.Status.CONFLICT);
@@ -230,8 +228,8 @@ abstract class RepairFollowsJournalContract extends StackContract {
         stack.dataSource().journal().record(List.of(JournalEntry.pending(stack.clock().instant(), "points",
                 "points_detail", "14", "[1]", JournalEntry.Operation.INSERT, Side.NEW, "INSERT ...", null,
                 JournalEntry.Reason.ERROR, null, "written before a forced promotion")));
-        ApplyResult refused = apply(doc(Stage.NEW_ONLY, Stage.NEW_ONLY, 0));
-        assertThat(refused.outcome()).isEqualTo(ApplyResult.Outcome.REJECTED);
+        MigrationControl.ApplyResult refused = apply(doc(Stage.NEW_ONLY, Stage.NEW_ONLY, 0));
+        assertThat(refused.outcome()).isEqualTo(MigrationControl.ApplyResult.Outcome.REJECTED);
         assertThat(refused.problems().toString()).contains("NEW_PRIMARY -> NEW_ONLY").contains("1 PENDING");
     }
 
@@ -269,7 +267,7 @@ abstract class RepairFollowsJournalContract extends StackContract {
     @Test
     void aCopyFromTodaysAuthorityThatMovedMeanwhileChangesNothing() throws Exception {
         pair.updateOld(INSERT_DETAIL, 1L, 17L, 10L);
-        LiveWrites movedToNew = new LiveWrites() {
+        RowSync.LiveWrites movedToNew = new RowSync.LiveWrites() {
             @Override
             public Side authority(String unit, String table, Object routingKey) {
                 return Side.NEW; // the move arrived between choosing the source and locking its rows
@@ -328,7 +326,7 @@ abstract class RepairFollowsJournalContract extends StackContract {
         }
         stack.newSide().set(Fault.NONE);
         assertThat(stack.dataSource().journal().pendingCount()).isEqualTo(60);
-        DrainResult drained = repairer().drain(Duration.ofMinutes(1));
+        Repairer.DrainResult drained = repairer().drain(Duration.ofMinutes(1));
         assertThat(drained.drained()).as(drained.toString()).isTrue();
         assertThat(drained.run().repaired()).isEqualTo(60);
         assertThat(drained.toString()).startsWith("DRAIN repaired=60 failed=0 dead=0 conflicts=0 pending=0");
@@ -342,7 +340,7 @@ abstract class RepairFollowsJournalContract extends StackContract {
         CountDownLatch inPass = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         Repairer repairer = Repairer.builder(stack.dataSource().journal(), stack.dataSource().rowSync()).owner("slow")
-                .listener(new RepairListener() {
+                .listener(new Repairer.Listener() {
                     @Override
                     public void claimed(JournalEntry entry) {
                         inPass.countDown();
@@ -355,7 +353,7 @@ abstract class RepairFollowsJournalContract extends StackContract {
                 }).build();
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
-            Future<RepairRun> pass = threads.submit(repairer::runOnce);
+            Future<Repairer.Run> pass = threads.submit(repairer::runOnce);
             assertThat(inPass.await(1, TimeUnit.MINUTES)).isTrue();
             Future<?> closing = threads.submit(repairer::close);
             assertThat(closing.isDone()).as("close waits while a pass runs").isFalse();

@@ -2,10 +2,8 @@ package io.github.dualwrite.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.dualwrite.config.SecondaryConfig;
+import io.github.dualwrite.config.MigrationConfig;
 import io.github.dualwrite.config.Stage;
-import io.github.dualwrite.config.UnkeyedPolicy;
-import io.github.dualwrite.config.WriteMode;
 import io.github.dualwrite.journal.JournalEntry;
 import io.github.dualwrite.testing.DbPair;
 import io.github.dualwrite.testing.FaultyDataSource;
@@ -65,13 +63,13 @@ class RepairerTest extends StackContract {
         Repairer repairer = Repairer.builder(stack.dataSource().journal(), rowSync).owner("r").clock(clock)
                 .maxAttempts(2).backoff(Duration.ofSeconds(10), Duration.ofSeconds(20)).build();
         for (int attempt = 1; attempt <= 4; attempt++) {
-            assertThat(repairer.runOnce()).as("attempt " + attempt).isEqualTo(new RepairRun(1, 0, 1, 0));
+            assertThat(repairer.runOnce()).as("attempt " + attempt).isEqualTo(new Repairer.Run(1, 0, 1, 0));
             assertThat(only().status()).isEqualTo(JournalEntry.Status.PENDING);
             clock.advance(Duration.ofSeconds(20));
         }
         assertThat(only().attempts()).isEqualTo(4);
         newSide.set(Fault.NONE);
-        assertThat(repairer.runOnce()).isEqualTo(new RepairRun(1, 1, 0, 0));
+        assertThat(repairer.runOnce()).isEqualTo(new Repairer.Run(1, 1, 0, 0));
         assertThat(pair.queryNew("SELECT id FROM points_detail")).hasSize(1);
     }
 
@@ -84,15 +82,15 @@ class RepairerTest extends StackContract {
         newSide.set(Fault.EXECUTE); // the repair's statements fail: not a side that is down
         Repairer repairer = Repairer.builder(stack.dataSource().journal(), rowSync).owner("r").clock(clock)
                 .maxAttempts(3).backoff(Duration.ofSeconds(10), Duration.ofMinutes(5)).build();
-        assertThat(repairer.runOnce()).isEqualTo(new RepairRun(1, 0, 1, 0));
+        assertThat(repairer.runOnce()).isEqualTo(new Repairer.Run(1, 0, 1, 0));
         assertThat(only().attempts()).isEqualTo(1);
         assertThat(only().nextAttemptAt()).isEqualTo(Instant.parse("2026-11-21T09:00:10Z"));
         assertThat(repairer.runOnce().claimed()).as("not due yet").isZero();
         clock.advance(Duration.ofSeconds(10));
-        assertThat(repairer.runOnce()).isEqualTo(new RepairRun(1, 0, 1, 0));
+        assertThat(repairer.runOnce()).isEqualTo(new Repairer.Run(1, 0, 1, 0));
         assertThat(only().nextAttemptAt()).as("the delay doubled").isEqualTo(Instant.parse("2026-11-21T09:00:30Z"));
         clock.advance(Duration.ofSeconds(20));
-        assertThat(repairer.runOnce()).isEqualTo(new RepairRun(1, 0, 0, 1));
+        assertThat(repairer.runOnce()).isEqualTo(new Repairer.Run(1, 0, 0, 1));
         assertThat(only().status()).isEqualTo(JournalEntry.Status.DEAD);
         assertThat(only().errorMessage()).contains("gave up after 3 attempts").contains("injected: execution failed");
         assertThat(repairer.deadCount()).isEqualTo(1);
@@ -100,7 +98,7 @@ class RepairerTest extends StackContract {
 
     @Test
     void anEntryWithoutKeysIsGivenUpAtOnceWithWhatToDo() throws Exception {
-        stack.stage(Stage.DUAL_WRITE, Stage.DUAL_WRITE, 0, UnkeyedPolicy.JOURNAL);
+        stack.stage(Stage.DUAL_WRITE, Stage.DUAL_WRITE, 0, MigrationConfig.UnkeyedPolicy.JOURNAL);
         write("UPDATE points_detail SET amount = 1 WHERE amount > 5");
         Repairer repairer = Repairer.builder(stack.dataSource().journal(), rowSync).owner("r").build();
         assertThat(repairer.runOnce().dead()).isEqualTo(1);
@@ -109,8 +107,8 @@ class RepairerTest extends StackContract {
 
     @Test
     void inChangeLogModeWritesReachTheNewSideThroughTheRepairer() throws Exception {
-        stack.control().apply(Stack.config(Stage.DUAL_WRITE, Stage.DUAL_WRITE, 0, UnkeyedPolicy.EXECUTE_BOTH)
-                .withSecondary(SecondaryConfig.DEFAULTS.withMode(WriteMode.CHANGE_LOG)), "test").orThrow();
+        stack.control().apply(Stack.config(Stage.DUAL_WRITE, Stage.DUAL_WRITE, 0, MigrationConfig.UnkeyedPolicy.EXECUTE_BOTH)
+                .withSecondary(MigrationConfig.Secondary.DEFAULTS.withMode(MigrationConfig.WriteMode.CHANGE_LOG)), "test").orThrow();
         write("INSERT INTO points_detail (user_id, amount) VALUES (4, 40)");
         write("INSERT INTO points_detail (id, user_id, amount) VALUES (100, 5, 50)");
         write("UPDATE points_detail SET amount = 51 WHERE user_id = 5 AND id = 100");

@@ -82,23 +82,23 @@ abstract class SyncContract extends StackContract {
         pair.updateNew("INSERT INTO points_detail (id, user_id, amount, note) VALUES (9999, 7, 1, 'x')"); // extra
         pair.updateNew("UPDATE points_detail SET amount = -1 WHERE id = 20 AND user_id = 4"); // different
         strayCopy(30, 6);                                                                     // wrong shard
-        VerifyReport report = verifier().build().full("points");
+        Verifier.Report report = verifier().build().full("points");
         assertThat(report.rows()).isGreaterThanOrEqualTo(USERS * 6L);
         assertThat(report.missing()).isEqualTo(1);
         assertThat(report.extra()).isEqualTo(2);
         assertThat(report.different()).isEqualTo(1);
-        assertThat(report.differences()).extracting(Difference::kind, Difference::primaryKey).containsExactlyInAnyOrder(
-                org.assertj.core.groups.Tuple.tuple(Difference.Kind.MISSING_IN_NEW, "10"),
-                org.assertj.core.groups.Tuple.tuple(Difference.Kind.EXTRA_IN_NEW, "9999"),
-                org.assertj.core.groups.Tuple.tuple(Difference.Kind.DIFFERENT, "20"),
-                org.assertj.core.groups.Tuple.tuple(Difference.Kind.DUPLICATE_IN_NEW, "30"));
-        assertThat(report.differences()).filteredOn(d -> d.kind() == Difference.Kind.DIFFERENT)
-                .singleElement().extracting(Difference::columns).asList().containsExactly("amount");
+        assertThat(report.differences()).extracting(Verifier.Difference::kind, Verifier.Difference::primaryKey).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple(Verifier.Difference.Kind.MISSING_IN_NEW, "10"),
+                org.assertj.core.groups.Tuple.tuple(Verifier.Difference.Kind.EXTRA_IN_NEW, "9999"),
+                org.assertj.core.groups.Tuple.tuple(Verifier.Difference.Kind.DIFFERENT, "20"),
+                org.assertj.core.groups.Tuple.tuple(Verifier.Difference.Kind.DUPLICATE_IN_NEW, "30"));
+        assertThat(report.differences()).filteredOn(d -> d.kind() == Verifier.Difference.Kind.DIFFERENT)
+                .singleElement().extracting(Verifier.Difference::columns).asList().containsExactly("amount");
         assertThat(report.line()).startsWith("VERIFY unit=points rows=").contains("missing=1 extra=2 different=1");
 
-        VerifyReport repaired = verifier().repair(true).build().full("points");
+        Verifier.Report repaired = verifier().repair(true).build().full("points");
         assertThat(repaired.repaired()).isEqualTo(4);
-        VerifyReport after = verifier().build().full("points");
+        Verifier.Report after = verifier().build().full("points");
         assertThat(after.equal()).as(after.toString()).isTrue();
         assertThat(pair.countNew("points_detail")).isEqualTo(USERS * 5L);
     }
@@ -113,11 +113,11 @@ abstract class SyncContract extends StackContract {
         assertThat(verifier().build().keys("points", List.of(8L)).equal()).isTrue();
         pair.updateOld("UPDATE points_detail SET gmt_modified = ? WHERE id = 20", java.sql.Timestamp.valueOf("2026-11-21 10:00:00"));
         pair.updateOld("UPDATE points_account SET gmt_modified = ? WHERE user_id = 5", java.sql.Timestamp.valueOf("2026-11-21 10:00:00"));
-        VerifyReport since = verifier().build().since("points", java.time.LocalDateTime.of(2026, 11, 21, 9, 0)
+        Verifier.Report since = verifier().build().since("points", java.time.LocalDateTime.of(2026, 11, 21, 9, 0)
                 .atZone(java.time.ZoneId.systemDefault()).toInstant());
         assertThat(since.different() + since.missing()).isEqualTo(2);
         assertThat(since.rows()).isLessThan(10);
-        VerifyReport sample = verifier().build().sample("points", 3, 42L);
+        Verifier.Report sample = verifier().build().sample("points", 3, 42L);
         assertThat(sample.rows()).isPositive();
     }
 
@@ -126,9 +126,9 @@ abstract class SyncContract extends StackContract {
         seedBoth();
         pair.updateNew("DELETE FROM points_detail WHERE id = 15 AND user_id = 3");
         strayCopy(15, 3); // the row moved to the wrong physical table: reads by user never find it
-        VerifyReport report = verifier().build().keys("points", List.of(3L));
+        Verifier.Report report = verifier().build().keys("points", List.of(3L));
         assertThat(report.missing()).as(report.toString()).isEqualTo(1);
-        assertThat(report.differences()).extracting(Difference::primaryKey).containsExactly("15");
+        assertThat(report.differences()).extracting(Verifier.Difference::primaryKey).containsExactly("15");
     }
 
     @Test
@@ -138,7 +138,7 @@ abstract class SyncContract extends StackContract {
         // old: ids 1..150 and 280 changed; new: only 280 changed, so its window ends far beyond the old one's
         pair.updateOld("UPDATE points_detail SET gmt_modified = ? WHERE id <= 150 OR id = 280", changed);
         pair.updateNew("UPDATE points_detail SET gmt_modified = ? WHERE id = 280", changed);
-        VerifyReport since = verifier().build().since("points", java.time.LocalDateTime.of(2026, 11, 21, 9, 0)
+        Verifier.Report since = verifier().build().since("points", java.time.LocalDateTime.of(2026, 11, 21, 9, 0)
                 .atZone(java.time.ZoneId.systemDefault()).toInstant());
         assertThat(since.different()).as(since.toString()).isEqualTo(150);
         assertThat(since.missing() + since.extra()).isZero();
@@ -160,7 +160,7 @@ abstract class SyncContract extends StackContract {
         }
         long saved = Long.parseLong(checkpoints.position("verify:points:points_detail").orElseThrow());
         assertThat(saved).as("the first chunk's last key").isEqualTo(100);
-        VerifyReport resumed = verifier().checkpoints(checkpoints).build().full("points");
+        Verifier.Report resumed = verifier().checkpoints(checkpoints).build().full("points");
         assertThat(resumed.equal()).isTrue();
         assertThat(resumed.rows()).as("the second run starts after the saved key").isEqualTo(USERS * 5L - saved + USERS);
         assertThat(checkpoints.position("verify:points:points_detail")).isEmpty();
@@ -193,7 +193,7 @@ abstract class SyncContract extends StackContract {
             // killed after two chunks
         }
         assertThat(pair.countNew("points_detail")).isEqualTo(100);
-        BackfillReport report = Backfill.builder(rowSync, stack.control()).threads(1).chunkSize(50)
+        Backfill.Report report = Backfill.builder(rowSync, stack.control()).threads(1).chunkSize(50)
                 .checkpoints(checkpoints).build().run("points");
         assertThat(report.scanned()).as("continues after the checkpoint").isEqualTo(USERS * 5L - 100);
         assertThat(pair.countNew("points_detail")).isEqualTo(USERS * 5L);
@@ -212,12 +212,12 @@ abstract class SyncContract extends StackContract {
             }
         }
         try (Writers writers = new Writers(3)) {
-            BackfillReport report = Backfill.builder(rowSync, stack.control()).threads(2).chunkSize(20).build().run("points");
+            Backfill.Report report = Backfill.builder(rowSync, stack.control()).threads(2).chunkSize(20).build().run("points");
             assertThat(report.scanned()).isGreaterThanOrEqualTo(USERS * 5L);
             writers.awaitSome(200);
         }
-        RepairRun run = Repairer.builder(stack.dataSource().journal(), rowSync).owner("test").build().runOnce();
-        VerifyReport report = verifier().build().full("points");
+        Repairer.Run run = Repairer.builder(stack.dataSource().journal(), rowSync).owner("test").build().runOnce();
+        Verifier.Report report = verifier().build().full("points");
         assertThat(report.equal()).as(report + " " + report.differences() + " " + run + " "
                 + stack.journalTable().read(0, 10_000).stream().filter(e -> "54".equals(e.routingKey())).toList()).isTrue();
     }
@@ -247,7 +247,7 @@ abstract class SyncContract extends StackContract {
         syncer.get(60, TimeUnit.SECONDS);
         pool.shutdown();
         Repairer.builder(stack.dataSource().journal(), rowSync).owner("test").build().runOnce();
-        VerifyReport report = verifier().build().full("points");
+        Verifier.Report report = verifier().build().full("points");
         assertThat(report.equal()).as(report + " " + report.differences()).isTrue();
     }
 
@@ -269,23 +269,23 @@ abstract class SyncContract extends StackContract {
         assertThat(stack.dataSource().journal().pendingCount()).isEqualTo(entries);
         Set<Long> seen = ConcurrentHashMap.newKeySet();
         AtomicInteger twice = new AtomicInteger();
-        RepairListener listener = new RepairListener() {
+        Repairer.Listener listener = new Repairer.Listener() {
             @Override
-            public void repaired(JournalEntry entry, SyncResult result) {
+            public void repaired(JournalEntry entry, RowSync.Result result) {
                 if (!seen.add(entry.id())) {
                     twice.incrementAndGet();
                 }
             }
         };
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        List<Future<RepairRun>> runs = new ArrayList<>();
+        List<Future<Repairer.Run>> runs = new ArrayList<>();
         for (String owner : List.of("a", "b")) {
             Repairer r = Repairer.builder(stack.dataSource().journal(), rowSync).owner(owner).batchSize(7)
                     .listener(listener).build();
             runs.add(pool.submit(() -> r.drain(Duration.ofMinutes(1)).run()));
         }
         int repaired = 0;
-        for (Future<RepairRun> f : runs) {
+        for (Future<Repairer.Run> f : runs) {
             repaired += f.get(120, TimeUnit.SECONDS).repaired();
         }
         pool.shutdown();

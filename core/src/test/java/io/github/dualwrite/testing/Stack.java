@@ -1,15 +1,12 @@
 package io.github.dualwrite.testing;
 
 import io.github.dualwrite.DualWriteDataSource;
-import io.github.dualwrite.config.GrayConfig;
-import io.github.dualwrite.config.IdSource;
 import io.github.dualwrite.ids.SegmentSequence;
 import io.github.dualwrite.config.MigrationConfig;
 import io.github.dualwrite.config.MigrationControl;
 import io.github.dualwrite.config.Stage;
 import io.github.dualwrite.config.TableConfig;
 import io.github.dualwrite.config.UnitConfig;
-import io.github.dualwrite.config.UnkeyedPolicy;
 import io.github.dualwrite.journal.FallbackJournal;
 import io.github.dualwrite.journal.FileJournal;
 import io.github.dualwrite.journal.JdbcJournal;
@@ -35,7 +32,7 @@ public final class Stack implements AutoCloseable {
     private final DualWriteDataSource dataSource;
     private final boolean ownsPair;
     private final Path ownDir;
-    private IdSource ids = IdSource.SEQUENCE;
+    private TableConfig.IdSource ids = TableConfig.IdSource.SEQUENCE;
 
     /** A stack over {@code pair}, its fallback journal file in {@code journalDir}, everything OLD_ONLY. */
     public Stack(DbPair pair, Path journalDir) {
@@ -48,7 +45,7 @@ public final class Stack implements AutoCloseable {
         this.ownDir = ownsPair ? journalDir : null;
         this.oldSide = FaultyDataSource.wrap(pair.oldDataSource());
         this.newSide = FaultyDataSource.wrap(pair.newDataSource());
-        control.apply(config(Stage.OLD_ONLY, Stage.OLD_ONLY, 0, UnkeyedPolicy.EXECUTE_BOTH), "test").orThrow();
+        control.apply(config(Stage.OLD_ONLY, Stage.OLD_ONLY, 0, MigrationConfig.UnkeyedPolicy.EXECUTE_BOTH), "test").orThrow();
         this.table = new JdbcJournal(oldSide.dataSource());
         this.file = new FileJournal(journalDir.resolve("journal.jsonl"));
         this.dataSource = DualWriteDataSource.builder().oldDataSource(oldSide.dataSource())
@@ -79,13 +76,13 @@ public final class Stack implements AutoCloseable {
     }
 
     /** The document the stack uses, for a stage of {@code points} (coupon follows the same stages), ids from the sequence. */
-    public static MigrationConfig config(Stage stage, Stage grayStage, int ratio, UnkeyedPolicy policy) {
-        return config(stage, grayStage, ratio, policy, IdSource.SEQUENCE);
+    public static MigrationConfig config(Stage stage, Stage grayStage, int ratio, MigrationConfig.UnkeyedPolicy policy) {
+        return config(stage, grayStage, ratio, policy, TableConfig.IdSource.SEQUENCE);
     }
 
-    /** Like {@link #config(Stage, Stage, int, UnkeyedPolicy)} with ids from {@code ids}. */
-    public static MigrationConfig config(Stage stage, Stage grayStage, int ratio, UnkeyedPolicy policy, IdSource ids) {
-        GrayConfig gray = new GrayConfig(grayStage, ratio, null, null);
+    /** Like {@link #config(Stage, Stage, int, MigrationConfig.UnkeyedPolicy)} with ids from {@code ids}. */
+    public static MigrationConfig config(Stage stage, Stage grayStage, int ratio, MigrationConfig.UnkeyedPolicy policy, TableConfig.IdSource ids) {
+        UnitConfig.Gray gray = new UnitConfig.Gray(grayStage, ratio, null, null);
         return MigrationConfig.builder()
                 .unit(UnitConfig.builder("points").routingColumn("user_id")
                         .table(TableConfig.of("points_account").withVersionColumn("gmt_modified").withIdSource(ids))
@@ -99,21 +96,21 @@ public final class Stack implements AutoCloseable {
     }
 
     /**
-     * Where later {@link #stage} calls take ids from: {@link IdSource#SEQUENCE} (the default) or
-     * {@link IdSource#OLD} (the old side's AUTO_INCREMENT, which no stage past READ_NEW accepts).
+     * Where later {@link #stage} calls take ids from: {@link TableConfig.IdSource#SEQUENCE} (the default) or
+     * {@link TableConfig.IdSource#OLD} (the old side's AUTO_INCREMENT, which no stage past READ_NEW accepts).
      */
-    public Stack ids(IdSource value) {
+    public Stack ids(TableConfig.IdSource value) {
         this.ids = value;
         return this;
     }
 
     /** Moves every unit to {@code stage}, {@code ratio} basis points of users in {@code grayStage}. */
     public Stack stage(Stage stage, Stage grayStage, int ratio) {
-        return stage(stage, grayStage, ratio, UnkeyedPolicy.EXECUTE_BOTH);
+        return stage(stage, grayStage, ratio, MigrationConfig.UnkeyedPolicy.EXECUTE_BOTH);
     }
 
     /** Like {@link #stage(Stage, Stage, int)} with another unkeyed policy. */
-    public Stack stage(Stage stage, Stage grayStage, int ratio, UnkeyedPolicy policy) {
+    public Stack stage(Stage stage, Stage grayStage, int ratio, MigrationConfig.UnkeyedPolicy policy) {
         control.apply(config(stage, grayStage, ratio, policy, ids), "test").orThrow();
         return this;
     }
@@ -157,7 +154,7 @@ public final class Stack implements AutoCloseable {
 
     /** Empties both sides and the journal table. */
     public void reset() {
-        ids = IdSource.SEQUENCE;
+        ids = TableConfig.IdSource.SEQUENCE;
         pair.truncateAll();
         oldSide.set(FaultyDataSource.Fault.NONE).resetCount();
         newSide.set(FaultyDataSource.Fault.NONE).resetCount();

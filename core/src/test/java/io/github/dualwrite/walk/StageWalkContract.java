@@ -2,17 +2,12 @@ package io.github.dualwrite.walk;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.dualwrite.config.ApplyResult;
-import io.github.dualwrite.config.CircuitBreakerSettings;
+import io.github.dualwrite.config.MigrationControl;
 import io.github.dualwrite.config.MigrationConfig;
-import io.github.dualwrite.config.SecondaryConfig;
 import io.github.dualwrite.config.Side;
 import io.github.dualwrite.config.Stage;
-import io.github.dualwrite.config.UnkeyedPolicy;
-import io.github.dualwrite.config.WriteMode;
-import io.github.dualwrite.routing.StatementRoute;
+import io.github.dualwrite.StatementRoute;
 import io.github.dualwrite.sync.Backfill;
-import io.github.dualwrite.sync.DrainResult;
 import io.github.dualwrite.sync.Repairer;
 import io.github.dualwrite.sync.RowSync;
 import io.github.dualwrite.testing.DbPair;
@@ -90,9 +85,9 @@ abstract class StageWalkContract {
     private long phantoms;
     /** Repairs that changed rows, by user, with the step they ran in: to explain a failed check. */
     private final Map<String, List<String>> repaired = new java.util.concurrent.ConcurrentHashMap<>();
-    private final io.github.dualwrite.sync.RepairListener repairs = new io.github.dualwrite.sync.RepairListener() {
+    private final io.github.dualwrite.sync.Repairer.Listener repairs = new io.github.dualwrite.sync.Repairer.Listener() {
         @Override
-        public void repaired(io.github.dualwrite.journal.JournalEntry entry, io.github.dualwrite.sync.SyncResult result) {
+        public void repaired(io.github.dualwrite.journal.JournalEntry entry, io.github.dualwrite.sync.RowSync.Result result) {
             if (result != null && result.changed()) {
                 repaired.computeIfAbsent(entry.routingKey(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
                         .add("step " + steps + " entry " + entry.id() + ": " + result);
@@ -128,10 +123,10 @@ abstract class StageWalkContract {
 
     /** The walk's document: the stack's units, a breaker that reopens quickly, not forced. */
     private static MigrationConfig doc(Stage stage, Stage gray, int ratio) {
-        CircuitBreakerSettings breaker = new CircuitBreakerSettings(50, 100, Duration.ofSeconds(5), 20, 10,
+        MigrationConfig.CircuitBreaker breaker = new MigrationConfig.CircuitBreaker(50, 100, Duration.ofSeconds(5), 20, 10,
                 Duration.ofMillis(500), 5);
-        return Stack.config(stage, gray, ratio, UnkeyedPolicy.EXECUTE_BOTH).withForce(false)
-                .withSecondary(new SecondaryConfig(WriteMode.SYNC, Duration.ofSeconds(2), breaker));
+        return Stack.config(stage, gray, ratio, MigrationConfig.UnkeyedPolicy.EXECUTE_BOTH).withForce(false)
+                .withSecondary(new MigrationConfig.Secondary(MigrationConfig.WriteMode.SYNC, Duration.ofSeconds(2), breaker));
     }
 
     static long user(int i) {
@@ -178,7 +173,7 @@ abstract class StageWalkContract {
             for (Future<?> f : load) {
                 f.get(2, TimeUnit.MINUTES);
             }
-            DrainResult last = drain();
+            Repairer.DrainResult last = drain();
             long conflicts = stack.dataSource().journal().stats().conflicts();
             long lost = lostAgainstLedger(Side.NEW);
             String line = "STAGEWALK db=" + db() + " steps=" + steps + " ops=" + ops.get() + " acknowledged="
@@ -239,27 +234,27 @@ abstract class StageWalkContract {
      * tried again after a drain; forced, it goes through with entries pending.
      */
     private void move(MigrationConfig next, boolean force) {
-        ApplyResult result = stack.control().apply(next.withForce(force), force ? "walk (forced)" : "walk");
+        MigrationControl.ApplyResult result = stack.control().apply(next.withForce(force), force ? "walk (forced)" : "walk");
         if (force) {
-            assertThat(result.outcome()).isEqualTo(ApplyResult.Outcome.ACCEPTED);
+            assertThat(result.outcome()).isEqualTo(MigrationControl.ApplyResult.Outcome.ACCEPTED);
             forcedMoves += result.forced().isEmpty() ? 0 : 1;
             return;
         }
-        if (result.outcome() == ApplyResult.Outcome.REJECTED) {
+        if (result.outcome() == MigrationControl.ApplyResult.Outcome.REJECTED) {
             refusedMoves++;
             assertThat(result.problems().toString()).contains("journal says").contains("drain first");
-            DrainResult drained = drain();
+            Repairer.DrainResult drained = drain();
             assertThat(drained.drained()).as(() -> drained + conflictHistories()).isTrue();
             result = stack.control().apply(next, "walk after drain");
         }
         assertThat(result.isInForce()).as(result.problems().toString()).isTrue();
     }
 
-    private DrainResult drain() {
+    private Repairer.DrainResult drain() {
         log.warn("walk: draining {}", stack.dataSource().journal().stats());
         try (Repairer repairer = Repairer.builder(stack.dataSource().journal(), rowSync()).owner("walk")
                 .listener(repairs).backoff(Duration.ofMillis(50), Duration.ofMillis(200)).build()) {
-            DrainResult r = repairer.drain(Duration.ofMinutes(2));
+            Repairer.DrainResult r = repairer.drain(Duration.ofMinutes(2));
             log.warn("walk: {}", r);
             return r;
         }
@@ -274,7 +269,7 @@ abstract class StageWalkContract {
         paused.set(true);
         Poll.until(Duration.ofMinutes(1), () -> busy.get() == 0);
         try {
-            DrainResult drained = drain();
+            Repairer.DrainResult drained = drain();
             assertThat(drained.drained()).as(drained.toString()).isTrue();
             return differences("points_account") + differences("points_detail");
         } finally {

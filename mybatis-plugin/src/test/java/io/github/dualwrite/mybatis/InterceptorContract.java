@@ -11,10 +11,9 @@ import io.github.dualwrite.RoutingScope;
 import io.github.dualwrite.StatementControl;
 import io.github.dualwrite.config.Side;
 import io.github.dualwrite.config.Stage;
-import io.github.dualwrite.config.UnkeyedPolicy;
+import io.github.dualwrite.config.MigrationConfig;
 import io.github.dualwrite.sync.RowSync;
 import io.github.dualwrite.sync.Verifier;
-import io.github.dualwrite.sync.VerifyReport;
 import io.github.dualwrite.testing.StackContract;
 import java.time.Duration;
 import java.util.HashMap;
@@ -59,7 +58,7 @@ abstract class InterceptorContract extends StackContract {
     @BeforeEach
     void reset() {
         // half the users (buckets 0..4999) read the new side; writes without a key are refused
-        stack.stage(Stage.DUAL_WRITE, Stage.READ_NEW, 5_000, UnkeyedPolicy.REJECT);
+        stack.stage(Stage.DUAL_WRITE, Stage.READ_NEW, 5_000, MigrationConfig.UnkeyedPolicy.REJECT);
     }
 
     @AfterEach
@@ -265,7 +264,7 @@ abstract class InterceptorContract extends StackContract {
             assertThat(m.memosOfUser(GRAY)).extracting(Memo::getMemo).containsExactly("changed");
             assertThat(m.memosOfUser(BASE)).extracting(Memo::getMemo).containsExactly("other user");
         }
-        VerifyReport report = Verifier.builder(new RowSync(pair.oldDataSource(), pair.newDataSource(), stack.control()),
+        Verifier.Report report = Verifier.builder(new RowSync(pair.oldDataSource(), pair.newDataSource(), stack.control()),
                 stack.control()).recheck(0, Duration.ZERO).build().full("points");
         assertThat(report.equal()).as(report.line()).isTrue();
         assertThat(report.rows()).isEqualTo(2);
@@ -283,7 +282,7 @@ abstract class InterceptorContract extends StackContract {
         }
         assertThat(pair.queryNew("SELECT id, user_id, remark AS memo FROM points_memo ORDER BY id"))
                 .isEqualTo(pair.queryOld("SELECT id, user_id, memo FROM points_memo ORDER BY id")).hasSize(3);
-        VerifyReport report = Verifier.builder(new RowSync(pair.oldDataSource(), pair.newDataSource(), stack.control()),
+        Verifier.Report report = Verifier.builder(new RowSync(pair.oldDataSource(), pair.newDataSource(), stack.control()),
                 stack.control()).recheck(0, Duration.ZERO).build().full("points");
         assertThat(report.equal()).as(report.line()).isTrue();
     }

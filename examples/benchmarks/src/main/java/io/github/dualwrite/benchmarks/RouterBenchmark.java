@@ -1,11 +1,9 @@
 package io.github.dualwrite.benchmarks;
 
-import io.github.dualwrite.config.GrayConfig;
 import io.github.dualwrite.config.MigrationConfig;
 import io.github.dualwrite.config.MigrationControl;
 import io.github.dualwrite.config.Stage;
 import io.github.dualwrite.config.UnitConfig;
-import io.github.dualwrite.routing.Route;
 import io.github.dualwrite.routing.Router;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +45,7 @@ public class RouterBenchmark {
         }
         UnitConfig unit = UnitConfig.builder("points").tables("points_account", "points_detail")
                 .stage(Stage.DUAL_WRITE)
-                .gray(new GrayConfig(Stage.READ_NEW, 500, null, null).withWhitelist(white).withBlacklist(black))
+                .gray(new UnitConfig.Gray(Stage.READ_NEW, 500, null, null).withWhitelist(white).withBlacklist(black))
                 .shadowReadSampleRate(0.01).build();
         router = new Router(MigrationControl.start(MigrationConfig.builder().unit(unit).build(), "benchmark"));
         java.util.SplittableRandom random = new java.util.SplittableRandom(1);
@@ -59,19 +57,19 @@ public class RouterBenchmark {
 
     /** An integral user id (the common case: {@code long userId}). */
     @Benchmark
-    public Route routeLongKey() {
+    public Router.Route routeLongKey() {
         return router.route("points", ids[next++ & 1023]);
     }
 
     /** A boxed id, as it arrives from a JDBC parameter or a MyBatis parameter object. */
     @Benchmark
-    public Route routeBoxedKey() {
+    public Router.Route routeBoxedKey() {
         return router.route("points", (Object) Long.valueOf(ids[next++ & 1023]));
     }
 
     /** A text id: CRC-32 of its bytes. */
     @Benchmark
-    public Route routeTextKey() {
+    public Router.Route routeTextKey() {
         return router.route("points", (Object) texts[next++ & 1023]);
     }
 }

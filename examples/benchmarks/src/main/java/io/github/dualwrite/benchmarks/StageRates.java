@@ -1,7 +1,6 @@
 package io.github.dualwrite.benchmarks;
 
 import io.github.dualwrite.config.Stage;
-import io.github.dualwrite.sync.DrainResult;
 import io.github.dualwrite.sync.Repairer;
 import io.github.dualwrite.testing.DbPair;
 import io.github.dualwrite.testing.FaultyDataSource.Fault;
@@ -81,7 +80,7 @@ public final class StageRates {
             try (Repairer repairer = Repairer.builder(stack.dataSource().journal(), stack.dataSource().rowSync())
                     .owner("drain-rate").build()) {
                 long start = System.nanoTime();
-                DrainResult drained = repairer.drain(Duration.ofMinutes(30));
+                Repairer.DrainResult drained = repairer.drain(Duration.ofMinutes(30));
                 double seconds = (System.nanoTime() - start) / 1e9;
                 if (!drained.drained()) {
                     throw new IllegalStateException("drain did not finish: " + drained);

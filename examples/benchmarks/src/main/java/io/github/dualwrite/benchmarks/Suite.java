@@ -1,5 +1,6 @@
 package io.github.dualwrite.benchmarks;
 
+import io.github.dualwrite.ClassifierBenchmark;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Locale;

@@ -6,10 +6,8 @@ import io.github.dualwrite.config.Stage;
 import io.github.dualwrite.config.TableConfig;
 import io.github.dualwrite.config.UnitConfig;
 import io.github.dualwrite.sync.Backfill;
-import io.github.dualwrite.sync.BackfillReport;
 import io.github.dualwrite.sync.RowSync;
 import io.github.dualwrite.sync.Verifier;
-import io.github.dualwrite.sync.VerifyReport;
 import io.github.dualwrite.testing.DbPair;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -50,10 +48,10 @@ public final class SyncRates {
             try (DbPair h2 = DbPair.h2("rates")) {
                 load(h2.oldDataSource(), rows);
                 load(h2.newDataSource(), rows);
-                VerifyReport v = verifier(h2.oldDataSource(), h2.streamingNewDataSource()).full("points");
+                Verifier.Report v = verifier(h2.oldDataSource(), h2.streamingNewDataSource()).full("points");
                 check(v.equal() && v.rows() == rows, "verify_h2 found differences: " + v);
                 System.out.println("RATE verify_h2 " + v.rowsPerSecond() + "   (" + v.rows() + " rows in " + v.elapsed() + ")");
-                VerifyReport strict = verifier(h2.oldDataSource(), h2.newDataSource()).full("points");
+                Verifier.Report strict = verifier(h2.oldDataSource(), h2.newDataSource()).full("points");
                 check(strict.equal() && strict.rows() == rows, "verify_h2_connection_strict found differences: " + strict);
                 System.out.println("RATE verify_h2_connection_strict " + strict.rowsPerSecond() + "   (" + strict.rows()
                         + " rows in " + strict.elapsed() + ")");
@@ -63,11 +61,11 @@ public final class SyncRates {
             try (DbPair maria = DbPair.mariaDb("rates")) {
                 load(maria.oldDataSource(), rows);
                 RowSync sync = new RowSync(maria.oldDataSource(), maria.streamingNewDataSource(), control());
-                BackfillReport b = Backfill.builder(sync, control()).threads(2).chunkSize(5_000).build().run("points");
+                Backfill.Report b = Backfill.builder(sync, control()).threads(2).chunkSize(5_000).build().run("points");
                 check(b.inserted() == rows, "backfill_mariadb copied " + b.inserted() + " of " + rows);
                 System.out.println("RATE backfill_mariadb " + b.rowsPerSecond() + "   (" + b.scanned() + " rows in "
                         + b.elapsed() + ")");
-                VerifyReport v = verifier(maria.oldDataSource(), maria.streamingNewDataSource()).full("points");
+                Verifier.Report v = verifier(maria.oldDataSource(), maria.streamingNewDataSource()).full("points");
                 check(v.equal() && v.rows() == rows, "verify_mariadb found differences: " + v);
                 System.out.println("RATE verify_mariadb " + v.rowsPerSecond() + "   (" + v.rows() + " rows in "
                         + v.elapsed() + ")");

@@ -1,16 +1,13 @@
 package io.github.dualwrite.examples.walkthrough;
 
 import io.github.dualwrite.DualWriteDataSource;
-import io.github.dualwrite.config.ApplyResult;
-import io.github.dualwrite.config.ConfigFormat;
+import io.github.dualwrite.config.MigrationConfig;
 import io.github.dualwrite.config.MigrationControl;
 import io.github.dualwrite.sync.Backfill;
 import io.github.dualwrite.sync.Preflight;
-import io.github.dualwrite.sync.PreflightReport;
 import io.github.dualwrite.sync.Repairer;
 import io.github.dualwrite.sync.RowSync;
 import io.github.dualwrite.sync.Verifier;
-import io.github.dualwrite.sync.VerifyReport;
 import java.io.PrintStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -47,7 +44,7 @@ final class ConvergenceSteps {
         history();
 
         out.println("preflight (schema, keys, sharding column, key generators, id sequences):");
-        PreflightReport preflight = Preflight.builder(db.old, db.sharded, control.current().config())
+        Preflight.Report preflight = Preflight.builder(db.old, db.sharded, control.current().config())
                 .shardingYaml(Databases.newDatabaseYaml()).shards(Map.of("ds_0", db.shards[0], "ds_1", db.shards[1]))
                 .build().run("points");
         preflight.checks().forEach(c -> out.println("  " + c));
@@ -69,10 +66,10 @@ final class ConvergenceSteps {
         try (Connection c = db.sharded.getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("UPDATE points_detail SET amount = amount + 1 WHERE id = 1000");
         }
-        VerifyReport repaired = verifier(true).full("points");
+        Verifier.Report repaired = verifier(true).full("points");
         out.println("  " + repaired.line().replaceAll(" rows_per_s=\\d+", "") + ", repaired " + repaired.repaired()
                 + ": " + repaired.differences());
-        VerifyReport clean = verifier(false).full("points");
+        Verifier.Report clean = verifier(false).full("points");
         out.println("  " + clean.line().replaceAll(" rows_per_s=\\d+", ""));
 
         out.println("cut over, one legal step at a time, draining the journal before each move:");
@@ -126,7 +123,7 @@ final class ConvergenceSteps {
     }
 
     private void move(String stage, String source) {
-        ApplyResult r = control.apply(Documents.document(stage, stage, 0), ConfigFormat.YAML, source);
+        MigrationControl.ApplyResult r = control.apply(Documents.document(stage, stage, 0), MigrationConfig.Format.YAML, source);
         out.println("  " + r.outcome() + " v" + r.current().version() + " " + stage
                 + (r.problems().isEmpty() ? "" : ": " + r.problems()));
     }

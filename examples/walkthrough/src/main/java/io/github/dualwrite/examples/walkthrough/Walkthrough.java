@@ -1,8 +1,6 @@
 package io.github.dualwrite.examples.walkthrough;
 
 import io.github.dualwrite.DualWriteDataSource;
-import io.github.dualwrite.config.ApplyResult;
-import io.github.dualwrite.config.ConfigFormat;
 import io.github.dualwrite.config.ConfigProblem;
 import io.github.dualwrite.config.JdbcConfigSource;
 import io.github.dualwrite.config.MigrationConfig;
@@ -91,7 +89,7 @@ public final class Walkthrough {
         MigrationControl otherInstance = MigrationControl.empty(Clock.systemUTC());
         try (JdbcConfigSource ops = JdbcConfigSource.builder(h2, control).pollInterval(Duration.ofHours(1)).start();
              JdbcConfigSource other = JdbcConfigSource.builder(h2, otherInstance).pollInterval(Duration.ofHours(1)).start()) {
-            long version = ops.publish(Documents.document("DUAL_WRITE", "READ_NEW", 5_000), ConfigFormat.YAML, "walkthrough");
+            long version = ops.publish(Documents.document("DUAL_WRITE", "READ_NEW", 5_000), MigrationConfig.Format.YAML, "walkthrough");
             out.println("published row version " + version + " to dualwrite_config");
             print(ops.checkNow());
             other.checkNow();
@@ -105,10 +103,10 @@ public final class Walkthrough {
     }
 
     private void apply(String yaml, String source) {
-        print(control.apply(yaml, ConfigFormat.YAML, source));
+        print(control.apply(yaml, MigrationConfig.Format.YAML, source));
     }
 
-    private void print(ApplyResult r) {
+    private void print(MigrationControl.ApplyResult r) {
         switch (r.outcome()) {
             case ACCEPTED -> out.println("ACCEPTED v" + r.current().version() + " from " + r.current().source()
                     + (r.changes().isEmpty() ? "" : ": " + String.join("; ", r.changes())));

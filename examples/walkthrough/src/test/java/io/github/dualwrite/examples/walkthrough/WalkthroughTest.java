@@ -27,7 +27,7 @@ class WalkthroughTest {
                 .contains("old database: 7 rows; new database: 7 rows, the same ids on both sides (from the sequence): true")
                 .contains("journaled: ROW_COUNT_MISMATCH for user 120 on points_account, NEW side behind: affected rows: OLD 1, NEW 0")
                 .contains("preflight passed")
-                .contains("RepairRun[claimed=1, repaired=1, failed=0, dead=0, conflicts=0]")
+                .contains("REPAIR claimed=1 repaired=1 failed=0 dead=0 conflicts=0")
                 .contains("DRAIN repaired=0 failed=0 dead=0 conflicts=0 pending=0")
                 .contains("VERIFY unit=points rows=2007 missing=2000 extra=0 different=0")
                 .contains("BACKFILL unit=points scanned=2007 inserted=2000 updated=0 skipped=7")

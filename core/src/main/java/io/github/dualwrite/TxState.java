@@ -1,0 +1,71 @@
+package io.github.dualwrite;
+
+import io.github.dualwrite.config.Side;
+import io.github.dualwrite.journal.JournalEntry;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the current transaction of a logical connection holds beyond its pinned routes: which sides hold
+ * authoritative writes, the secondary writes that ran (to journal if the secondary commit fails), and the
+ * journal entries that wait for the commit. Entries are written after the authority commits, so that
+ * entries about a transaction that rolled back never reach the journal, and a repairer never sees an entry
+ * before the data it is about.
+ */
+final class TxState {
+
+    final TxPins pins;
+    final List<SecondaryWork> secondaryWrites = new ArrayList<>();
+    /** Entries dropped again if the transaction rolls back to a savepoint set before them. */
+    final List<JournalEntry> journal = new ArrayList<>();
+    /** Entries about the secondary transaction being abandoned: they outlive savepoint rollbacks. */
+    final List<JournalEntry> abandonment = new ArrayList<>();
+    private final boolean[] authoritative = new boolean[2];
+    /** The secondary transaction was rolled back after a failure: later secondary writes are journaled only. */
+    boolean secondaryAbandoned;
+    /** Some secondary write did not apply: reads stay on the authority until the end of the transaction. */
+    boolean secondaryBehind;
+    /** The key fence tickets of the transaction's dual writes, closed when it ends. */
+    private List<KeyFence.Ticket> fences;
+
+    void hold(List<KeyFence.Ticket> tickets) {
+        if (fences == null) {
+            fences = new ArrayList<>(tickets.size());
+        }
+        fences.addAll(tickets);
+    }
+
+    /** Lets the users' writes with the other side first in again: the transaction has ended. */
+    void closeFences() {
+        if (fences != null) {
+            fences.forEach(KeyFence.Ticket::close);
+            fences = null;
+        }
+    }
+
+    TxState(TxPins pins) {
+        this.pins = pins;
+    }
+
+    /** Records that {@code side} holds writes for which it is authoritative. */
+    void wroteAuthoritative(Side side) {
+        authoritative[side.ordinal()] = true;
+        pins.pinAuthority(side);
+    }
+
+    boolean holdsAuthoritativeWrites(Side side) {
+        return authoritative[side.ordinal()];
+    }
+
+    /** The side committed first: the transaction's authority, or {@code home} before any write. */
+    Side authority(Side home) {
+        return pins.authority() != null ? pins.authority() : home;
+    }
+
+    /** Everything to journal once the authority has committed. */
+    List<JournalEntry> journalOnCommit() {
+        List<JournalEntry> all = new ArrayList<>(abandonment);
+        all.addAll(journal);
+        return all;
+    }
+}

@@ -1,0 +1,269 @@
+package io.github.dualwrite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.dualwrite.config.MigrationConfig;
+import io.github.dualwrite.config.Side;
+import io.github.dualwrite.config.Stage;
+import io.github.dualwrite.journal.FallbackJournal;
+import io.github.dualwrite.journal.FileJournal;
+import io.github.dualwrite.journal.JdbcJournal;
+import io.github.dualwrite.journal.JournalEntry;
+import io.github.dualwrite.testing.DbPair;
+import io.github.dualwrite.testing.FaultyDataSource.Fault;
+import io.github.dualwrite.testing.Stack;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * G1 and G2: a failing secondary never reaches the caller, and every write it lost is journaled, durably,
+ * before the call returns: on the table, or in the file while the table's database is the one that is down.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class SecondaryFaultsContract {
+
+    private Path dir;
+    private DbPair pair;
+    private Stack stack;
+
+    abstract DbPair newPair();
+
+    @BeforeAll
+    void setUp(@org.junit.jupiter.api.io.TempDir Path tempDir) throws Exception {
+        dir = tempDir;
+        pair = newPair();
+        stack = new Stack(pair, dir);
+    }
+
+    @AfterAll
+    void tearDown() {
+        stack.close();
+        pair.close();
+    }
+
+    @BeforeEach
+    void reset() throws Exception {
+        stack.reset();
+        stack.journalFile().clear();
+        stack.stage(Stage.DUAL_WRITE);
+    }
+
+    private static void write(Connection c, String sql, Object... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    private List<JournalEntry> journal() {
+        return stack.journalTable().read(0, 1_000);
+    }
+
+    /** Three statements per user: insert, update, delete of another row. */
+    private void businessCalls(Connection c, long user) throws SQLException {
+        write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (?, ?, ?)", user, user, 10L);
+        write(c, "UPDATE points_detail SET amount = amount + 1 WHERE user_id = ? AND id = ?", user, user);
+        write(c, "INSERT INTO points_account (user_id, balance) VALUES (?, ?)", user, 5L);
+    }
+
+    @Test
+    void aFailingSecondaryNeverReachesTheCallerAndEveryLostStatementIsJournaled() throws Exception {
+        stack.newSide().set(Fault.EXECUTE);
+        try (Connection c = stack.dataSource().getConnection()) {
+            for (long user = 1; user <= 5; user++) {
+                businessCalls(c, user);
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT amount FROM points_detail WHERE user_id = ?")) {
+                ps.setLong(1, 3L);
+                try (ResultSet rs = ps.executeQuery()) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getLong(1)).isEqualTo(11L);
+                }
+            }
+        }
+        assertThat(pair.countOld("points_detail")).isEqualTo(5);
+        assertThat(pair.countNew("points_detail")).isZero();
+        List<JournalEntry> entries = journal();
+        assertThat(entries).hasSize(15).allSatisfy(e -> {
+            assertThat(e.failedSide()).isEqualTo(Side.NEW);
+            assertThat(e.reason()).isEqualTo(JournalEntry.Reason.ERROR);
+            assertThat(e.status()).isEqualTo(JournalEntry.Status.PENDING);
+            assertThat(e.errorMessage()).contains("injected");
+        });
+        assertThat(entries).extracting(JournalEntry::routingKey).containsOnly("1", "2", "3", "4", "5");
+        assertThat(entries).filteredOn(e -> e.table().equals("points_account")).extracting(JournalEntry::primaryKey)
+                .as("the id the old side generated is journaled").allSatisfy(pk -> assertThat(pk).matches("\\[\\d+\\]"));
+        assertThat(stack.dataSource().stats().secondaryFailures()).isGreaterThanOrEqualTo(15);
+    }
+
+    @Test
+    void aDownSecondaryIsJournaledToo() throws Exception {
+        stack.newSide().set(Fault.DOWN);
+        try (Connection c = stack.dataSource().getConnection()) {
+            businessCalls(c, 7L);
+        }
+        assertThat(journal()).hasSize(3).extracting(JournalEntry::reason).containsOnly(JournalEntry.Reason.ERROR);
+        assertThat(pair.countOld("points_detail")).isEqualTo(1);
+    }
+
+    @Test
+    void aFailingSecondaryCommitIsJournaledAndTheCallerCommits() throws Exception {
+        stack.newSide().set(Fault.COMMIT);
+        try (Connection c = stack.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            businessCalls(c, 8L);
+            c.commit();
+        }
+        assertThat(pair.countOld("points_detail")).isEqualTo(1);
+        assertThat(pair.countNew("points_detail")).as("the new side's transaction did not commit").isZero();
+        assertThat(journal()).hasSize(3).extracting(JournalEntry::reason).containsOnly(JournalEntry.Reason.COMMIT_FAILED);
+    }
+
+    @Test
+    void aSecondaryFailureInsideATransactionAbandonsItsSecondaryTransaction() throws Exception {
+        try (Connection c = stack.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (1, 9, 1)");
+            stack.newSide().set(Fault.WRITES);
+            write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (2, 9, 2)");
+            stack.newSide().set(Fault.NONE);
+            write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (3, 9, 3)");
+            c.commit();
+        }
+        assertThat(pair.countOld("points_detail")).isEqualTo(3);
+        assertThat(pair.countNew("points_detail")).as("the abandoned secondary transaction was rolled back").isZero();
+        assertThat(journal()).extracting(JournalEntry::reason).containsExactlyInAnyOrder(
+                JournalEntry.Reason.COMMIT_FAILED, JournalEntry.Reason.ERROR, JournalEntry.Reason.ERROR);
+        assertThat(journal()).extracting(JournalEntry::primaryKey).containsExactlyInAnyOrder("[1]", "[2]", "[3]");
+    }
+
+    @Test
+    void whenTheAuthorityCannotCommitAnAutoCommitDualWriteTheNewSideIsJournaledAndRepaired() throws Exception {
+        try (Connection c = stack.dataSource().getConnection()) {
+            write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (1, 9, 1)");
+            stack.oldSide().set(Fault.COMMIT);
+            // the old side holds its row lock until the new side ran, then commits: here that commit fails
+            assertThatThrownBy(() -> write(c, "UPDATE points_detail SET amount = 50 WHERE user_id = 9 AND id = 1"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("injected: commit failed");
+            stack.oldSide().set(Fault.NONE);
+            // the logical connection stays usable, in auto-commit
+            write(c, "UPDATE points_detail SET amount = amount + 1 WHERE user_id = 9 AND id = 2");
+            assertThat(c.getAutoCommit()).isTrue();
+        }
+        assertThat(pair.queryOld("SELECT amount FROM points_detail WHERE id = 1")).containsExactly(Map.of("amount", 1L));
+        assertThat(pair.queryNew("SELECT amount FROM points_detail WHERE id = 1"))
+                .as("the new side ran before the failed commit").containsExactly(Map.of("amount", 50L));
+        // the journal table is on the old database, which could not commit either: the entry is in the file
+        assertThat(((FallbackJournal) stack.dataSource().journal()).replayFile()).isEqualTo(1);
+        assertThat(journal()).singleElement().satisfies(e -> {
+            assertThat(e.reason()).isEqualTo(JournalEntry.Reason.COMMIT_FAILED);
+            assertThat(e.failedSide()).isEqualTo(Side.NEW);
+        });
+        io.github.dualwrite.sync.RowSync sync = new io.github.dualwrite.sync.RowSync(pair.oldDataSource(),
+                pair.newDataSource(), stack.control());
+        assertThat(io.github.dualwrite.sync.Repairer.builder(stack.journalTable(), sync).build().runOnce().repaired())
+                .isEqualTo(1);
+        assertThat(pair.queryNew("SELECT amount FROM points_detail WHERE id = 1")).containsExactly(Map.of("amount", 1L));
+    }
+
+    @Test
+    void whenTheAuthorityCannotCommitATransactionItsSecondaryWorkIsJournaledAsUnsure() throws Exception {
+        try (Connection c = stack.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            businessCalls(c, 8L);
+            stack.oldSide().set(Fault.COMMIT);
+            // a failed commit may still have gone through on the server: only the journal can tell the repairer
+            assertThatThrownBy(c::commit).isInstanceOf(SQLException.class).hasMessageContaining("injected: commit failed");
+            stack.oldSide().set(Fault.NONE);
+        }
+        assertThat(pair.countNew("points_detail")).as("the secondary was rolled back").isZero();
+        ((FallbackJournal) stack.dataSource().journal()).replayFile();
+        assertThat(journal()).hasSize(3).allSatisfy(e -> {
+            assertThat(e.reason()).isEqualTo(JournalEntry.Reason.COMMIT_FAILED);
+            assertThat(e.failedSide()).isEqualTo(Side.NEW);
+            assertThat(e.errorMessage()).contains("may have gone through");
+        });
+    }
+
+    @Test
+    void anAuthorityFailureReachesTheCallerAndTheSecondaryIsNotWritten() throws Exception {
+        stack.oldSide().set(Fault.WRITES);
+        try (Connection c = stack.dataSource().getConnection()) {
+            assertThatThrownBy(() -> write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (1, 9, 1)"))
+                    .isInstanceOf(SQLException.class).hasMessageContaining("injected");
+        }
+        assertThat(pair.countNew("points_detail")).isZero();
+        assertThat(pair.countOld("points_detail")).isZero();
+    }
+
+    @Test
+    void whenTheJournalTablesDatabaseIsDownEntriesGoToTheFileAndSurviveARestart() throws Exception {
+        stack.stage(Stage.NEW_PRIMARY);
+        stack.oldSide().set(Fault.DOWN); // the old side is the secondary now, and it holds the journal table
+        try (Connection c = stack.dataSource().getConnection()) {
+            write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (1, 11, 1)");
+            write(c, "UPDATE points_detail SET amount = 2 WHERE user_id = 11 AND id = 1");
+        }
+        assertThat(pair.countNew("points_detail")).isEqualTo(1);
+        List<JournalEntry> inFile = stack.journalFile().readAll();
+        assertThat(inFile).hasSize(2).allSatisfy(e -> assertThat(e.failedSide()).isEqualTo(Side.OLD));
+
+        // a "restart": new journal objects over the same table and file, with the database back
+        stack.oldSide().set(Fault.NONE);
+        FallbackJournal restarted = new FallbackJournal(new JdbcJournal(pair.oldDataSource()),
+                new FileJournal(stack.journalFile().file()));
+        assertThat(restarted.pendingCount()).isEqualTo(2);
+        assertThat(stack.journalFile().readAll()).as("moved into the table").isEmpty();
+        assertThat(journal()).extracting(JournalEntry::entryId)
+                .containsExactlyInAnyOrderElementsOf(inFile.stream().map(JournalEntry::entryId).toList());
+    }
+
+    @Test
+    void anOpenCircuitBreakerSkipsTheSecondaryAndJournalsInstead() throws Exception {
+        MigrationConfig.CircuitBreaker tight = new MigrationConfig.CircuitBreaker(50, 100, Duration.ofSeconds(5), 4, 4,
+                Duration.ofMinutes(10), 1);
+        stack.control().apply(Stack.config(Stage.DUAL_WRITE, Stage.DUAL_WRITE, 0, MigrationConfig.UnkeyedPolicy.EXECUTE_BOTH)
+                .withSecondary(new MigrationConfig.Secondary(io.github.dualwrite.config.MigrationConfig.WriteMode.SYNC, Duration.ofSeconds(2), tight)),
+                "test").orThrow();
+        stack.newSide().set(Fault.EXECUTE);
+        try (Connection c = stack.dataSource().getConnection()) {
+            for (long id = 1; id <= 10; id++) {
+                write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (?, 12, 1)", id);
+            }
+        }
+        assertThat(stack.newSide().injected()).as("calls stop once the breaker opens").isBetween(4, 5);
+        assertThat(journal()).hasSize(10);
+        assertThat(journal()).filteredOn(e -> e.reason() == JournalEntry.Reason.BREAKER_OPEN).hasSizeGreaterThanOrEqualTo(5);
+        assertThat(stack.dataSource().stats().breakerRejections()).isGreaterThanOrEqualTo(5);
+        assertThat(pair.countOld("points_detail")).isEqualTo(10);
+    }
+
+    @Test
+    void aRowMissingOnTheSecondaryIsCaughtByTheRowCount() throws Exception {
+        pair.updateOld("INSERT INTO points_detail (id, user_id, amount) VALUES (1, 13, 1)");
+        try (Connection c = stack.dataSource().getConnection()) {
+            write(c, "UPDATE points_detail SET amount = 2 WHERE user_id = 13 AND id = 1");
+        }
+        assertThat(journal()).singleElement().satisfies(e -> {
+            assertThat(e.reason()).isEqualTo(JournalEntry.Reason.ROW_COUNT_MISMATCH);
+            assertThat(e.errorMessage()).isEqualTo("affected rows: OLD 1, NEW 0");
+            assertThat(e.primaryKey()).isEqualTo("[1]");
+            assertThat(e.routingKey()).isEqualTo("13");
+        });
+    }
+}
