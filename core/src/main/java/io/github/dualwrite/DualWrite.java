@@ -55,7 +55,7 @@ public final class DualWrite {
     }
 
     /** The innermost open hint on this thread if it applies to a statement with text {@code sql}, else null. */
-    public static StatementHint hintFor(String sql) {
+    static StatementHint hintFor(String sql) {
         StatementHint hint = RoutingScope.hint();
         return hint != null && hint.appliesTo(sql) ? hint : null;
     }
@@ -64,13 +64,13 @@ public final class DualWrite {
      * The key statements on this thread are routed by before looking at their SQL: the explicit scope's,
      * else the hint's, else null. Used by the engine; cheap (two thread-local reads).
      */
-    public static RoutingKey contextKey() {
+    static RoutingKey contextKey() {
         RoutingKey explicit = RoutingScope.explicitKey();
         return explicit != null ? explicit : RoutingScope.hintKey();
     }
 
     /** Whether {@link #contextKey()} comes from an explicit scope (true) or a hint (false). */
-    public static boolean contextKeyIsExplicit() {
+    static boolean contextKeyIsExplicit() {
         return RoutingScope.explicitKey() != null;
     }
 }
