@@ -14,8 +14,6 @@ import io.github.dualwrite.journal.Journal;
 import io.github.dualwrite.journal.JournalEntry;
 import io.github.dualwrite.routing.Router;
 import io.github.dualwrite.routing.RoutingTable;
-import io.github.dualwrite.SqlClassifier;
-import io.github.dualwrite.SqlShape;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.sql.Connection;
@@ -256,7 +254,7 @@ final class Engine {
     }
 
     /** A snapshot of the counters. */
-    public DualWriteStats statistics() {
+    public DualWriteStats stats() {
         EngineStats s = stats;
         return new DualWriteStats(s.readsOld.sum(), s.readsNew.sum(), s.writes.sum(), s.passThrough.sum(),
                 s.secondaryWrites.sum(), s.secondaryFailures.sum(), s.rowCountMismatches.sum(),
@@ -271,14 +269,14 @@ final class Engine {
         SqlShape shape = classifier.classify(sql);
         RoutingTable table = router.table();
         try {
-            Plan p = Planner.plan(shape, params, CallContext.capture(sql), table, null, false, dirty);
+            Plan p = Planner.decide(shape, params, CallContext.capture(sql), table, null, false, dirty).apply(null);
             return new io.github.dualwrite.StatementRoute(sql, shape.kind().name(), shape.tables(),
                     p.unit() == null ? null : p.unit().name(), p.stage(),
                     p.keys().stream().map(Object::toString).toList(), p.keySource(), p.primary(), p.secondary(),
                     p.journalInstead() == null ? null : p.journalInstead().name(), null, p.reason(), table.version());
         } catch (SQLException e) {
             return new io.github.dualwrite.StatementRoute(sql, shape.kind().name(), shape.tables(), null, null,
-                    List.of(), "none", null, null, null, e.getMessage(), "refused", table.version());
+                    List.of(), StatementRoute.KeySource.NONE, null, null, null, e.getMessage(), "refused", table.version());
         }
     }
 
@@ -303,7 +301,7 @@ final class Engine {
         return clock;
     }
 
-    EngineStats stats() {
+    EngineStats counters() {
         return stats;
     }
 

@@ -382,7 +382,7 @@ abstract class EngineFeaturesContract extends StackContract {
         assertThat(gray.stage()).isEqualTo(Stage.READ_NEW);
         assertThat(gray.runsOn()).isEqualTo(Side.NEW);
         assertThat(gray.keys()).containsExactly("10042");
-        assertThat(gray.keySource()).isEqualTo("sql");
+        assertThat(gray.keySource()).isEqualTo(io.github.dualwrite.StatementRoute.KeySource.SQL);
         StatementRoute write = stack.dataSource().explain("UPDATE points_detail SET amount = 1 WHERE user_id = ?", 10500L);
         assertThat(write.runsOn()).isEqualTo(Side.OLD);
         assertThat(write.thenOn()).isEqualTo(Side.NEW);

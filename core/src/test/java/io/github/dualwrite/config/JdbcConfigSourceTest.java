@@ -38,9 +38,9 @@ class JdbcConfigSourceTest {
         MigrationControl a = MigrationControl.empty(clock);
         MigrationControl b = MigrationControl.empty(clock);
         try (JdbcConfigSource sa = JdbcConfigSource.builder(ds, a).name("points-app").clock(clock)
-                     .pollInterval(Duration.ofMillis(50)).start();
+                     .pollInterval(Duration.ofMillis(50)).build();
              JdbcConfigSource sb = JdbcConfigSource.builder(ds, b).name("points-app").clock(clock)
-                     .pollInterval(Duration.ofHours(1)).start()) {
+                     .pollInterval(Duration.ofHours(1)).build()) {
             assertThat(a.current().version()).as("no row yet").isZero();
             assertThat(sa.publish(DOC, MigrationConfig.Format.YAML, "alice")).isEqualTo(1);
             Poll.until(Duration.ofSeconds(20), () -> a.current().version() == 1);
@@ -83,7 +83,7 @@ class JdbcConfigSourceTest {
         JdbcDataSource broken = new JdbcDataSource();
         broken.setURL("jdbc:h2:mem:x;IFEXISTS=TRUE");
         MigrationControl control = MigrationControl.empty(java.time.Clock.systemUTC());
-        assertThatThrownBy(() -> JdbcConfigSource.builder(broken, control).start())
+        assertThatThrownBy(() -> JdbcConfigSource.builder(broken, control).build())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("cannot create dualwrite config table dualwrite_config")
                 .hasMessageContaining("CREATE TABLE IF NOT EXISTS dualwrite_config");
