@@ -36,28 +36,6 @@ class JournalTest {
     }
 
     @Test
-    void theTableJournalStoresReadsAndCountsEntries() {
-        checkTableJournal(h2("journal_table", "MySQL"));
-    }
-
-    static void checkTableJournal(DataSource ds) {
-        JdbcJournal journal = new JdbcJournal(ds);
-        journal.record(List.of(entry("1"), entry("2")));
-        assertThat(journal.pendingCount()).isEqualTo(2);
-        List<JournalEntry> read = journal.read(0, 10);
-        assertThat(read).hasSize(2);
-        JournalEntry first = read.get(0);
-        assertThat(first.id()).isPositive();
-        assertThat(first.routingKey()).isEqualTo("1");
-        assertThat(first.failedSide()).isEqualTo(Side.NEW);
-        assertThat(first.reason()).isEqualTo(JournalEntry.Reason.ERROR);
-        assertThat(first.createdAt()).isEqualTo(Instant.parse("2026-11-21T08:00:00Z"));
-        assertThat(first.params()).isEqualTo("[1,\"1\"]");
-        assertThat(journal.read(first.id(), 10)).extracting(JournalEntry::routingKey).containsExactly("2");
-        assertThat(journal.lostCount()).isZero();
-    }
-
-    @Test
     void theJournalTableDdlRunsOnPostgresqlSyntax() throws Exception {
         DataSource pg = h2("journal_pg", "PostgreSQL");
         try (Connection c = pg.getConnection(); Statement s = c.createStatement()) {
