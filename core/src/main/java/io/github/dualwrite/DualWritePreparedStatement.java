@@ -389,8 +389,7 @@ final class DualWritePreparedStatement extends RecordingPreparedStatement {
         conn.engine().counters().writes.increment();
         Execution.Outcome out = conn.execution().batch(new Rows(rows, newSides),
                 plans, options.asksForKeys() ? Keys.CALLER : Keys.NONE);
-        setCapturedKeys(out.keys());
-        setOwnCount(-1);
+        finished(out);
         return out.counts();
     }
 

@@ -42,7 +42,7 @@ class DualWriteStatement extends ConfiguredStatement implements TrackedStatement
         this.conn = conn;
     }
 
-    // ------------------------------------------------------------------ orchestration shared with prepared statements
+    // ------------------------------------------------------------------ executions: decided and run by Execution
 
     /** Runs a read on its plan's side (see {@link Execution}). */
     final ResultSet runQuery(Invocation inv) throws SQLException {
@@ -108,14 +108,6 @@ class DualWriteStatement extends ConfiguredStatement implements TrackedStatement
         }
         applyTimeout(rewritten[i], secondary);
         return rewritten[i];
-    }
-
-    final void setCapturedKeys(CachedRowSet keys) {
-        this.capturedKeys = keys;
-    }
-
-    final void setOwnCount(long count) {
-        this.ownCount = count;
     }
 
     final void countRead(Side side) {
