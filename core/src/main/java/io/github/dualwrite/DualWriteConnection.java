@@ -12,6 +12,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +29,10 @@ final class DualWriteConnection extends HomeSideConnection {
 
     private final Engine engine;
     private final Connection[] physical = new Connection[2];
+    /** Bumped when a side is detached (see {@link #onSecondary}); statements drop that side's statements. */
+    private final java.util.concurrent.atomic.AtomicIntegerArray generation = new java.util.concurrent.atomic.AtomicIntegerArray(2);
+    /** On a secondary worker: the generation of the side its call belongs to. */
+    private static final ThreadLocal<Integer> WORKER_GENERATION = new ThreadLocal<>();
     private final List<TrackedStatement> statements = new ArrayList<>();
     private boolean autoCommit = true;
     /** The current transaction, null in auto-commit mode and before a transaction's first statement. */
@@ -193,31 +198,116 @@ final class DualWriteConnection extends HomeSideConnection {
 
     // ------------------------------------------------------------------ physical connections
 
-    /** The physical connection of a side, opened and configured on first use. */
+    /** The physical connection of a side, opened and configured on first use (on a secondary worker, maybe). */
     @Override
     Connection physical(Side side) throws SQLException {
         checkOpen();
-        Connection c = physical[side.ordinal()];
-        if (c == null) {
-            c = engine.dataSource(side).getConnection();
-            try {
-                if (!autoCommit) {
-                    c.setAutoCommit(false);
-                }
-                configureNew(side, c);
-            } catch (SQLException | RuntimeException e) {
-                closeQuietly(c);
-                throw e;
+        int i = side.ordinal();
+        Integer owner = WORKER_GENERATION.get();
+        synchronized (this) {
+            checkOwner(owner, i);
+            if (physical[i] != null) {
+                return physical[i];
             }
-            physical[side.ordinal()] = c;
+        }
+        Connection c = engine.dataSource(side).getConnection(); // may wait for the pool: never under the lock
+        try {
+            if (!autoCommit) {
+                c.setAutoCommit(false);
+            }
+            configureNew(side, c);
+            synchronized (this) {
+                checkOwner(owner, i);
+                physical[i] = c;
+            }
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(c);
+            throw e;
         }
         return c;
     }
 
+    /** A worker whose call was abandoned at its deadline must not open or use the side's next connection. */
+    private void checkOwner(Integer owner, int side) throws SQLException {
+        if (owner != null && owner != generation.get(side)) {
+            throw new SQLException("dualwrite: this secondary call was abandoned at its deadline", "08003");
+        }
+    }
+
+    /** Which physical connection of a side statements may use: a detached one is never used again. */
+    int generation(Side side) {
+        return generation.get(side.ordinal());
+    }
+
+    /**
+     * Runs secondary work on a worker within the secondary deadline (see {@link SecondaryRunner}). When the
+     * deadline passes or the connection breaks, the side is detached: its physical connection is aborted where
+     * the driver allows it and closed once the hung call returns, and the next call opens a new one.
+     */
+    <T> T onSecondary(Side side, String what, SecondaryRunner.Call<T> call) throws SQLException {
+        int owner = generation.get(side.ordinal());
+        try {
+            return engine.onSecondary(side, what, () -> {
+                WORKER_GENERATION.set(owner);
+                try {
+                    return call.run();
+                } finally {
+                    WORKER_GENERATION.remove();
+                }
+            });
+        } catch (SecondaryRunner.TimedOut t) {
+            detach(side, t.stuck());
+            throw t;
+        } catch (SQLException | RuntimeException e) {
+            if (SecondaryRunner.connectivity(e)) {
+                detach(side, java.util.concurrent.CompletableFuture.completedFuture(null));
+            }
+            throw e;
+        }
+    }
+
+    /** {@link #onSecondary} for an action on the side's open physical connection, if any; never throws. */
+    private void onSecondaryQuietly(Side side, String what, PhysicalAction action) {
+        Connection c;
+        synchronized (this) {
+            c = physical[side.ordinal()];
+        }
+        if (c == null) {
+            return;
+        }
+        try {
+            onSecondary(side, what, () -> {
+                action.apply(c);
+                return null;
+            });
+        } catch (SQLException | RuntimeException e) {
+            log.debug("dualwrite: {} on {} failed", what, side, e);
+        }
+    }
+
+    /** Forgets the side's physical connection: aborted now where possible, closed when {@code stuck} returns. */
+    private void detach(Side side, java.util.concurrent.CompletableFuture<?> stuck) {
+        Connection c;
+        synchronized (this) {
+            c = physical[side.ordinal()];
+            physical[side.ordinal()] = null;
+            generation.incrementAndGet(side.ordinal());
+        }
+        if (c == null) {
+            return;
+        }
+        try {
+            c.abort(Runnable::run); // frees a hung socket read (HikariCP, plain drivers; ShardingSphere cannot)
+        } catch (SQLException | RuntimeException | LinkageError notSupported) {
+            log.debug("dualwrite: cannot abort the {} connection: {}", side, notSupported.toString());
+        }
+        stuck.whenComplete((r, e) -> closeQuietly(c));
+    }
+
     /**
      * Applies a setting to every open side: the side that holds the transaction's authority (or the home
-     * side) first, failures thrown; then the other one, whose failure drops it (its secondary work is
-     * journaled) unless it holds authoritative writes of its own.
+     * side) first, failures thrown; then the other one, within the secondary deadline, whose failure drops it
+     * (its secondary work is journaled) unless it holds authoritative writes of its own.
      */
     @Override
     void forEachSide(PhysicalAction action) throws SQLException {
@@ -232,7 +322,10 @@ final class DualWriteConnection extends HomeSideConnection {
             return;
         }
         try {
-            action.apply(b);
+            onSecondary(other, "a connection setting", () -> {
+                action.apply(b);
+                return null;
+            });
         } catch (SQLException | RuntimeException e) {
             if (!autoCommit && tx != null && tx.holdsAuthoritativeWrites(other)) {
                 throw e;
@@ -242,8 +335,7 @@ final class DualWriteConnection extends HomeSideConnection {
             if (!autoCommit && tx != null) {
                 abandonSecondary(other, engine.clock().instant(), e, List.of());
             }
-            physical[other.ordinal()] = null;
-            closeQuietly(b);
+            detach(other, java.util.concurrent.CompletableFuture.completedFuture(null));
         }
     }
 
@@ -323,7 +415,7 @@ final class DualWriteConnection extends HomeSideConnection {
         t.abandonment.addAll(failed);
         t.secondaryAbandoned = true;
         t.secondaryBehind = true;
-        rollbackQuietly(physical[side.ordinal()]);
+        onSecondaryQuietly(side, "rollback", Connection::rollback);
         for (SecondaryWork w : t.secondaryWrites) {
             t.abandonment.addAll(w.everything(now, JournalEntry.Reason.COMMIT_FAILED, cause,
                     "rolled back: a later secondary statement of the same transaction failed"));
@@ -387,7 +479,7 @@ final class DualWriteConnection extends HomeSideConnection {
                 a.commit();
             }
         } catch (SQLException | RuntimeException e) {
-            rollbackQuietly(b);
+            onSecondaryQuietly(first.other(), "rollback", Connection::rollback);
             // a commit can fail after the server committed (a connection lost on the way back): then the sides
             // differ and only the journal can say so; a repair of a transaction that did roll back copies nothing
             List<JournalEntry> unsure = t.journalOnCommit();
@@ -402,13 +494,19 @@ final class DualWriteConnection extends HomeSideConnection {
         SQLException secondFailed = null;
         if (b != null) {
             try {
-                b.commit();
+                onSecondary(first.other(), "commit", () -> {
+                    b.commit();
+                    return null;
+                });
             } catch (SQLException | RuntimeException e) {
+                if (SecondaryRunner.connectivity(e)) {
+                    engine.breaker(first.other()).onError(0, TimeUnit.NANOSECONDS, e);
+                }
                 engine.counters().secondaryFailures.increment();
                 for (SecondaryWork w : t.secondaryWrites) {
                     entries.addAll(w.everything(engine.clock().instant(), JournalEntry.Reason.COMMIT_FAILED, e, null));
                 }
-                rollbackQuietly(b);
+                onSecondaryQuietly(first.other(), "rollback", Connection::rollback);
                 if (t.holdsAuthoritativeWrites(first.other())) {
                     secondFailed = new SQLException("dualwrite: the transaction committed on " + first + " but its commit on "
                             + first.other() + ", which held writes of its own, failed; those are lost: " + e.getMessage(),
@@ -447,7 +545,7 @@ final class DualWriteConnection extends HomeSideConnection {
                 a.rollback();
             }
         } finally {
-            rollbackQuietly(b);
+            onSecondaryQuietly(first.other(), "rollback", Connection::rollback);
             if (t != null) {
                 t.closeFences();
             }
@@ -640,9 +738,9 @@ final class DualWriteConnection extends HomeSideConnection {
         }
         statements.clear();
         if (!autoCommit) {
-            for (Connection c : physical) {
-                rollbackQuietly(c);
-            }
+            Side first = tx == null ? homeSide() : tx.authority(homeSide());
+            rollbackQuietly(physical[first.ordinal()]);
+            onSecondaryQuietly(first.other(), "rollback", Connection::rollback);
         }
         if (tx != null) {
             tx.closeFences();

@@ -155,8 +155,24 @@ final class DualWritePreparedStatement extends RecordingPreparedStatement {
         return side.ordinal() * 3 + effective.ordinal();
     }
 
+    @Override
+    void forgetSide(Side side) {
+        super.forgetSide(side);
+        if (prepared != null) {
+            for (int k = 0; k < 3; k++) {
+                prepared[side.ordinal() * 3 + k] = null;
+            }
+            lastOnSide[side.ordinal()] = null;
+        }
+        if (side == Side.NEW) {
+            newSidePrepared = null;
+            newSidePreparedSql = null;
+        }
+    }
+
     /** The physical prepared statement of a side, prepared on first use. */
     private PreparedStatement prepared(Side side, Keys keys) throws SQLException {
+        syncSide(side);
         if (direct != null) {
             leavePassThrough();
         }
@@ -175,6 +191,7 @@ final class DualWritePreparedStatement extends RecordingPreparedStatement {
         if (side != Side.NEW || other == null) {
             return prepared(side, keys);
         }
+        syncSide(side);
         if (direct != null) {
             leavePassThrough();
         }

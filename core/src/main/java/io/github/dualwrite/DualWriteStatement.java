@@ -93,6 +93,7 @@ class DualWriteStatement extends ConfiguredStatement implements TrackedStatement
      */
     final PreparedStatement rewrittenStatement(Side side, String sql, Invocation.Keys keys, boolean secondary)
             throws SQLException {
+        syncSide(side);
         int i = side.ordinal() * 3 + keys.ordinal();
         if (rewritten == null) {
             rewritten = new PreparedStatement[6];
@@ -141,8 +142,45 @@ class DualWriteStatement extends ConfiguredStatement implements TrackedStatement
         last = null;
     }
 
+    /** The connection generation of each side this statement's physical statements belong to. */
+    private int seenOld;
+    private int seenNew;
+
+    /**
+     * Drops the statements of a side whose physical connection was detached after a hung or broken call:
+     * they belong to a connection that is aborted or closing (closing them is its job).
+     */
+    final void syncSide(Side side) {
+        int now = conn.generation(side);
+        if (now != (side == Side.OLD ? seenOld : seenNew)) {
+            if (side == Side.OLD) {
+                seenOld = now;
+            } else {
+                seenNew = now;
+            }
+            forgetSide(side);
+        }
+    }
+
+    /** Forgets (without closing) every physical statement made on {@code side} (subclasses add theirs). */
+    void forgetSide(Side side) {
+        if (physical != null) {
+            physical[side.ordinal()] = null;
+        }
+        if (rewritten != null) {
+            for (int k = 0; k < 3; k++) {
+                rewritten[side.ordinal() * 3 + k] = null;
+                rewrittenSql[side.ordinal() * 3 + k] = null;
+            }
+        }
+        if (lastOn != null) {
+            lastOn[side.ordinal()] = null;
+        }
+    }
+
     /** The physical statement of this object on {@code side}; plain statements only. */
     Statement physicalFor(Side side) throws SQLException {
+        syncSide(side);
         int i = side.ordinal();
         if (physical == null) {
             physical = new Statement[2];

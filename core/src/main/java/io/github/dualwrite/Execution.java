@@ -411,9 +411,16 @@ final class Execution {
         }
         long start = System.nanoTime();
         try {
-            work.run();
+            conn.onSecondary(side, "secondary write", () -> {
+                work.run();
+                return null;
+            });
         } catch (SQLException | RuntimeException | LinkageError | java.util.ServiceConfigurationError e) {
-            breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+            if (SecondaryRunner.connectivity(e)) {
+                breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
+            } else {
+                breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS); // the side answered: a data error
+            }
             stats.secondaryFailures.increment();
             engine.secondaryFailed(work.unit(), side, e.toString());
             log.debug("dualwrite: secondary {} failed, journaled", side, e);
