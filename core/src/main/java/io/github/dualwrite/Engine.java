@@ -64,6 +64,7 @@ final class Engine {
     private volatile long autoIncrementStep;
     private volatile Breakers breakers;
     private final SecondaryRunner runner = new SecondaryRunner(MAX_SECONDARY_WORKERS);
+    private final ShadowReads shadows;
     /** Secondary calls past their deadline that have not returned yet, by side. */
     private final java.util.concurrent.atomic.AtomicIntegerArray stuck = new java.util.concurrent.atomic.AtomicIntegerArray(2);
     /** Secondary calls in flight at most, stuck ones included. */
@@ -94,6 +95,11 @@ final class Engine {
         journal.addListener(dirty);
         dirty.refreshQuietly();
         Duration every = options.dirtyKeysRefresh();
+        this.shadows = new ShadowReads(this, options.scheduler());
+        Duration timeout = control.current().config().secondary().timeout();
+        for (Side side : Side.values()) {
+            PoolCheck.advise(dataSource(side), side, timeout).forEach(advice -> log.warn("dualwrite: {}", advice));
+        }
         this.refresh = options.scheduler().scheduleWithFixedDelay(dirty::refreshQuietly, every.toMillis(),
                 every.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -261,6 +267,7 @@ final class Engine {
     public void close() {
         refresh.cancel(false);
         runner.close();
+        shadows.close();
     }
 
     /**
@@ -281,6 +288,11 @@ final class Engine {
             t.stuck().whenComplete((r, e) -> stuck.decrementAndGet(side.ordinal()));
             throw t;
         }
+    }
+
+    /** Samples reads for comparison with the other side (shadow reads). */
+    ShadowReads shadows() {
+        return shadows;
     }
 
     /** How long a caller waits for the secondary at most. */

@@ -19,4 +19,5 @@ final class EngineStats {
     final LongAdder secondaryTimeouts = new LongAdder();
     final LongAdder shadowReads = new LongAdder();
     final LongAdder shadowMismatches = new LongAdder();
+    final LongAdder shadowSkipped = new LongAdder();
 }

@@ -58,9 +58,12 @@ final class Execution {
     ResultSet query(DualWriteStatement st, Invocation inv) throws SQLException {
         Plan plan = conn.plan(inv.shape(), inv.values(), inv.context());
         st.startRead(plan);
+        ResultSet rs;
         try (RowSync.LiveWrites.Fence fence = fence(List.of(plan))) {
-            return st.wrap(inv.query(plan.primary()));
+            rs = st.wrap(inv.query(plan.primary()));
         }
+        engine.shadows().sample(plan, inv);
+        return rs;
     }
 
     /** {@code execute()}: a write as {@link #update}, anything else on its plan's side. */
