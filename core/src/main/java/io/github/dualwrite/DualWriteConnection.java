@@ -301,7 +301,7 @@ final class DualWriteConnection extends HomeSideConnection {
         } catch (SQLException | RuntimeException | LinkageError notSupported) {
             log.debug("dualwrite: cannot abort the {} connection: {}", side, notSupported.toString());
         }
-        stuck.whenComplete((r, e) -> closeQuietly(c));
+        engine.closeLater(c, stuck);
     }
 
     /**
@@ -737,31 +737,24 @@ final class DualWriteConnection extends HomeSideConnection {
             s.closeQuietly();
         }
         statements.clear();
+        Side home = tx == null ? homeSide() : tx.authority(homeSide());
         if (!autoCommit) {
-            Side first = tx == null ? homeSide() : tx.authority(homeSide());
-            rollbackQuietly(physical[first.ordinal()]);
-            onSecondaryQuietly(first.other(), "rollback", Connection::rollback);
+            rollbackQuietly(physical[home.ordinal()]);
+            onSecondaryQuietly(home.other(), "rollback", Connection::rollback);
         }
         if (tx != null) {
             tx.closeFences();
         }
         tx = null;
+        // the other side is closed within the secondary deadline and its failure never reaches the caller: its
+        // work was journaled already, and a caller told "failed" after its commit would retry a committed write
+        onSecondaryQuietly(home.other(), "close", Connection::close);
         closed = true;
-        SQLException first = null;
-        for (int i = 0; i < physical.length; i++) {
-            if (physical[i] != null) {
-                try {
-                    physical[i].close();
-                } catch (SQLException e) {
-                    if (first == null) {
-                        first = e;
-                    }
-                }
-                physical[i] = null;
-            }
-        }
-        if (first != null) {
-            throw first;
+        Connection c = physical[home.ordinal()];
+        physical[0] = null;
+        physical[1] = null;
+        if (c != null) {
+            c.close();
         }
     }
 

@@ -71,8 +71,8 @@ final class Engine {
     static final int MAX_SECONDARY_WORKERS = 64;
     /** Stuck calls to one side beyond which its secondary work fails at once (the side hangs). */
     static final int MAX_STUCK_PER_SIDE = 4;
-    /** Added to the secondary timeout: a server-side query timeout normally answers first. */
-    static final long DEADLINE_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** Added to the secondary timeout: a server-side query timeout (same value) may answer first. */
+    static final long DEADLINE_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(25);
 
     /** Creates the engine; {@link io.github.dualwrite.DualWriteDataSource.Builder} is the way to call this. */
     public Engine(DataSource oldDataSource, DataSource newDataSource, MigrationControl control, SqlClassifier classifier,
@@ -271,7 +271,7 @@ final class Engine {
     }
 
     /**
-     * Runs secondary work on a worker within the secondary deadline ({@code secondary.timeout} + 250 ms); fails
+     * Runs secondary work on a worker within the secondary deadline ({@code secondary.timeout} + 25 ms); fails
      * at once while {@value #MAX_STUCK_PER_SIDE} earlier calls to that side have not returned.
      */
     <T> T onSecondary(Side side, String what, SecondaryRunner.Call<T> call) throws SQLException {
@@ -293,6 +293,11 @@ final class Engine {
     /** Samples reads for comparison with the other side (shadow reads). */
     ShadowReads shadows() {
         return shadows;
+    }
+
+    /** Closes a detached connection in the background once its hung call returned. */
+    void closeLater(Connection c, java.util.concurrent.CompletableFuture<?> after) {
+        runner.closeLater(c, after);
     }
 
     /** How long a caller waits for the secondary at most. */

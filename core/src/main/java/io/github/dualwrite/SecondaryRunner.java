@@ -116,6 +116,26 @@ final class SecondaryRunner implements AutoCloseable {
         return false;
     }
 
+    /**
+     * Closes {@code c} on a background thread once {@code after} completes: a connection detached from a hung
+     * side may block its closer (a pool rolls back what it holds), which must never be a caller.
+     */
+    void closeLater(java.sql.Connection c, CompletableFuture<?> after) {
+        after.whenComplete((r, e) -> closers.execute(() -> {
+            try {
+                c.close();
+            } catch (SQLException | RuntimeException ignored) {
+                // aborted or broken: the pool discards it
+            }
+        }));
+    }
+
+    private final java.util.concurrent.ExecutorService closers = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "dualwrite-secondary-closer");
+        t.setDaemon(true);
+        return t;
+    });
+
     /** Calls that have not returned yet. */
     int active() {
         return workers.getActiveCount();
@@ -124,5 +144,6 @@ final class SecondaryRunner implements AutoCloseable {
     @Override
     public void close() {
         workers.shutdown();
+        closers.shutdown();
     }
 }

@@ -267,7 +267,7 @@ abstract class SecondaryFaultsContract {
         });
     }
 
-    /** The document in force with a short secondary timeout (its deadline is the timeout + 250 ms). */
+    /** The document in force with a short secondary timeout (its deadline is the timeout + 25 ms). */
     private void secondaryTimeout(Duration timeout, MigrationConfig.CircuitBreaker breaker) {
         stack.control().apply(Stack.config(Stage.DUAL_WRITE, Stage.DUAL_WRITE, 0, MigrationConfig.UnkeyedPolicy.EXECUTE_BOTH)
                 .withSecondary(new MigrationConfig.Secondary(MigrationConfig.WriteMode.SYNC, timeout, breaker)), "test")
@@ -291,7 +291,7 @@ abstract class SecondaryFaultsContract {
         }
         assertThat(pair.countOld("points_detail")).isEqualTo(5);
         assertThat(journal()).hasSize(5).allSatisfy(e -> assertThat(e.failedSide()).isEqualTo(Side.NEW));
-        assertThat(journal()).filteredOn(e -> e.errorMessage().contains("did not return within 450 ms")).hasSize(4);
+        assertThat(journal()).filteredOn(e -> e.errorMessage().contains("did not return within 225 ms")).hasSize(4);
         assertThat(journal()).filteredOn(e -> e.errorMessage().contains("have not returned after their deadline")).hasSize(1);
         assertThat(stack.dataSource().stats().secondaryTimeouts() - timeoutsBefore).isEqualTo(4);
         assertThat(stack.dataSource().stats().secondaryStuck()).isEqualTo(4);

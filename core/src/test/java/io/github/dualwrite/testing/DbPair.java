@@ -77,6 +77,23 @@ public final class DbPair implements AutoCloseable {
         }
     }
 
+    /**
+     * A pair on the local MariaDB whose old side and/or new side shards are reached through a {@link FaultProxy}
+     * (null: direct); the pools keep HikariCP's and the driver's defaults, as a user's would.
+     */
+    public static DbPair mariaDbBehind(String prefix, FaultProxy oldProxy, FaultProxy newProxy) {
+        String base = MariaDbServer.uniqueName(prefix);
+        List<String> dbs = List.of(base + "_old", base + "_n0", base + "_n1");
+        dbs.forEach(MariaDbServer::createDatabase);
+        try {
+            return new DbPair(base, MariaDbServer.pool(dbs.get(0), 8, oldProxy),
+                    List.of(MariaDbServer.pool(dbs.get(1), 8, newProxy), MariaDbServer.pool(dbs.get(2), 8, newProxy)), dbs);
+        } catch (RuntimeException e) {
+            dbs.forEach(MariaDbServer::dropDatabase);
+            throw e;
+        }
+    }
+
     /** A label for messages: the unique part of the database names. */
     public String name() {
         return name;

@@ -60,8 +60,16 @@ public final class MariaDbServer {
 
     /** A small HikariCP pool on a database. */
     public static HikariDataSource pool(String database, int size) {
+        return pool(database, size, null);
+    }
+
+    /**
+     * A small HikariCP pool on a database reached through {@code proxy} (direct when null), with HikariCP's and
+     * the driver's defaults otherwise (no socket timeout, 30 s to wait for a connection): what a user starts with.
+     */
+    public static HikariDataSource pool(String database, int size, FaultProxy proxy) {
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(url(database));
+        config.setJdbcUrl(proxy == null ? url(database) : proxy.jdbcUrl(url(database)));
         config.setUsername(USER);
         config.setPassword(PASSWORD);
         config.setMaximumPoolSize(size);
