@@ -60,7 +60,7 @@ public record MigrationConfig(Map<String, UnitConfig> units, Secondary secondary
         for (Map.Entry<String, UnitConfig> e : units.entrySet()) {
             UnitConfig unit = e.getValue();
             p.check(e.getKey().equals(unit.name()), "units." + e.getKey(),
-                    "holds a unit named '" + unit.name() + "'; the key and the unit name must be the same");
+                    "holds a unit named '" + ConfigLimits.echo(unit.name()) + "'; the key and the unit name must be the same");
             for (TableConfig table : unit.tables().values()) {
                 String previous = owner.putIfAbsent(Names.key(table.name()), unit.name());
                 p.check(previous == null, "units." + unit.name() + ".tables." + table.name(),

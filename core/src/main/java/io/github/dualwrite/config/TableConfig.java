@@ -47,7 +47,7 @@ public record TableConfig(String name, List<String> primaryKey, String versionCo
             String column = primaryKey.get(i);
             Names.check(problems, "primary-key[" + i + "]", column);
             problems.check(column == null || seen.add(Names.key(column)), "primary-key[" + i + "]",
-                    "'" + column + "' is listed twice");
+                    "'" + ConfigLimits.echo(column) + "' is listed twice");
         }
         if (versionColumn != null) {
             Names.check(problems, "version-column", versionColumn);
