@@ -1,6 +1,7 @@
 package io.github.dualwrite.cli;
 
 import io.github.dualwrite.DualWriteDataSource;
+import io.github.dualwrite.config.Secrets;
 import io.github.dualwrite.config.Side;
 import io.github.dualwrite.config.UnitConfig;
 import io.github.dualwrite.journal.JournalEntry;
@@ -64,9 +65,11 @@ public final class Main implements Runnable {
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("dualwrite: " + e.getMessage());
+            commandLine.getErr().println("dualwrite: " + Secrets.message(e));
             if (Boolean.getBoolean("dualwrite.trace")) {
-                e.printStackTrace(commandLine.getErr());
+                java.io.StringWriter trace = new java.io.StringWriter();
+                e.printStackTrace(new PrintWriter(trace));
+                commandLine.getErr().print(Secrets.mask(trace.toString()));
             }
             commandLine.getErr().flush();
             return ERROR;
@@ -212,8 +215,8 @@ public final class Main implements Runnable {
                 }
                 return equal ? 0 : FOUND;
             } catch (Exception e) {
-                spec.commandLine().getErr().println("dualwrite: verify failed: " + e.getMessage());
-                out.println("VERIFY unit=" + current + " error=" + String.valueOf(e.getMessage()).replace('\n', ' '));
+                spec.commandLine().getErr().println("dualwrite: verify failed: " + Secrets.message(e));
+                out.println("VERIFY unit=" + current + " error=" + Secrets.message(e).replace('\n', ' '));
                 return ERROR;
             }
         }

@@ -84,6 +84,9 @@ final class ToolContext implements AutoCloseable {
     }
 
     static HikariDataSource pool(String name, String url, String username, String password, int size) {
+        // a driver that cannot parse a URL may echo parts of it: mask these values in whatever is printed
+        io.github.dualwrite.config.Secrets.remember(password);
+        io.github.dualwrite.config.Secrets.rememberIn(url);
         HikariConfig c = new HikariConfig();
         c.setPoolName(name);
         c.setJdbcUrl(url);
