@@ -6,6 +6,7 @@ import io.github.dualwrite.ids.SegmentSequence;
 import io.github.dualwrite.journal.FallbackJournal;
 import io.github.dualwrite.journal.FileJournal;
 import io.github.dualwrite.journal.JdbcJournal;
+import io.github.dualwrite.journal.JournalPolicy;
 import io.github.dualwrite.journal.Journal;
 import io.github.dualwrite.journal.JournalGate;
 import java.io.PrintWriter;
@@ -63,7 +64,8 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
         this.newDataSource = b.newDataSource;
         this.control = b.control;
         this.journal = b.journal != null ? b.journal
-                : new FallbackJournal(new JdbcJournal(b.oldDataSource, b.journalTable), new FileJournal(b.journalFile));
+                : new FallbackJournal(new JdbcJournal(b.oldDataSource, b.journalTable, b.journalPolicy),
+                        new FileJournal(b.journalFile, b.journalPolicy));
         this.ownScheduler = b.scheduler == null ? Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dualwrite-guard");
             t.setDaemon(true);
@@ -205,7 +207,8 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
         private MigrationControl control;
         private Journal journal;
         private String journalTable = JdbcJournal.DEFAULT_TABLE;
-        private Path journalFile = Path.of("dualwrite-journal", "journal.jsonl");
+        private Path journalFile = FileJournal.defaultFile();
+        private JournalPolicy journalPolicy = JournalPolicy.DEFAULTS;
         private Clock clock = Clock.systemUTC();
         private String sqlDialect = "MySQL";
         private int classifierCacheSize = SqlClassifier.DEFAULT_CACHE_SIZE;
@@ -304,9 +307,15 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
             return this;
         }
 
-        /** The default journal's fallback file; default {@code dualwrite-journal/journal.jsonl} in the working directory. */
+        /** The default journal's fallback file; default {@link FileJournal#defaultFile()} (owner-only, never the working directory). */
         public Builder journalFile(Path value) {
             this.journalFile = Objects.requireNonNull(value, "journalFile");
+            return this;
+        }
+
+        /** What the default journal keeps and for how long; default {@link JournalPolicy#DEFAULTS} (keys only, 7 days). */
+        public Builder journalPolicy(JournalPolicy value) {
+            this.journalPolicy = Objects.requireNonNull(value, "journalPolicy");
             return this;
         }
 

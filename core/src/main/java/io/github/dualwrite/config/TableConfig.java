@@ -79,6 +79,15 @@ public record TableConfig(String name, List<String> primaryKey, String versionCo
         return columnMap.getOrDefault(key, key);
     }
 
+    /**
+     * Why {@code name} cannot be a table or column name for dualwrite, or null when it can: letters, digits,
+     * {@code _} and {@code $}, not starting with a digit, at most 64 characters. The sync tools check names
+     * read from database metadata with this same rule before they quote them into SQL.
+     */
+    public static String whyInvalidName(String name) {
+        return Names.whyInvalid(name);
+    }
+
     /** A table keyed by {@code id} without a version column. */
     public static TableConfig of(String name) {
         return new TableConfig(name, DEFAULT_PRIMARY_KEY, null);
