@@ -1,7 +1,6 @@
 package io.github.dualwrite;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.dualwrite.config.ConfigProblem;
 import io.github.dualwrite.config.MigrationConfig;
 import io.github.dualwrite.config.MigrationControl;
@@ -51,8 +50,11 @@ final class Engine {
     private final Journal journal;
     private final Clock clock;
     private final EngineStats stats = new EngineStats();
-    private final Cache<WarnKey, Boolean> warned = Caffeine.newBuilder().maximumSize(10_000).build();
-    private final Cache<RewriteKey, Rewrite> rewrites = Caffeine.newBuilder().maximumSize(10_000).build();
+    // bounded by bytes as well as entries: a key holds a whole SQL text (SqlCacheWeights)
+    private final Cache<WarnKey, Boolean> warned = SqlCacheWeights.cache(10_000, SqlCacheWeights.DEFAULT_BYTES / 4,
+            k -> SqlCacheWeights.of(k.sql(), 0), v -> 0, false);
+    private final Cache<RewriteKey, Rewrite> rewrites = SqlCacheWeights.cache(10_000, SqlCacheWeights.DEFAULT_BYTES,
+            k -> SqlCacheWeights.of(k.sql(), 0), r -> SqlCacheWeights.of(r.sql(), 0), false);
     private final FailureSummary failures;
     private final DirtyKeys dirty;
     private final SegmentSequence sequence;

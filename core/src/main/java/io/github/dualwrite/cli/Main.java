@@ -298,9 +298,9 @@ public final class Main implements Runnable {
                 Journal.Stats stats = ctx.journal.stats();
                 Instant now = Instant.now();
                 out.printf("journal PENDING=%d (OLD behind %d, NEW behind %d) CONFLICT=%d DEAD=%d DONE=%d, oldest"
-                        + " unresolved %s%n", stats.pending(), stats.pendingBySide().getOrDefault(Side.OLD, 0L),
+                        + " unresolved %s, size %d%n", stats.pending(), stats.pendingBySide().getOrDefault(Side.OLD, 0L),
                         stats.pendingBySide().getOrDefault(Side.NEW, 0L), stats.conflicts(), stats.dead(), stats.done(),
-                        stats.oldestUnresolved() == null ? "-" : stats.oldestAge(now).toSeconds() + " s ago");
+                        stats.oldestUnresolved() == null ? "-" : stats.oldestAge(now).toSeconds() + " s ago", stats.size());
                 int shown = 0;
                 for (Journal.UnresolvedGroup g : ctx.journal.unresolved()) {
                     if (g.status() == JournalEntry.Status.PENDING || shown++ >= 20) {

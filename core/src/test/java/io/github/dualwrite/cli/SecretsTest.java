@@ -130,7 +130,7 @@ class SecretsTest {
         }
         String all = out + "\n" + err + "\n" + captured.toString(StandardCharsets.UTF_8);
         assertThat(codes).as(all).containsExactly(0, Main.ERROR, Main.ERROR, Main.ERROR);
-        assertThat(out.toString()).contains("unit points");
+        assertThat(out.toString()).contains("unit points").contains(", size 0");
         assertThat(err.toString()).contains("****").contains("not a JDBC URL");
         assertThat(all).doesNotContain(KNOWN);
     }
