@@ -74,7 +74,7 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
         this.engine = new Engine(b.oldDataSource, b.newDataSource, b.control,
                 new SqlClassifier(b.sqlDialect, b.classifierCacheSize), journal, b.clock,
                 new Engine.Options(b.sequence, b.sequenceMargin, b.generators, b.maxDirtyKeys, b.dirtyKeysRefresh,
-                        b.scheduler != null ? b.scheduler : ownScheduler));
+                        b.scheduler != null ? b.scheduler : ownScheduler, b.maxBufferedSecondaryBytes));
         this.gate = new JournalGate(journal, b.clock);
         this.clock = b.clock;
         control.addGate(gate);
@@ -209,6 +209,7 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
         private String journalTable = JdbcJournal.DEFAULT_TABLE;
         private Path journalFile = FileJournal.defaultFile();
         private JournalPolicy journalPolicy = JournalPolicy.DEFAULTS;
+        private long maxBufferedSecondaryBytes = Engine.DEFAULT_MAX_BUFFERED_SECONDARY_BYTES;
         private Clock clock = Clock.systemUTC();
         private String sqlDialect = "MySQL";
         private int classifierCacheSize = SqlClassifier.DEFAULT_CACHE_SIZE;
@@ -244,6 +245,22 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
         public Builder idGenerator(String table, IdGenerator value) {
             this.generators.put(Objects.requireNonNull(table, "table").toLowerCase(Locale.ROOT),
                     Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Bytes of parameters a transaction keeps for its secondary writes until it commits (to journal them
+         * should the secondary commit fail); default 16 MiB. Past it, further writes of the transaction are
+         * kept by routing and primary key only: they are still written and, on a failed secondary commit,
+         * journaled by key for repair, without their values.
+         */
+        public Builder maxBufferedSecondaryBytes(long value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("DualWriteDataSource maxBufferedSecondaryBytes must be at least 1 but was "
+                        + value + "; give the bytes of parameters a transaction may keep for its secondary writes, e.g."
+                        + " 16777216 (16 MiB)");
+            }
+            this.maxBufferedSecondaryBytes = value;
             return this;
         }
 

@@ -61,6 +61,7 @@ final class Engine {
     private final Map<String, IdGenerator> generators;
     private final ScheduledFuture<?> refresh;
     private final KeyFence fence = new KeyFence();
+    private final long maxBufferedSecondaryBytes;
     private final EngineLiveWrites live = new EngineLiveWrites(this);
     /** The old side's AUTO_INCREMENT step when a multi-row INSERT's ids are consecutive; 0 unknown, -1 never. */
     private volatile long autoIncrementStep;
@@ -78,6 +79,7 @@ final class Engine {
         this.router = new Router(control);
         this.failures = new FailureSummary(clock, Duration.ofSeconds(10));
         this.generators = Map.copyOf(options.generators());
+        this.maxBufferedSecondaryBytes = options.maxBufferedSecondaryBytes();
         long margin = options.sequenceMargin();
         this.sequence = options.sequence() == null ? null
                 : options.sequence().withFloor(name -> highestId(name) + margin);
@@ -103,7 +105,16 @@ final class Engine {
      * @param scheduler        runs the refresh
      */
     public record Options(SegmentSequence sequence, long sequenceMargin, Map<String, IdGenerator> generators,
-                          int maxDirtyKeys, Duration dirtyKeysRefresh, ScheduledExecutorService scheduler) {
+                          int maxDirtyKeys, Duration dirtyKeysRefresh, ScheduledExecutorService scheduler,
+                          long maxBufferedSecondaryBytes) {
+    }
+
+    /** Bytes of parameters a transaction keeps for its secondary writes by default (16 MiB). */
+    static final long DEFAULT_MAX_BUFFERED_SECONDARY_BYTES = 16L << 20;
+
+    /** Bytes of parameters a transaction keeps for its secondary writes; past it, writes are kept by key. */
+    long maxBufferedSecondaryBytes() {
+        return maxBufferedSecondaryBytes;
     }
 
     /** Refuses documents this engine cannot honour, so they never become the document in force. */
