@@ -62,6 +62,8 @@ final class ToolContext implements AutoCloseable {
         }
         Path yamlFile = configFile.toAbsolutePath().getParent().resolve(ds.shardingYaml());
         String yaml = Files.readString(yamlFile, StandardCharsets.UTF_8);
+        UrlGuard.check(ds.old().url(), configFile + " (datasources.old.url)");
+        UrlGuard.check(yaml, yamlFile.toString());
         HikariDataSource old = pool("dualwrite-old", ds.old().url(), env(ds.old().username()), env(ds.old().password()),
                 ds.old().poolSize());
         try {
