@@ -258,7 +258,8 @@ final class Engine {
 
     /** Counts a secondary write that failed or was skipped, for the WARN summary. */
     void secondaryFailed(String unit, Side side, String what) {
-        failures.failed(unit, side, what);
+        // a driver's message may quote the values written (Duplicate entry '...'): the WARN shows none
+        failures.failed(unit, side, io.github.dualwrite.journal.JournalPolicy.withoutValues(what));
     }
 
     /** Stops the refresh of the read-your-writes guard. */

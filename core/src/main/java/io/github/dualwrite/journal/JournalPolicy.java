@@ -168,6 +168,14 @@ public record JournalPolicy(Params params, Redactor redactor, Duration retention
         }
     }
 
+    /**
+     * {@code message} with the values it quotes replaced by {@code '?'}: for log lines about failed writes, which
+     * never show the values written ({@code Duplicate entry '?' for key '?'}).
+     */
+    public static String withoutValues(String message) {
+        return maskMessage(message);
+    }
+
     /** String and number literals replaced by {@code ?}: SQL text keeps its shape only. */
     static String maskSql(String sql) {
         if (sql == null) {
