@@ -102,14 +102,22 @@ class JournalPrivacyTest extends JournalPrivacyContract {
                     throw new SQLException("journal database down");
                 });
         JdbcJournal journal = new JdbcJournal(down, "jp_lost");
+        FallbackJournal both = new FallbackJournal(new JdbcJournal(down, "jp_lost2"),
+                new FileJournal(dir.resolve("not-a-dir.jsonl").resolve("journal.jsonl")));
         try {
             System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            Files.writeString(dir.resolve("not-a-dir.jsonl"), "a file where the folder should be");
             journal.record(List.of(written(T0, "7")));
+            both.record(List.of(written(T0, "8")));
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
         } finally {
             System.setErr(stderr);
         }
         String log = captured.toString(StandardCharsets.UTF_8);
         assertThat(journal.lostCount()).isEqualTo(1);
+        assertThat(both.lostCount()).isEqualTo(1);
+        assertThat(log).contains("key=8");
         assertThat(log).contains("LOST").contains("key=7").doesNotContain(PII).doesNotContain("4711");
         // the engine's WARN summary of failed secondary writes quotes driver messages the same way
         assertThat(JournalPolicy.withoutValues("Duplicate entry '" + PII + "' for key 'uk_note'"))
