@@ -77,8 +77,8 @@ final class Poller {
     }
 
     /**
-     * Runs {@code task}; anything it throws is counted and logged (expected failures such as an unreachable
-     * database at WARN, errors at ERROR). A {@link VirtualMachineError} is rethrown after that: the JVM may be
+     * Runs {@code task}; anything it throws is counted and logged (a source that cannot be read, such as an
+     * unreachable database, at WARN; anything else, errors included, at ERROR). A {@link VirtualMachineError} is rethrown after that: the JVM may be
      * unusable, and the caller's thread decides.
      */
     void guarded(Runnable task) {
@@ -86,7 +86,7 @@ final class Poller {
             task.run();
         } catch (Throwable t) {
             long n = failures.incrementAndGet();
-            if (t instanceof RuntimeException) {
+            if (t instanceof IllegalStateException) { // the source could not be read (a database down): expected
                 log.warn("{} failed ({} so far); v{} stays in force, polling goes on: {}", what, n,
                         versionInForce.getAsLong(), t.toString());
             } else {
