@@ -44,6 +44,12 @@ final class Dialect {
         }
     }
 
+    /** A configured name, as {@code ds} stores it, checked and quoted (for the occasional statement). */
+    static String quoted(DataSource ds, String configured) throws SQLException {
+        Dialect d = of(ds);
+        return d.quote(d.stored(configured), "a configured name");
+    }
+
     /**
      * A configured (unquoted) name as this database stores it: upper case on a database that folds unquoted
      * names to upper case (H2 by default, Oracle), lower case on one that folds to lower case (PostgreSQL).

@@ -212,7 +212,8 @@ final class TableAccess {
     /** Smallest and largest key on a side. */
     String bounds(Side side) throws SQLException {
         String pk = pkSql(side);
-        return "SELECT MIN(" + pk + "), MAX(" + pk + ") FROM " + tableSql(side);
+        // aliased: ShardingSphere cannot merge an unnamed aggregate of a quoted column across shards
+        return "SELECT MIN(" + pk + ") AS lowest, MAX(" + pk + ") AS highest FROM " + tableSql(side);
     }
 
     /** {@code SELECT COUNT(*)} of the table on a side. */

@@ -148,6 +148,13 @@ abstract class IdentifierQuotingContract {
     }
 
     @Test
+    void preflightReadsTheReservedWordTable() {
+        Preflight.Report report = Preflight.builder(pair.oldDataSource(), newSide, control.current().config()).build().run("kw");
+        assertThat(report.checks()).isNotEmpty();
+        assertThat(report.checks()).noneMatch(c -> String.valueOf(c).contains("syntax"));
+    }
+
+    @Test
     void aColumnNameThatIsSqlIsRefusedWithItsName() {
         assertThatThrownBy(() -> rowSync.sync("evil", "kw_evil", 1L))
                 .isInstanceOf(SQLException.class)
