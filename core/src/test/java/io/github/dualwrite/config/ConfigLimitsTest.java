@@ -75,6 +75,19 @@ class ConfigLimitsTest {
     }
 
     @Test
+    void classTagsAndNestedAliasesAreRefusedShortly() {
+        String tag = "units: !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL"
+                + " [\"http://127.0.0.1:1/\"]]]]\n";
+        assertThatThrownBy(() -> MigrationConfig.fromYaml(tag)).isInstanceOf(InvalidConfigException.class)
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(1_000));
+        String laughs = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+                + "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+                + "units: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n";
+        assertThatThrownBy(() -> MigrationConfig.fromYaml(laughs)).isInstanceOf(InvalidConfigException.class)
+                .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(1_000).contains("aliases"));
+    }
+
+    @Test
     void tooManyProblemsAreCountedNotListed() {
         StringBuilder doc = new StringBuilder("units:\n");
         for (int i = 0; i < 500; i++) {
