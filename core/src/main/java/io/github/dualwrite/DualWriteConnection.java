@@ -76,7 +76,7 @@ final class DualWriteConnection extends HomeSideConnection {
 
     TxState tx() {
         if (tx == null) {
-            tx = new TxState(new TxPins(engine.table()));
+            tx = new TxState(new TxPins(engine.table()), engine.maxBufferedSecondaryBytes());
         }
         return tx;
     }

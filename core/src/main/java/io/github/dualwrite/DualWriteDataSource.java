@@ -6,6 +6,7 @@ import io.github.dualwrite.ids.SegmentSequence;
 import io.github.dualwrite.journal.FallbackJournal;
 import io.github.dualwrite.journal.FileJournal;
 import io.github.dualwrite.journal.JdbcJournal;
+import io.github.dualwrite.journal.JournalPolicy;
 import io.github.dualwrite.journal.Journal;
 import io.github.dualwrite.journal.JournalGate;
 import java.io.PrintWriter;
@@ -63,7 +64,8 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
         this.newDataSource = b.newDataSource;
         this.control = b.control;
         this.journal = b.journal != null ? b.journal
-                : new FallbackJournal(new JdbcJournal(b.oldDataSource, b.journalTable), new FileJournal(b.journalFile));
+                : new FallbackJournal(new JdbcJournal(b.oldDataSource, b.journalTable, b.journalPolicy),
+                        new FileJournal(b.journalFile, b.journalPolicy));
         this.ownScheduler = b.scheduler == null ? Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "dualwrite-guard");
             t.setDaemon(true);
@@ -72,7 +74,7 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
         this.engine = new Engine(b.oldDataSource, b.newDataSource, b.control,
                 new SqlClassifier(b.sqlDialect, b.classifierCacheSize), journal, b.clock,
                 new Engine.Options(b.sequence, b.sequenceMargin, b.generators, b.maxDirtyKeys, b.dirtyKeysRefresh,
-                        b.scheduler != null ? b.scheduler : ownScheduler));
+                        b.scheduler != null ? b.scheduler : ownScheduler, b.maxBufferedSecondaryBytes));
         this.gate = new JournalGate(journal, b.clock);
         this.clock = b.clock;
         control.addGate(gate);
@@ -205,7 +207,9 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
         private MigrationControl control;
         private Journal journal;
         private String journalTable = JdbcJournal.DEFAULT_TABLE;
-        private Path journalFile = Path.of("dualwrite-journal", "journal.jsonl");
+        private Path journalFile = FileJournal.defaultFile();
+        private JournalPolicy journalPolicy = JournalPolicy.DEFAULTS;
+        private long maxBufferedSecondaryBytes = Engine.DEFAULT_MAX_BUFFERED_SECONDARY_BYTES;
         private Clock clock = Clock.systemUTC();
         private String sqlDialect = "MySQL";
         private int classifierCacheSize = SqlClassifier.DEFAULT_CACHE_SIZE;
@@ -241,6 +245,22 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
         public Builder idGenerator(String table, IdGenerator value) {
             this.generators.put(Objects.requireNonNull(table, "table").toLowerCase(Locale.ROOT),
                     Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * Bytes of parameters a transaction keeps for its secondary writes until it commits (to journal them
+         * should the secondary commit fail); default 16 MiB. Past it, further writes of the transaction are
+         * kept by routing and primary key only: they are still written and, on a failed secondary commit,
+         * journaled by key for repair, without their values.
+         */
+        public Builder maxBufferedSecondaryBytes(long value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("DualWriteDataSource maxBufferedSecondaryBytes must be at least 1 but was "
+                        + value + "; give the bytes of parameters a transaction may keep for its secondary writes, e.g."
+                        + " 16777216 (16 MiB)");
+            }
+            this.maxBufferedSecondaryBytes = value;
             return this;
         }
 
@@ -304,9 +324,15 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
             return this;
         }
 
-        /** The default journal's fallback file; default {@code dualwrite-journal/journal.jsonl} in the working directory. */
+        /** The default journal's fallback file; default {@link FileJournal#defaultFile()} (owner-only, never the working directory). */
         public Builder journalFile(Path value) {
             this.journalFile = Objects.requireNonNull(value, "journalFile");
+            return this;
+        }
+
+        /** What the default journal keeps and for how long; default {@link JournalPolicy#DEFAULTS} (keys only, 7 days). */
+        public Builder journalPolicy(JournalPolicy value) {
+            this.journalPolicy = Objects.requireNonNull(value, "journalPolicy");
             return this;
         }
 

@@ -1,7 +1,6 @@
 package io.github.dualwrite;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import io.github.dualwrite.config.ConfigProblem;
 import io.github.dualwrite.config.MigrationConfig;
 import io.github.dualwrite.config.MigrationControl;
@@ -51,14 +50,18 @@ final class Engine {
     private final Journal journal;
     private final Clock clock;
     private final EngineStats stats = new EngineStats();
-    private final Cache<WarnKey, Boolean> warned = Caffeine.newBuilder().maximumSize(10_000).build();
-    private final Cache<RewriteKey, Rewrite> rewrites = Caffeine.newBuilder().maximumSize(10_000).build();
+    // bounded by bytes as well as entries: a key holds a whole SQL text (SqlCacheWeights)
+    private final Cache<WarnKey, Boolean> warned = SqlCacheWeights.cache(10_000, SqlCacheWeights.DEFAULT_BYTES / 4,
+            k -> SqlCacheWeights.of(k.sql(), 0), v -> 0, false);
+    private final Cache<RewriteKey, Rewrite> rewrites = SqlCacheWeights.cache(10_000, SqlCacheWeights.DEFAULT_BYTES,
+            k -> SqlCacheWeights.of(k.sql(), 0), r -> SqlCacheWeights.of(r.sql(), 0), false);
     private final FailureSummary failures;
     private final DirtyKeys dirty;
     private final SegmentSequence sequence;
     private final Map<String, IdGenerator> generators;
     private final ScheduledFuture<?> refresh;
     private final KeyFence fence = new KeyFence();
+    private final long maxBufferedSecondaryBytes;
     private final EngineLiveWrites live = new EngineLiveWrites(this);
     /** The old side's AUTO_INCREMENT step when a multi-row INSERT's ids are consecutive; 0 unknown, -1 never. */
     private volatile long autoIncrementStep;
@@ -86,6 +89,7 @@ final class Engine {
         this.router = new Router(control);
         this.failures = new FailureSummary(clock, Duration.ofSeconds(10));
         this.generators = Map.copyOf(options.generators());
+        this.maxBufferedSecondaryBytes = options.maxBufferedSecondaryBytes();
         long margin = options.sequenceMargin();
         this.sequence = options.sequence() == null ? null
                 : options.sequence().withFloor(name -> highestId(name) + margin);
@@ -116,7 +120,16 @@ final class Engine {
      * @param scheduler        runs the refresh
      */
     public record Options(SegmentSequence sequence, long sequenceMargin, Map<String, IdGenerator> generators,
-                          int maxDirtyKeys, Duration dirtyKeysRefresh, ScheduledExecutorService scheduler) {
+                          int maxDirtyKeys, Duration dirtyKeysRefresh, ScheduledExecutorService scheduler,
+                          long maxBufferedSecondaryBytes) {
+    }
+
+    /** Bytes of parameters a transaction keeps for its secondary writes by default (16 MiB). */
+    static final long DEFAULT_MAX_BUFFERED_SECONDARY_BYTES = 16L << 20;
+
+    /** Bytes of parameters a transaction keeps for its secondary writes; past it, writes are kept by key. */
+    long maxBufferedSecondaryBytes() {
+        return maxBufferedSecondaryBytes;
     }
 
     /** Refuses documents this engine cannot honour, so they never become the document in force. */
@@ -260,7 +273,8 @@ final class Engine {
 
     /** Counts a secondary write that failed or was skipped, for the WARN summary. */
     void secondaryFailed(String unit, Side side, String what) {
-        failures.failed(unit, side, what);
+        // a driver's message may quote the values written (Duplicate entry '...'): the WARN shows none
+        failures.failed(unit, side, io.github.dualwrite.journal.JournalPolicy.withoutValues(what));
     }
 
     /** Stops the refresh of the read-your-writes guard and the secondary workers. */

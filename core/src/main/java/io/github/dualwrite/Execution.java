@@ -444,7 +444,7 @@ final class Execution {
             conn.journal(unverified);
         }
         if (!autoCommit) {
-            conn.tx().secondaryWrites.add(work);
+            conn.tx().keep(work);
         }
     }
 

@@ -64,6 +64,12 @@ final class Journaling {
         if (ids != null && !ids.isEmpty()) {
             return Json.array(ids);
         }
+        List<Object> out = primaryKeyValues(plan, values);
+        return out == null ? null : Json.array(out);
+    }
+
+    /** The primary-key values the statement names; null when it names none or several columns. */
+    static List<Object> primaryKeyValues(Plan plan, Object[] values) {
         if (plan.unit() == null || plan.shape().tables().isEmpty()) {
             return null;
         }
@@ -82,6 +88,6 @@ final class Journaling {
             }
             out.add(ref.resolve(values));
         }
-        return Json.array(out);
+        return out;
     }
 }

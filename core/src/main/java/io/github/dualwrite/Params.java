@@ -14,6 +14,23 @@ import java.util.Arrays;
  */
 final class Params {
 
+    /** An estimate of the heap bytes one parameter value holds (text as UTF-16, the worst case). */
+    static long estimatedBytes(Object v) {
+        if (v == null) {
+            return 8;
+        }
+        if (v instanceof CharSequence text) {
+            return 40 + 2L * text.length();
+        }
+        if (v instanceof byte[] bytes) {
+            return 16 + bytes.length;
+        }
+        if (v instanceof char[] chars) {
+            return 16 + 2L * chars.length;
+        }
+        return 32;
+    }
+
     /** Binds one recorded value to a statement, at an index that may differ from the original one. */
     @FunctionalInterface
     interface Binder {

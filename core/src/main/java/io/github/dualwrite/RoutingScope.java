@@ -75,7 +75,8 @@ public final class RoutingScope implements AutoCloseable {
     }
 
     /**
-     * Ends the scope and restores the enclosing one (or nothing). Closing twice does nothing.
+     * Ends the scope. When it is the current scope, the innermost enclosing scope that is still open becomes
+     * current again (or nothing); when a newer scope is current, that one stays. Closing twice does nothing.
      *
      * @throws IllegalStateException when called from another thread than the one that opened it
      */
@@ -90,7 +91,10 @@ public final class RoutingScope implements AutoCloseable {
         }
         closed = true;
         if (slot.get() != this) {
-            log.warn("routing scope for key {} closed while an inner scope was still open; closing those too", key);
+            // an older scope closed before a newer one: the newer one stays current; when it closes, the
+            // walk below skips this closed scope
+            log.debug("routing scope for key {} closed while a newer scope is still current", key);
+            return;
         }
         RoutingScope restore = outer;
         while (restore != null && restore.closed) {

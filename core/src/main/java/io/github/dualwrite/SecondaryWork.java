@@ -64,6 +64,40 @@ final class SecondaryWork {
         return new SecondaryWork(p, v, i, expected, true, call);
     }
 
+    /** An estimate of the bytes this work keeps: its parameter values. */
+    long estimatedBytes() {
+        long bytes = 64L * plans.size();
+        for (Object[] row : values) {
+            if (row != null) {
+                for (Object v : row) {
+                    bytes += Params.estimatedBytes(v);
+                }
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * This work, after it ran, without its parameter values: each row keeps its primary-key values (as the
+     * ids journal entries name) and its plan's routing keys, all repair needs.
+     */
+    SecondaryWork keysOnly() {
+        List<Object[]> none = new ArrayList<>(plans.size());
+        List<List<Object>> keys = new ArrayList<>(plans.size());
+        for (int i = 0; i < plans.size(); i++) {
+            none.add(null);
+            List<Object> id = ids.get(i);
+            if (id == null || id.isEmpty()) {
+                id = values.get(i) == null ? null : Journaling.primaryKeyValues(plans.get(i), values.get(i));
+            }
+            keys.add(id);
+        }
+        // the call has run; it is dropped too, as it may hold the statement's values
+        SecondaryWork compact = new SecondaryWork(plans, none, keys, expected, batch, null);
+        compact.got = got;
+        return compact;
+    }
+
     /** Runs the write on the secondary side. */
     void run() throws SQLException {
         got = call.run();

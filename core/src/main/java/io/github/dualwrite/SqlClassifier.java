@@ -1,7 +1,6 @@
 package io.github.dualwrite;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.Collection;
 import org.antlr.v4.runtime.ParserRuleContext;
 import org.antlr.v4.runtime.Token;
@@ -28,6 +27,8 @@ final class SqlClassifier {
 
     /** Default number of distinct SQL texts kept. */
     public static final int DEFAULT_CACHE_SIZE = 10_000;
+    /** Bytes of SQL text (and of what is derived from it) the cache keeps by default: 64 MiB. */
+    public static final long DEFAULT_CACHE_BYTES = SqlCacheWeights.DEFAULT_BYTES;
 
     private final SQLParserEngine parser;
     private final SQLStatementVisitorEngine visitor;
@@ -45,14 +46,30 @@ final class SqlClassifier {
      * @param cacheSize    distinct SQL texts to keep
      */
     public SqlClassifier(String databaseType, int cacheSize) {
+        this(databaseType, cacheSize, DEFAULT_CACHE_BYTES);
+    }
+
+    /**
+     * A classifier whose cache keeps at most {@code cacheSize} texts and about {@code cacheBytes} bytes.
+     *
+     * @param databaseType ShardingSphere's name of the SQL dialect
+     * @param cacheSize    distinct SQL texts to keep
+     * @param cacheBytes   bytes of SQL text (counted as UTF-16, with what is derived from it) to keep
+     */
+    public SqlClassifier(String databaseType, int cacheSize, long cacheBytes) {
         if (cacheSize < 1) {
             throw new IllegalArgumentException("SqlClassifier cacheSize must be at least 1 but was " + cacheSize);
+        }
+        if (cacheBytes < 1) {
+            throw new IllegalArgumentException("SqlClassifier cacheBytes must be at least 1 but was " + cacheBytes);
         }
         DatabaseType type = TypedSPILoader.getService(DatabaseType.class, databaseType);
         // we cache whole shapes ourselves; the parser's own tree cache only needs to be tiny
         this.parser = new SQLParserEngine(type, new CacheOption(16, 64L));
         this.visitor = new SQLStatementVisitorEngine(type);
-        this.cache = Caffeine.newBuilder().maximumSize(cacheSize).recordStats().build();
+        // the shape keeps the same String as the key; its lists grow with the parameters, not the text
+        this.cache = SqlCacheWeights.cache(cacheSize, cacheBytes, sql -> SqlCacheWeights.of(sql, 0),
+                shape -> 64 * shape.parameterCount(), true);
     }
 
     /** The shape of {@code sql}, from the cache when it was seen before. */
@@ -67,6 +84,21 @@ final class SqlClassifier {
     /** Cache hits so far. */
     public long cacheHits() {
         return cache.stats().hitCount();
+    }
+
+    /** Entries in the cache now. */
+    long cachedEntries() {
+        return cache.estimatedSize();
+    }
+
+    /** Estimated bytes the cache holds now. */
+    long cachedWeight() {
+        return cache.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
+    }
+
+    /** Runs pending evictions (tests read the bounds afterwards). */
+    void cleanUp() {
+        cache.cleanUp();
     }
 
     /** Cache misses (parses) so far. */

@@ -43,8 +43,28 @@ final class TxState {
         }
     }
 
-    TxState(TxPins pins) {
+    /** Bytes of parameters {@link #secondaryWrites} may keep; past it, writes are kept by key only. */
+    private final long maxBufferedBytes;
+    private long bufferedBytes;
+
+    TxState(TxPins pins, long maxBufferedBytes) {
         this.pins = pins;
+        this.maxBufferedBytes = maxBufferedBytes;
+    }
+
+    /**
+     * Keeps a secondary write that ran, for the journal should the secondary commit fail. Within the byte
+     * budget it is kept whole; past it only by routing and primary key (its values dropped), so that a long
+     * transaction of large writes cannot hold unbounded memory and a failed commit still journals every row.
+     */
+    void keep(SecondaryWork work) {
+        long size = work.estimatedBytes();
+        if (bufferedBytes + size <= maxBufferedBytes) {
+            bufferedBytes += size;
+            secondaryWrites.add(work);
+        } else {
+            secondaryWrites.add(work.keysOnly());
+        }
     }
 
     /** Records that {@code side} holds writes for which it is authoritative. */

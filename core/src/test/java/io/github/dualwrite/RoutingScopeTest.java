@@ -54,11 +54,11 @@ class RoutingScopeTest {
     }
 
     @Test
-    void closingTwiceIsHarmlessAndClosingOutOfOrderRestoresTheOuterScope() {
+    void closingTwiceIsHarmlessAndClosingOutOfOrderKeepsTheNewerScope() {
         RoutingScope outer = DualWrite.routeBy(1L);
         RoutingScope inner = DualWrite.routeBy(2L);
         outer.close();
-        assertThat(DualWrite.currentRoutingKey()).isEmpty();
+        assertThat(DualWrite.currentRoutingKey()).contains(RoutingKey.of(2L));
         inner.close();
         inner.close();
         assertThat(DualWrite.currentRoutingKey()).isEmpty();

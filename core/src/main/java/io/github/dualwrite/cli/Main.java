@@ -1,6 +1,7 @@
 package io.github.dualwrite.cli;
 
 import io.github.dualwrite.DualWriteDataSource;
+import io.github.dualwrite.config.Secrets;
 import io.github.dualwrite.config.Side;
 import io.github.dualwrite.config.UnitConfig;
 import io.github.dualwrite.journal.JournalEntry;
@@ -64,9 +65,11 @@ public final class Main implements Runnable {
         cmd.setOut(out);
         cmd.setErr(err);
         cmd.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("dualwrite: " + e.getMessage());
+            commandLine.getErr().println("dualwrite: " + Secrets.message(e));
             if (Boolean.getBoolean("dualwrite.trace")) {
-                e.printStackTrace(commandLine.getErr());
+                java.io.StringWriter trace = new java.io.StringWriter();
+                e.printStackTrace(new PrintWriter(trace));
+                commandLine.getErr().print(Secrets.mask(trace.toString()));
             }
             commandLine.getErr().flush();
             return ERROR;
@@ -212,8 +215,8 @@ public final class Main implements Runnable {
                 }
                 return equal ? 0 : FOUND;
             } catch (Exception e) {
-                spec.commandLine().getErr().println("dualwrite: verify failed: " + e.getMessage());
-                out.println("VERIFY unit=" + current + " error=" + String.valueOf(e.getMessage()).replace('\n', ' '));
+                spec.commandLine().getErr().println("dualwrite: verify failed: " + Secrets.message(e));
+                out.println("VERIFY unit=" + current + " error=" + Secrets.message(e).replace('\n', ' '));
                 return ERROR;
             }
         }
@@ -295,9 +298,9 @@ public final class Main implements Runnable {
                 Journal.Stats stats = ctx.journal.stats();
                 Instant now = Instant.now();
                 out.printf("journal PENDING=%d (OLD behind %d, NEW behind %d) CONFLICT=%d DEAD=%d DONE=%d, oldest"
-                        + " unresolved %s%n", stats.pending(), stats.pendingBySide().getOrDefault(Side.OLD, 0L),
+                        + " unresolved %s, size %d%n", stats.pending(), stats.pendingBySide().getOrDefault(Side.OLD, 0L),
                         stats.pendingBySide().getOrDefault(Side.NEW, 0L), stats.conflicts(), stats.dead(), stats.done(),
-                        stats.oldestUnresolved() == null ? "-" : stats.oldestAge(now).toSeconds() + " s ago");
+                        stats.oldestUnresolved() == null ? "-" : stats.oldestAge(now).toSeconds() + " s ago", stats.size());
                 int shown = 0;
                 for (Journal.UnresolvedGroup g : ctx.journal.unresolved()) {
                     if (g.status() == JournalEntry.Status.PENDING || shown++ >= 20) {

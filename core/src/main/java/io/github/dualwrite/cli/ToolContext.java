@@ -62,6 +62,8 @@ final class ToolContext implements AutoCloseable {
         }
         Path yamlFile = configFile.toAbsolutePath().getParent().resolve(ds.shardingYaml());
         String yaml = Files.readString(yamlFile, StandardCharsets.UTF_8);
+        UrlGuard.check(ds.old().url(), configFile + " (datasources.old.url)");
+        UrlGuard.check(yaml, yamlFile.toString());
         HikariDataSource old = pool("dualwrite-old", ds.old().url(), env(ds.old().username()), env(ds.old().password()),
                 ds.old().poolSize());
         try {
@@ -84,6 +86,9 @@ final class ToolContext implements AutoCloseable {
     }
 
     static HikariDataSource pool(String name, String url, String username, String password, int size) {
+        // a driver that cannot parse a URL may echo parts of it: mask these values in whatever is printed
+        io.github.dualwrite.config.Secrets.remember(password);
+        io.github.dualwrite.config.Secrets.rememberIn(url);
         HikariConfig c = new HikariConfig();
         c.setPoolName(name);
         c.setJdbcUrl(url);

@@ -19,7 +19,7 @@ final class ConfigBinder {
         if (!root.has("units")) {
             problems.add("units", "is missing; write units: {} to migrate nothing");
         }
-        root.namedSections("units").forEach((name, section) -> {
+        root.namedSections("units", ConfigLimits.MAX_UNITS).forEach((name, section) -> {
             UnitConfig unit = unit(name, section, problems);
             if (unit != null) {
                 units.put(name, unit);
@@ -86,7 +86,7 @@ final class ConfigBinder {
         }
         boolean[] failed = {false};
         if (raw instanceof Map) {
-            unit.namedSections("tables").forEach((name, t) -> {
+            unit.namedSections("tables", ConfigLimits.MAX_TABLES_PER_UNIT).forEach((name, t) -> {
                 List<String> pk = t.names("primary-key");
                 String version = t.text("version-column", null);
                 Map<String, String> columnMap = new LinkedHashMap<>();
@@ -102,6 +102,10 @@ final class ConfigBinder {
             });
         } else {
             List<String> names = unit.names("tables");
+            if (names != null && names.size() > ConfigLimits.MAX_TABLES_PER_UNIT) {
+                problems.add(unit.path("tables"), Section.tooMany(names.size(), ConfigLimits.MAX_TABLES_PER_UNIT));
+                return null;
+            }
             for (int i = 0; i < names.size(); i++) {
                 String name = names.get(i);
                 TableConfig table = problems.attempt(unit.path("tables") + "[" + i + "]", () -> TableConfig.of(name));

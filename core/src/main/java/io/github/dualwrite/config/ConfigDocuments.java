@@ -27,6 +27,10 @@ final class ConfigDocuments {
         if (text == null || text.isBlank()) {
             throw single("", "the document is empty; write `units: {}` to migrate nothing");
         }
+        if (text.length() > ConfigLimits.MAX_DOCUMENT_CHARS) {
+            throw single("", "the document has " + text.length() + " characters; at most "
+                    + ConfigLimits.MAX_DOCUMENT_CHARS + " characters are accepted");
+        }
         return format == MigrationConfig.Format.YAML ? fromYaml(text) : fromProperties(parseProperties(text));
     }
 
@@ -35,6 +39,7 @@ final class ConfigDocuments {
         options.setAllowDuplicateKeys(false);
         options.setMaxAliasesForCollections(20);
         options.setAllowRecursiveKeys(false);
+        options.setCodePointLimit(ConfigLimits.MAX_DOCUMENT_CHARS + 1);
         Object root;
         try {
             root = new Yaml(new SafeConstructor(options)).load(text);

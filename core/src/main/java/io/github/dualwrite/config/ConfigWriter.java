@@ -16,21 +16,29 @@ final class ConfigWriter {
     }
 
     static Map<String, String> toProperties(MigrationConfig config) {
+        return toProperties(tree(config, false));
+    }
+
+    static Map<String, String> toProperties(Map<String, Object> tree) {
         Map<String, String> out = new TreeMap<>();
-        flatten("", tree(config), out);
+        flatten("", tree, out);
         return java.util.Collections.unmodifiableMap(out);
     }
 
     static String toYaml(MigrationConfig config) {
+        return toYaml(tree(config, false));
+    }
+
+    static String toYaml(Map<String, Object> tree) {
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         options.setIndent(2);
         options.setPrettyFlow(true);
-        return new Yaml(options).dump(tree(config));
+        return new Yaml(options).dump(tree);
     }
 
-    /** The document as nested maps, in the order a person would write it. */
-    static Map<String, Object> tree(MigrationConfig config) {
+    /** The document as nested maps, in the order a person would write it; credentials masked for display. */
+    static Map<String, Object> tree(MigrationConfig config, boolean forDisplay) {
         Map<String, Object> root = new LinkedHashMap<>();
         Map<String, Object> units = new LinkedHashMap<>();
         for (UnitConfig unit : config.units().values()) {
@@ -90,9 +98,9 @@ final class ConfigWriter {
         if (config.datasources() != null) {
             MigrationConfig.DataSources.DatabaseConfig old = config.datasources().old();
             Map<String, Object> o = new LinkedHashMap<>();
-            o.put("url", old.url());
+            o.put("url", forDisplay ? Secrets.mask(old.url()) : old.url());
             o.put("username", old.username());
-            o.put("password", old.password());
+            o.put("password", forDisplay ? Secrets.maskValue(old.password()) : old.password());
             o.put("pool-size", old.poolSize());
             Map<String, Object> ds = new LinkedHashMap<>();
             ds.put("old", o);

@@ -38,7 +38,7 @@ final class Durations {
             case "m": return Duration.ofMinutes(amount);
             case "h": return Duration.ofHours(amount);
             case "":
-                throw new IllegalArgumentException("'" + text + "' has no unit; write e.g. " + amount + "ms or "
+                throw new IllegalArgumentException("'" + ConfigLimits.echo(text) + "' has no unit; write e.g. " + amount + "ms or "
                         + amount + "s");
             default:
                 throw new IllegalArgumentException(invalid(text));
@@ -66,6 +66,6 @@ final class Durations {
     }
 
     private static String invalid(String text) {
-        return "'" + text + "' is not a duration; write e.g. 500ms, 2s, 5m, 1h or PT2S";
+        return "'" + ConfigLimits.echo(text) + "' is not a duration; write e.g. 500ms, 2s, 5m, 1h or PT2S";
     }
 }

@@ -41,7 +41,7 @@ public final class FileConfigSource implements AutoCloseable {
     private final boolean ownScheduler;
     private final WatchService watchService;
     private final Thread watchThread;
-    private final ScheduledFuture<?> poller;
+    private final Poller poller;
     private ScheduledFuture<?> pending;
     private String lastSeen;
     private FileStamp lastStamp;
@@ -57,12 +57,14 @@ public final class FileConfigSource implements AutoCloseable {
                 : b.scheduler;
         checkNow();
         this.watchService = b.watch ? openWatchService() : null;
+        long poll = b.pollInterval.toMillis();
+        this.poller = new Poller(scheduler, this::pollStamp, poll, log, "dualwrite config check of " + file,
+                () -> control.current().version());
         this.watchThread = watchService == null ? null : daemon(this::watchLoop, "dualwrite-config-watch");
         if (watchThread != null) {
             watchThread.start();
         }
-        long poll = b.pollInterval.toMillis();
-        this.poller = scheduler.scheduleWithFixedDelay(this::pollStamp, poll, poll, TimeUnit.MILLISECONDS);
+        poller.start();
     }
 
     /** Watches {@code file} with the defaults: 300 ms debounce, 2 s polling fallback. */
@@ -103,11 +105,16 @@ public final class FileConfigSource implements AutoCloseable {
         return control.apply(text, format, "file:" + file);
     }
 
+    /** Polls or checks that failed with an unexpected error (each logged at ERROR); polling went on. */
+    public long pollFailures() {
+        return poller.failures();
+    }
+
     /** Stops watching; the document in force stays. */
     @Override
     public void close() {
         closed = true;
-        poller.cancel(false);
+        poller.close();
         synchronized (this) {
             if (pending != null) {
                 pending.cancel(false);
@@ -136,11 +143,7 @@ public final class FileConfigSource implements AutoCloseable {
     }
 
     private void checkQuietly() {
-        try {
-            checkNow();
-        } catch (RuntimeException e) {
-            log.warn("dualwrite config check of {} failed; v{} stays in force", file, control.current().version(), e);
-        }
+        poller.guarded(this::checkNow);
     }
 
     private void pollStamp() {

@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +39,7 @@ public final class JdbcConfigSource implements AutoCloseable {
     private final Clock clock;
     private final ScheduledExecutorService scheduler;
     private final boolean ownScheduler;
-    private final ScheduledFuture<?> poller;
+    private final Poller poller;
     private long lastVersion = -1;
 
     private JdbcConfigSource(Builder b) {
@@ -59,7 +57,9 @@ public final class JdbcConfigSource implements AutoCloseable {
         createTableIfAbsent();
         checkNow();
         long poll = b.pollInterval.toMillis();
-        this.poller = scheduler.scheduleWithFixedDelay(this::checkQuietly, poll, poll, TimeUnit.MILLISECONDS);
+        this.poller = new Poller(scheduler, this::checkNow, poll, log, "dualwrite config poll of " + table + "/" + name,
+                () -> control.current().version());
+        poller.start();
     }
 
     /**
@@ -183,20 +183,17 @@ public final class JdbcConfigSource implements AutoCloseable {
         }
     }
 
+    /** Polls or checks that failed with an unexpected error (each logged at ERROR); polling went on. */
+    public long pollFailures() {
+        return poller.failures();
+    }
+
     /** Stops polling; the document in force stays. */
     @Override
     public void close() {
-        poller.cancel(false);
+        poller.close();
         if (ownScheduler) {
             scheduler.shutdownNow();
-        }
-    }
-
-    private void checkQuietly() {
-        try {
-            checkNow();
-        } catch (RuntimeException e) {
-            log.warn("dualwrite config poll failed; v{} stays in force: {}", control.current().version(), e.getMessage());
         }
     }
 

@@ -60,7 +60,7 @@ public record MigrationConfig(Map<String, UnitConfig> units, Secondary secondary
         for (Map.Entry<String, UnitConfig> e : units.entrySet()) {
             UnitConfig unit = e.getValue();
             p.check(e.getKey().equals(unit.name()), "units." + e.getKey(),
-                    "holds a unit named '" + unit.name() + "'; the key and the unit name must be the same");
+                    "holds a unit named '" + ConfigLimits.echo(unit.name()) + "'; the key and the unit name must be the same");
             for (TableConfig table : unit.tables().values()) {
                 String previous = owner.putIfAbsent(Names.key(table.name()), unit.name());
                 p.check(previous == null, "units." + unit.name() + ".tables." + table.name(),
@@ -134,14 +134,31 @@ public record MigrationConfig(Map<String, UnitConfig> units, Secondary secondary
         return new MigrationConfig(units, secondary, unkeyedPolicy, force, value);
     }
 
-    /** The document as flat properties without prefix, sorted by key; {@link #fromProperties} reads it back. */
+    /**
+     * The document as flat properties without prefix, sorted by key; {@link #fromProperties} reads it back. It
+     * holds the old database's password as written: store it like the document, never show it; for display use
+     * {@link #toDisplayProperties()}.
+     */
     public Map<String, String> toProperties() {
         return ConfigWriter.toProperties(this);
     }
 
-    /** The document as YAML; {@link #fromYaml} reads it back. */
+    /**
+     * The document as YAML; {@link #fromYaml} reads it back. Holds credentials like {@link #toProperties()}; for
+     * display use {@link #toDisplayYaml()}.
+     */
     public String toYaml() {
         return ConfigWriter.toYaml(this);
+    }
+
+    /** {@link #toProperties()} with the password and credentials inside URLs masked ({@link Secrets}). */
+    public Map<String, String> toDisplayProperties() {
+        return ConfigWriter.toProperties(ConfigWriter.tree(this, true));
+    }
+
+    /** {@link #toYaml()} with the password and credentials inside URLs masked ({@link Secrets}). */
+    public String toDisplayYaml() {
+        return ConfigWriter.toYaml(ConfigWriter.tree(this, true));
     }
 
     /** Builds a {@link MigrationConfig}. */
@@ -307,12 +324,22 @@ public record MigrationConfig(Map<String, UnitConfig> units, Secondary secondary
             /** Checks the URL and the pool size. */
             public DatabaseConfig {
                 Problems p = new Problems();
-                p.check(url != null && url.startsWith("jdbc:"), "url", (url == null ? "is missing" : "'" + url + "' is not a JDBC URL")
+                p.check(url != null && url.startsWith("jdbc:"), "url", (url == null ? "is missing"
+                                : "'" + ConfigLimits.echo(Secrets.mask(url)) + "' is not a JDBC URL")
                         + "; write e.g. jdbc:mariadb://127.0.0.1:3306/points");
                 p.check(poolSize >= 1 && poolSize <= 200, "pool-size", poolSize + " is out of range 1..200");
                 p.throwIfAny();
                 username = username == null ? "" : username;
                 password = password == null ? "" : password;
+                Secrets.remember(password);
+                Secrets.rememberIn(url);
+            }
+
+            /** The settings with the password and any credential inside the URL masked. */
+            @Override
+            public String toString() {
+                return "DatabaseConfig[url=" + Secrets.mask(url) + ", username=" + username + ", password="
+                        + Secrets.maskValue(password) + ", poolSize=" + poolSize + "]";
             }
         }
     }

@@ -217,8 +217,8 @@ public final class MigrationControl {
     private ApplyResult reject(String source, List<ConfigProblem> problems) {
         rejected.incrementAndGet();
         Snapshot kept = current.get();
-        log.warn("dualwrite config from {} rejected, v{} stays in force: {}", source, kept.version(),
-                new InvalidConfigException(problems).getMessage());
+        log.warn("dualwrite config from {} rejected, v{} stays in force: {}", Secrets.mask(source), kept.version(),
+                Secrets.mask(new InvalidConfigException(problems).getMessage()));
         for (Listener listener : listeners) {
             try {
                 listener.onRejected(source, problems);
@@ -232,15 +232,15 @@ public final class MigrationControl {
     private static void audit(Change change) {
         Snapshot s = change.current();
         String what = change.changes().isEmpty() ? "initial document" : String.join("; ", change.changes());
-        log.info("dualwrite config v{} accepted from {}: {}", s.version(), s.source(), what);
+        log.info("dualwrite config v{} accepted from {}: {}", s.version(), Secrets.mask(s.source()), what);
         if (!change.forced().isEmpty()) {
-            log.warn("dualwrite config v{} from {} FORCED illegal stage moves: {}", s.version(), s.source(),
+            log.warn("dualwrite config v{} from {} FORCED illegal stage moves: {}", s.version(), Secrets.mask(s.source()),
                     String.join("; ", change.forced()));
         }
     }
 
     private static String shown(String value, boolean secret) {
-        return value == null ? "(unset)" : secret ? "****" : value;
+        return value == null ? "(unset)" : secret ? Secrets.maskValue(value) : Secrets.mask(value);
     }
 
     /** One line per changed setting, in key order. */
@@ -334,6 +334,13 @@ public final class MigrationControl {
      * @param acceptedAt when it was accepted
      */
     public record Snapshot(long version, MigrationConfig config, String source, Instant acceptedAt) {
+
+        /** The fields, with credentials in the source masked ({@link Secrets}). */
+        @Override
+        public String toString() {
+            return "Snapshot[version=" + version + ", config=" + config + ", source=" + Secrets.mask(source)
+                    + ", acceptedAt=" + acceptedAt + "]";
+        }
     }
 
     /**

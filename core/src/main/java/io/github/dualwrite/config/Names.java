@@ -16,7 +16,7 @@ final class Names {
             return "is missing; give a table or column name";
         }
         if (name.length() > MAX_LENGTH) {
-            return "'" + name + "' is longer than " + MAX_LENGTH + " characters";
+            return "'" + ConfigLimits.echo(name) + "' is longer than " + MAX_LENGTH + " characters";
         }
         char first = name.charAt(0);
         boolean ok = Character.isLetter(first) || first == '_';
@@ -24,7 +24,7 @@ final class Names {
             char c = name.charAt(i);
             ok = Character.isLetterOrDigit(c) || c == '_' || c == '$';
         }
-        return ok ? null : "'" + name + "' is not a plain identifier (letters, digits, _ and $, not starting"
+        return ok ? null : "'" + ConfigLimits.echo(name) + "' is not a plain identifier (letters, digits, _ and $, not starting"
                 + " with a digit); write it without quotes or schema";
     }
 

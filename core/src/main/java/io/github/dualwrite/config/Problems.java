@@ -7,10 +7,22 @@ import java.util.function.Supplier;
 /** Collects every problem of a document before failing, so an operator sees them all at once. */
 final class Problems {
 
+    /** Longest path or message kept: a last guard against messages that grow with the document. */
+    private static final int MAX_TEXT = 2_000;
+
     private final List<ConfigProblem> list = new ArrayList<>();
+    private int dropped;
 
     void add(String path, String message) {
-        list.add(new ConfigProblem(path, message));
+        if (list.size() >= ConfigLimits.MAX_PROBLEMS) {
+            dropped++;
+            return;
+        }
+        list.add(new ConfigProblem(clip(path), clip(message)));
+    }
+
+    private static String clip(String text) {
+        return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "... (" + text.length() + " characters)";
     }
 
     /** Records {@code message} at {@code path} unless {@code ok}. */
@@ -25,12 +37,17 @@ final class Problems {
     }
 
     List<ConfigProblem> list() {
-        return List.copyOf(list);
+        if (dropped == 0) {
+            return List.copyOf(list);
+        }
+        List<ConfigProblem> all = new ArrayList<>(list);
+        all.add(new ConfigProblem("", dropped + " more problems not shown; fix the ones above and check again"));
+        return List.copyOf(all);
     }
 
     void throwIfAny() {
         if (!list.isEmpty()) {
-            throw new InvalidConfigException(list);
+            throw new InvalidConfigException(list());
         }
     }
 

@@ -142,6 +142,10 @@ final class Section {
         }
         List<Object> out = new ArrayList<>();
         if (v instanceof List<?> list) {
+            if (list.size() > ConfigLimits.MAX_LIST_ENTRIES) {
+                problems.add(path(key), tooMany(list.size(), ConfigLimits.MAX_LIST_ENTRIES));
+                return out;
+            }
             for (int i = 0; i < list.size(); i++) {
                 Object item = list.get(i);
                 if (item instanceof Map || item instanceof List || item == null) {
@@ -151,7 +155,12 @@ final class Section {
                 }
             }
         } else if (v instanceof String s) {
-            for (String part : s.split(",")) {
+            String[] parts = s.split(",");
+            if (parts.length > ConfigLimits.MAX_LIST_ENTRIES) {
+                problems.add(path(key), tooMany(parts.length, ConfigLimits.MAX_LIST_ENTRIES));
+                return out;
+            }
+            for (String part : parts) {
                 if (!part.isBlank()) {
                     out.add(part.trim());
                 }
@@ -232,10 +241,18 @@ final class Section {
         return out;
     }
 
-    /** A map of named sections ({@code units}, {@code tables}), in document order. */
-    Map<String, Section> namedSections(String key) {
+    /**
+     * A map of named sections ({@code units}, {@code tables}), in document order; empty (with a problem) when
+     * it has more than {@code max} entries.
+     */
+    Map<String, Section> namedSections(String key, int max) {
         Section parent = section(key);
         Map<String, Section> out = new LinkedHashMap<>();
+        if (parent.values.size() > max) {
+            parent.known.addAll(parent.values.keySet());
+            problems.add(path(key), tooMany(parent.values.size(), max));
+            return out;
+        }
         for (String name : parent.values.keySet()) {
             parent.known.add(name);
             Object v = parent.values.get(name);
@@ -319,12 +336,17 @@ final class Section {
         return null;
     }
 
+    static String tooMany(int count, int max) {
+        return "has " + count + " entries; at most " + max + " are accepted: split the migration into several"
+                + " documents or shorten the list";
+    }
+
     static String describe(Object v) {
         if (v == null) {
             return "nothing";
         }
         if (v instanceof String s) {
-            return "\"" + s + "\"";
+            return "\"" + ConfigLimits.echo(s) + "\"";
         }
         if (v instanceof Map) {
             return "a section";
@@ -332,7 +354,7 @@ final class Section {
         if (v instanceof List) {
             return "a list";
         }
-        return String.valueOf(v);
+        return ConfigLimits.echo(String.valueOf(v));
     }
 
     @SuppressWarnings("unchecked")

@@ -47,7 +47,7 @@ public record TableConfig(String name, List<String> primaryKey, String versionCo
             String column = primaryKey.get(i);
             Names.check(problems, "primary-key[" + i + "]", column);
             problems.check(column == null || seen.add(Names.key(column)), "primary-key[" + i + "]",
-                    "'" + column + "' is listed twice");
+                    "'" + ConfigLimits.echo(column) + "' is listed twice");
         }
         if (versionColumn != null) {
             Names.check(problems, "version-column", versionColumn);
@@ -77,6 +77,15 @@ public record TableConfig(String name, List<String> primaryKey, String versionCo
     public String newColumn(String oldColumn) {
         String key = Names.key(oldColumn);
         return columnMap.getOrDefault(key, key);
+    }
+
+    /**
+     * Why {@code name} cannot be a table or column name for dualwrite, or null when it can: letters, digits,
+     * {@code _} and {@code $}, not starting with a digit, at most 64 characters. The sync tools check names
+     * read from database metadata with this same rule before they quote them into SQL.
+     */
+    public static String whyInvalidName(String name) {
+        return Names.whyInvalid(name);
     }
 
     /** A table keyed by {@code id} without a version column. */

@@ -103,7 +103,7 @@ public final class FallbackJournal implements Journal {
                 lost.incrementAndGet();
                 log.error("dualwrite journal LOST an entry: table {} failed ({}) and file {} failed ({}): {}",
                         table.table(), tableFailure.getMessage(), file.file(), fileFailure.getMessage(),
-                        entry.describe());
+                        table.policy().apply(entry).describe()); // no more than the journal would keep
             }
         }
     }

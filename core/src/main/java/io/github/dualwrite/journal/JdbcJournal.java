@@ -41,19 +41,50 @@ public final class JdbcJournal implements Journal {
     private final AtomicLong lost = new AtomicLong();
     private final Listeners listeners = new Listeners();
     private volatile boolean created;
+    private final JournalPolicy policy;
+    private final java.time.Clock clock;
+    private final Upkeep upkeep;
 
-    /** A journal in {@code table} on {@code dataSource}; the table is created on first use. */
-    public JdbcJournal(DataSource dataSource, String table) {
+    /** A journal in {@code table} on {@code dataSource} with {@code policy}; the table is created on first use. */
+    public JdbcJournal(DataSource dataSource, String table, JournalPolicy policy) {
+        this(dataSource, table, policy, java.time.Clock.systemUTC());
+    }
+
+    /** With a clock of its own, for tests. */
+    JdbcJournal(DataSource dataSource, String table, JournalPolicy policy, java.time.Clock clock) {
         this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
         if (table == null || !table.matches("[A-Za-z_][A-Za-z0-9_]{0,63}")) {
             throw new IllegalArgumentException("journal table must be a plain identifier but was " + table);
         }
         this.table = table;
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.upkeep = new Upkeep(policy, clock, "dualwrite journal table " + table, log::warn);
+    }
+
+    /** A journal in {@code table} on {@code dataSource} with {@link JournalPolicy#DEFAULTS}. */
+    public JdbcJournal(DataSource dataSource, String table) {
+        this(dataSource, table, JournalPolicy.DEFAULTS);
     }
 
     /** A journal in {@code dualwrite_journal}. */
     public JdbcJournal(DataSource dataSource) {
         this(dataSource, DEFAULT_TABLE);
+    }
+
+    /** What this journal keeps and for how long. */
+    public JournalPolicy policy() {
+        return policy;
+    }
+
+    /** Backlog warnings logged so far (pending entries above {@link JournalPolicy#backlogWarnThreshold()}). */
+    public long backlogWarnings() {
+        return upkeep.warnings();
+    }
+
+    /** DONE entries deleted by the retention purge so far. */
+    public long purgedCount() {
+        return upkeep.purged();
     }
 
     /** The table's name. */
@@ -63,20 +94,31 @@ public final class JdbcJournal implements Journal {
 
     @Override
     public void record(List<JournalEntry> entries) {
+        List<JournalEntry> kept = applyPolicy(entries);
         try {
-            tryRecord(entries);
+            store(kept, false);
+            listeners.recorded(kept);
         } catch (SQLException | RuntimeException e) {
-            for (JournalEntry entry : entries) {
+            for (JournalEntry entry : kept) {
                 lost.incrementAndGet();
                 log.error("dualwrite journal LOST an entry (table {} failed: {}): {}", table, e.getMessage(), entry.describe());
             }
         }
     }
 
-    /** Stores the entries in one transaction, or throws. */
+    /** Stores the entries (as the policy keeps them) in one transaction, or throws. */
     public void tryRecord(List<JournalEntry> entries) throws SQLException {
-        store(entries, false);
-        listeners.recorded(entries);
+        List<JournalEntry> kept = applyPolicy(entries);
+        store(kept, false);
+        listeners.recorded(kept);
+    }
+
+    private List<JournalEntry> applyPolicy(List<JournalEntry> entries) {
+        List<JournalEntry> out = new ArrayList<>(entries.size());
+        for (JournalEntry e : entries) {
+            out.add(policy.apply(e));
+        }
+        return out;
     }
 
     /** Stores entries that may already be stored (a replay): those with a known entry id are skipped. */
@@ -153,8 +195,10 @@ public final class JdbcJournal implements Journal {
 
     @Override
     public long pendingCount() {
-        return query("count the journal", "SELECT COUNT(*) FROM " + table + " WHERE status = 'PENDING'", ps -> { },
+        long pending = query("count the journal", "SELECT COUNT(*) FROM " + table + " WHERE status = 'PENDING'", ps -> { },
                 rs -> rs.next() ? rs.getLong(1) : 0L);
+        upkeep.backlog(pending);
+        return pending;
     }
 
     @Override
@@ -241,8 +285,38 @@ public final class JdbcJournal implements Journal {
                     ps.setString(p, owner);
                 });
             }
+            upkeep.purgeIfDue(this);
             return done;
         });
+    }
+
+    @Override
+    public long purgeDone(Instant writtenBefore) {
+        long deleted = 0;
+        String pick = "SELECT id FROM " + table + " WHERE status = 'DONE' AND created_at < ? ORDER BY id LIMIT " + IN_LIST;
+        for (int round = 0; round < 1_000; round++) { // a bounded amount of work per call: 1,000,000 rows
+            List<Long> ids = query("find DONE entries to purge", pick, ps -> ps.setTimestamp(1, Timestamp.from(writtenBefore)),
+                    rs -> {
+                        List<Long> out = new ArrayList<>();
+                        while (rs.next()) {
+                            out.add(rs.getLong(1));
+                        }
+                        return out;
+                    });
+            if (ids.isEmpty()) {
+                break;
+            }
+            deleted += update("DELETE FROM " + table + " WHERE status = 'DONE' AND id IN (" + placeholders(ids.size()) + ")",
+                    ps -> {
+                        for (int i = 0; i < ids.size(); i++) {
+                            ps.setLong(i + 1, ids.get(i));
+                        }
+                    });
+            if (ids.size() < IN_LIST) {
+                break;
+            }
+        }
+        return deleted;
     }
 
     @Override
@@ -252,7 +326,7 @@ public final class JdbcJournal implements Journal {
                     ps.setString(1, dead ? "DEAD" : "PENDING");
                     ps.setInt(2, attempts);
                     ps.setTimestamp(3, Timestamp.from(nextAttemptAt));
-                    ps.setString(4, JournalEntry.truncate(error, 2000));
+                    ps.setString(4, JournalEntry.truncate(policy.applyToText(error), 2000));
                     ps.setLong(5, id);
                     ps.setString(6, owner);
                 }) == 1;
@@ -262,8 +336,8 @@ public final class JdbcJournal implements Journal {
     public boolean conflict(long id, String owner, String reason, String detail) {
         return update("UPDATE " + table + " SET status = 'CONFLICT', error_message = ?, detail = ?, lease_owner = NULL,"
                 + " lease_until = NULL WHERE id = ? AND lease_owner = ?", ps -> {
-                    ps.setString(1, JournalEntry.truncate(reason, 2000));
-                    ps.setString(2, detail);
+                    ps.setString(1, JournalEntry.truncate(policy.applyToText(reason), 2000));
+                    ps.setString(2, policy.applyToDetail(detail));
                     ps.setLong(3, id);
                     ps.setString(4, owner);
                 }) == 1;
@@ -323,7 +397,9 @@ public final class JdbcJournal implements Journal {
     @Override
     public Journal.Stats stats() {
         String sql = "SELECT status, failed_side, COUNT(*), MIN(created_at) FROM " + table + " GROUP BY status, failed_side";
-        return query("count the journal", sql, ps -> { }, JdbcJournal::stats);
+        Journal.Stats stats = query("count the journal", sql, ps -> { }, JdbcJournal::stats);
+        upkeep.backlog(stats.pending());
+        return stats;
     }
 
     static Journal.Stats stats(ResultSet rs) throws SQLException {

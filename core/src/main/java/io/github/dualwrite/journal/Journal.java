@@ -84,6 +84,16 @@ public interface Journal extends AutoCloseable {
     /** Adds a listener told about entries recorded and resolved through this journal object. */
     void addListener(Listener listener);
 
+    /**
+     * Deletes DONE entries written before {@code writtenBefore} (retention: {@link JournalPolicy#retention()}).
+     * Unresolved entries are never deleted. A journal that keeps no DONE entries deletes nothing.
+     *
+     * @return how many entries were deleted
+     */
+    default long purgeDone(Instant writtenBefore) {
+        return 0;
+    }
+
     /** Releases resources; entries already recorded stay. */
     @Override
     void close();
@@ -136,6 +146,11 @@ public interface Journal extends AutoCloseable {
         /** Pending, dead and conflicting entries. */
         public long unresolved() {
             return pending() + dead + conflicts;
+        }
+
+        /** Every entry the journal holds, DONE ones included: the size retention keeps bounded. */
+        public long size() {
+            return unresolved() + done;
         }
 
         /** Age of the oldest unresolved entry at {@code now}, zero when there is none. */

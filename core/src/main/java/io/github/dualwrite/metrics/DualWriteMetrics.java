@@ -51,6 +51,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>dualwrite.journal.unresolved</td><td>gauge</td><td>status=pending|conflict|dead, behind=old|new|any</td>
  *       <td>entries that need the repairer (pending, by the side behind) or a person (conflict, dead): alert on
  *       conflict or dead above zero (one stats query per scrape, kept for a second)</td></tr>
+ *   <tr><td>dualwrite.journal.size</td><td>gauge</td><td></td><td>entries the journal holds, DONE ones included
+ *       (bounded by the retention purge; one stats query per scrape, kept for a second)</td></tr>
  *   <tr><td>dualwrite.journal.oldest.unresolved.age</td><td>gauge</td><td></td><td>seconds since the oldest entry that
  *       still needs work was written: alert when it grows</td></tr>
  *   <tr><td>dualwrite.config.version</td><td>gauge</td><td></td><td>version of the document in force</td></tr>
@@ -132,6 +134,8 @@ public final class DualWriteMetrics implements MeterBinder {
                 j -> stats.get(j).conflicts(), Tags.of("status", "conflict", "behind", "any"));
         gauge(registry, "dualwrite.journal.unresolved", "journal entries that need work", journal,
                 j -> stats.get(j).dead(), Tags.of("status", "dead", "behind", "any"));
+        gauge(registry, "dualwrite.journal.size", "journal entries held, DONE ones included", journal,
+                j -> stats.get(j).size(), Tags.empty());
         Gauge.builder("dualwrite.journal.oldest.unresolved.age", journal, safe("dualwrite.journal.oldest.unresolved.age",
                         j -> stats.get(j).oldestAge(dataSource.clock().instant()).toMillis() / 1000.0))
                 .description("age of the oldest pending, dead or conflicting entry").baseUnit("seconds").tags(tags)

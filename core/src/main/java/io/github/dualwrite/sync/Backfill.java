@@ -78,7 +78,7 @@ public final class Backfill {
 
     private void copyTable(String unit, TableAccess access, Counters counters, Throttle throttle, long start)
             throws SQLException, InterruptedException {
-        Object[] bounds = firstRow(Side.OLD, access.bounds());
+        Object[] bounds = firstRow(Side.OLD, access.bounds(Side.OLD));
         if (!(bounds[0] instanceof Number min) || !(bounds[1] instanceof Number max)) {
             if (bounds[0] != null) {
                 copyRange(unit, access, null, null, "backfill:" + unit + ":" + access.table, counters, throttle, start, 0);
@@ -183,8 +183,8 @@ public final class Backfill {
     }
 
     private List<Object[]> oldChunk(Connection c, TableAccess access, Object lo, Long to) throws SQLException {
-        String pk = access.singlePk();
-        String sql = "SELECT " + String.join(", ", access.oldColumns) + " FROM " + access.table
+        String pk = access.pkSql(Side.OLD);
+        String sql = access.select(Side.OLD)
                 + " WHERE " + (lo == null ? "1 = 1" : pk + " > ?") + (to == null ? "" : " AND " + pk + " <= ?")
                 + " ORDER BY " + pk + " LIMIT " + chunkSize + " FOR UPDATE";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -328,7 +328,7 @@ public final class Backfill {
     }
 
     private long count(TableAccess access) throws SQLException {
-        Object v = firstRow(Side.OLD, "SELECT COUNT(*) FROM " + access.table)[0];
+        Object v = firstRow(Side.OLD, access.count(Side.OLD))[0];
         return v instanceof Number n ? n.longValue() : 0;
     }
 

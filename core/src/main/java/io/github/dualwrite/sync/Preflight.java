@@ -212,8 +212,10 @@ public final class Preflight {
         }
         try {
             String pk = table.primaryKey().get(0);
-            long highest = Math.max(max(oldDataSource, "SELECT MAX(" + pk + ") FROM " + t),
-                    max(newDataSource, "SELECT MAX(" + pk + ") FROM " + t));
+            long highest = Math.max(max(oldDataSource, "SELECT MAX(" + Dialect.quoted(oldDataSource, pk) + ") AS highest FROM "
+                            + Dialect.quoted(oldDataSource, t)),
+                    max(newDataSource, "SELECT MAX(" + Dialect.quoted(newDataSource, pk) + ") AS highest FROM "
+                            + Dialect.quoted(newDataSource, t)));
             OptionalLong next = sequence.peek(t.toLowerCase(Locale.ROOT));
             if (next.isEmpty()) {
                 checks.add(new Check(u, t, "id sequence", Status.OK, "sequence '" + t.toLowerCase(Locale.ROOT)
@@ -238,7 +240,8 @@ public final class Preflight {
         String pk = table.primaryKey().get(0);
         long oldMax;
         try {
-            oldMax = max(oldDataSource, "SELECT MAX(" + pk + ") FROM " + table.name());
+            oldMax = max(oldDataSource, "SELECT MAX(" + Dialect.quoted(oldDataSource, pk) + ") AS highest FROM "
+                    + Dialect.quoted(oldDataSource, table.name()));
         } catch (SQLException e) {
             checks.add(new Check(u, table.name(), "id sequence", Status.SKIPPED, "cannot read the old side's largest id: " + e.getMessage()));
             return;
@@ -310,7 +313,7 @@ public final class Preflight {
 
     private static Map<String, Integer> columns(DataSource ds, String table) throws SQLException {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT * FROM " + table + " WHERE 1 = 0")) {
+             ResultSet rs = s.executeQuery("SELECT * FROM " + Dialect.quoted(ds, table) + " WHERE 1 = 0")) {
             ResultSetMetaData md = rs.getMetaData();
             Map<String, Integer> out = new LinkedHashMap<>();
             for (int i = 1; i <= md.getColumnCount(); i++) {

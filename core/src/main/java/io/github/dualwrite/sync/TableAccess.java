@@ -10,9 +10,11 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
 import javax.sql.DataSource;
@@ -36,9 +38,19 @@ final class TableAccess {
     final int versionIndex;
     /** Index of the routing column in the column lists. */
     final int routingIndex;
+    /** The table and the columns as they go into SQL on each side: checked and quoted for its dialect. */
+    private final String oldTableSql;
+    private final String newTableSql;
+    private final List<String> oldSql;
+    private final List<String> newSql;
 
     private TableAccess(String unit, String table, String routingColumn, List<String> primaryKey,
-                        List<String> oldColumns, List<String> newColumns, int versionIndex, int routingIndex) {
+                        List<String> oldColumns, List<String> newColumns, int versionIndex, int routingIndex,
+                        String oldTableSql, String newTableSql, List<String> oldSql, List<String> newSql) {
+        this.oldTableSql = oldTableSql;
+        this.newTableSql = newTableSql;
+        this.oldSql = oldSql;
+        this.newSql = newSql;
         this.unit = unit;
         this.table = table;
         this.routingColumn = routingColumn;
@@ -52,8 +64,16 @@ final class TableAccess {
     /** Reads both sides' columns and keeps the ones they share (through the table's column map). */
     static TableAccess discover(UnitConfig unit, TableConfig config, DataSource oldDs, DataSource newDs)
             throws SQLException {
-        List<String> oldNames = columnNames(oldDs, config.name());
-        Set<String> newNames = new LinkedHashSet<>(columnNames(newDs, config.name()));
+        Dialect oldDialect = Dialect.of(oldDs);
+        Dialect newDialect = Dialect.of(newDs);
+        String what = "table " + config.name() + " of unit " + unit.name();
+        String oldTable = oldDialect.quote(oldDialect.stored(config.name()), what);
+        String newTable = newDialect.quote(newDialect.stored(config.name()), what);
+        // lower-case name -> the name exactly as the database reports it (quoted names are case-sensitive)
+        Map<String, String> oldExact = columnNames(oldDs, oldTable);
+        Map<String, String> newExact = columnNames(newDs, newTable);
+        List<String> oldNames = new ArrayList<>(oldExact.keySet());
+        Set<String> newNames = new LinkedHashSet<>(newExact.keySet());
         List<String> pk = new ArrayList<>();
         for (String c : config.primaryKey()) {
             pk.add(c.toLowerCase(Locale.ROOT));
@@ -77,21 +97,48 @@ final class TableAccess {
         }
         List<String> newCols = new ArrayList<>();
         oldCols.forEach(c -> newCols.add(config.newColumn(c)));
+        List<String> oldSql = new ArrayList<>();
+        List<String> newSql = new ArrayList<>();
+        for (int i = 0; i < oldCols.size(); i++) {
+            oldSql.add(oldDialect.quote(oldExact.get(oldCols.get(i)), "a column of " + what + " on the old side"));
+            newSql.add(newDialect.quote(newExact.get(newCols.get(i)), "a column of " + what + " on the new side"));
+        }
         int version = config.hasVersionColumn() ? oldCols.indexOf(config.versionColumn().toLowerCase(Locale.ROOT)) : -1;
         return new TableAccess(unit.name(), config.name(), routing, List.copyOf(pk), List.copyOf(oldCols),
-                List.copyOf(newCols), version, oldCols.indexOf(routing));
+                List.copyOf(newCols), version, oldCols.indexOf(routing), oldTable, newTable, List.copyOf(oldSql),
+                List.copyOf(newSql));
     }
 
-    private static List<String> columnNames(DataSource ds, String table) throws SQLException {
+    private static Map<String, String> columnNames(DataSource ds, String quotedTable) throws SQLException {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT * FROM " + table + " WHERE 1 = 0")) {
+             ResultSet rs = s.executeQuery("SELECT * FROM " + quotedTable + " WHERE 1 = 0")) {
             ResultSetMetaData md = rs.getMetaData();
-            List<String> out = new ArrayList<>();
+            Map<String, String> out = new LinkedHashMap<>();
             for (int i = 1; i <= md.getColumnCount(); i++) {
-                out.add(md.getColumnLabel(i).toLowerCase(Locale.ROOT));
+                out.put(md.getColumnLabel(i).toLowerCase(Locale.ROOT), md.getColumnLabel(i));
             }
             return out;
         }
+    }
+
+    /** The table as it goes into SQL on {@code side}. */
+    String tableSql(Side side) {
+        return side == Side.OLD ? oldTableSql : newTableSql;
+    }
+
+    /** The compared columns as they go into SQL on {@code side}, in the order of {@link #columns}. */
+    List<String> sql(Side side) {
+        return side == Side.OLD ? oldSql : newSql;
+    }
+
+    /** The single key column as it goes into SQL on {@code side}. */
+    String pkSql(Side side) throws SQLException {
+        singlePk();
+        return sql(side).get(0);
+    }
+
+    private String routingSql(Side side) {
+        return sql(side).get(routingIndex);
     }
 
     List<String> columns(Side side) {
@@ -110,87 +157,96 @@ final class TableAccess {
         return primaryKey.get(0);
     }
 
-    private String select(Side side) {
-        return "SELECT " + String.join(", ", columns(side)) + " FROM " + table;
+    /** {@code SELECT <columns> FROM <table>} on {@code side}. */
+    String select(Side side) {
+        return "SELECT " + String.join(", ", sql(side)) + " FROM " + tableSql(side);
     }
 
-    private String pkCondition() {
+    private String pkCondition(Side side) {
         StringBuilder sb = new StringBuilder();
-        for (String c : primaryKey) {
-            sb.append(sb.length() == 0 ? "" : " AND ").append(c).append(" = ?");
+        for (int i = 0; i < primaryKey.size(); i++) {
+            sb.append(i == 0 ? "" : " AND ").append(sql(side).get(i)).append(" = ?");
         }
         return sb.toString();
     }
 
     String byRoutingKey(Side side, boolean lock) {
-        return select(side) + " WHERE " + columns(side).get(routingIndex) + " = ?"
-                + " ORDER BY " + String.join(", ", primaryKey) + (lock ? " FOR UPDATE" : "");
+        return select(side) + " WHERE " + routingSql(side) + " = ?"
+                + " ORDER BY " + String.join(", ", sql(side).subList(0, primaryKey.size())) + (lock ? " FOR UPDATE" : "");
     }
 
     /** Some rows of one user, by single-column key: {@code routing = ? AND pk IN (?, ...)}, locked. */
     String byRoutingKeyAndKeys(Side side, int keys) {
-        return select(side) + " WHERE " + columns(side).get(routingIndex) + " = ? AND " + primaryKey.get(0) + " IN ("
-                + "?, ".repeat(keys - 1) + "?) ORDER BY " + primaryKey.get(0) + " FOR UPDATE";
+        String pk = sql(side).get(0);
+        return select(side) + " WHERE " + routingSql(side) + " = ? AND " + pk + " IN ("
+                + "?, ".repeat(keys - 1) + "?) ORDER BY " + pk + " FOR UPDATE";
     }
 
     String byPrimaryKey(Side side) {
-        return select(side) + " WHERE " + pkCondition();
+        return select(side) + " WHERE " + pkCondition(side);
     }
 
     /** By primary key and routing key: on the new side only the shard the router picks is read. */
     String byPrimaryAndRoutingKey(Side side) {
-        return byPrimaryKey(side) + " AND " + columns(side).get(routingIndex) + " = ?";
+        return byPrimaryKey(side) + " AND " + routingSql(side) + " = ?";
     }
 
     /** Rows with {@code lo < pk <= hi}, in key order. */
     String range(Side side) throws SQLException {
-        String pk = singlePk();
+        String pk = pkSql(side);
         return select(side) + " WHERE " + pk + " > ? AND " + pk + " <= ? ORDER BY " + pk;
     }
 
     /** The first {@code limit} rows in key order. */
     String head(Side side, int limit) throws SQLException {
-        String pk = singlePk();
+        String pk = pkSql(side);
         return select(side) + " ORDER BY " + pk + " LIMIT " + limit;
     }
 
     /** Rows with {@code pk <= hi}, in key order. */
     String upTo(Side side) throws SQLException {
-        String pk = singlePk();
+        String pk = pkSql(side);
         return select(side) + " WHERE " + pk + " <= ? ORDER BY " + pk;
     }
 
     /** Smallest and largest key on a side. */
-    String bounds() throws SQLException {
-        String pk = singlePk();
-        return "SELECT MIN(" + pk + "), MAX(" + pk + ") FROM " + table;
+    String bounds(Side side) throws SQLException {
+        String pk = pkSql(side);
+        // aliased: ShardingSphere cannot merge an unnamed aggregate of a quoted column across shards
+        return "SELECT MIN(" + pk + ") AS lowest, MAX(" + pk + ") AS highest FROM " + tableSql(side);
+    }
+
+    /** {@code SELECT COUNT(*)} of the table on a side. */
+    String count(Side side) {
+        return "SELECT COUNT(*) FROM " + tableSql(side);
     }
 
     /** The next {@code limit} rows after a key, in key order ({@code LIMIT} works on H2, MySQL and PostgreSQL). */
     String after(Side side, int limit) throws SQLException {
-        String pk = singlePk();
+        String pk = pkSql(side);
         return select(side) + " WHERE " + pk + " > ? ORDER BY " + pk + " LIMIT " + limit;
     }
 
     /** Rows whose version column is at or after a time, in key order, after a key when {@code afterKey}. */
     String changedSince(Side side, int limit, boolean afterKey) throws SQLException {
-        String pk = singlePk();
-        String version = columns(side).get(versionIndex);
+        String pk = pkSql(side);
+        String version = sql(side).get(versionIndex);
         return select(side) + " WHERE " + version + " >= ?" + (afterKey ? " AND " + pk + " > ?" : "")
                 + " ORDER BY " + pk + " LIMIT " + limit;
     }
 
     String insert(Side side) {
-        List<String> cols = columns(side);
-        return "INSERT INTO " + table + " (" + String.join(", ", cols) + ") VALUES (" + "?, ".repeat(cols.size() - 1) + "?)";
+        List<String> cols = sql(side);
+        return "INSERT INTO " + tableSql(side) + " (" + String.join(", ", cols) + ") VALUES ("
+                + "?, ".repeat(cols.size() - 1) + "?)";
     }
 
     /** Multi-row INSERT of {@code rows} rows (ShardingSphere splits it by shard). */
     String insertRows(Side side, int rows) {
-        List<String> cols = columns(side);
+        List<String> cols = sql(side);
         String row = "(" + "?, ".repeat(cols.size() - 1) + "?)";
-        StringBuilder sb = new StringBuilder("INSERT INTO ").append(table).append(" (").append(String.join(", ", cols))
-                .append(") VALUES ");
+        StringBuilder sb = new StringBuilder("INSERT INTO ").append(tableSql(side)).append(" (")
+                .append(String.join(", ", cols)).append(") VALUES ");
         for (int i = 0; i < rows; i++) {
             sb.append(i == 0 ? "" : ", ").append(row);
         }
@@ -199,8 +255,8 @@ final class TableAccess {
 
     /** UPDATE of every non-key column, by key and routing column (so ShardingSphere routes it to one shard). */
     String update(Side side, boolean onlyIfOlder) {
-        List<String> cols = columns(side);
-        StringBuilder sb = new StringBuilder("UPDATE ").append(table).append(" SET ");
+        List<String> cols = sql(side);
+        StringBuilder sb = new StringBuilder("UPDATE ").append(tableSql(side)).append(" SET ");
         boolean first = true;
         for (int i = primaryKey.size(); i < cols.size(); i++) {
             if (i == routingIndex) {
@@ -209,7 +265,7 @@ final class TableAccess {
             sb.append(first ? "" : ", ").append(cols.get(i)).append(" = ?");
             first = false;
         }
-        sb.append(" WHERE ").append(pkCondition()).append(" AND ").append(cols.get(routingIndex)).append(" = ?");
+        sb.append(" WHERE ").append(pkCondition(side)).append(" AND ").append(cols.get(routingIndex)).append(" = ?");
         if (onlyIfOlder && versionIndex >= 0) {
             String v = cols.get(versionIndex);
             sb.append(" AND (").append(v).append(" IS NULL OR ").append(v).append(" < ?)");
@@ -235,12 +291,12 @@ final class TableAccess {
     }
 
     String delete(Side side) {
-        return "DELETE FROM " + table + " WHERE " + pkCondition() + " AND " + columns(side).get(routingIndex) + " = ?";
+        return "DELETE FROM " + tableSql(side) + " WHERE " + pkCondition(side) + " AND " + routingSql(side) + " = ?";
     }
 
     /** DELETE by key alone: ShardingSphere runs it on every shard, so it also removes copies in wrong shards. */
     String deleteEverywhere() {
-        return "DELETE FROM " + table + " WHERE " + pkCondition();
+        return "DELETE FROM " + tableSql(Side.NEW) + " WHERE " + pkCondition(Side.NEW);
     }
 
     void bindRow(PreparedStatement ps, Object[] row, int offset) throws SQLException {

@@ -175,7 +175,7 @@ public final class Verifier {
         SplittableRandom random = new SplittableRandom(seed);
         for (TableConfig table : tables(unit)) {
             TableAccess access = rowSync.access(unit, table.name());
-            Object[] bounds = query(Side.OLD, access.bounds(), ps -> { }).get(0);
+            Object[] bounds = query(Side.OLD, access.bounds(Side.OLD), ps -> { }).get(0);
             if (!(bounds[0] instanceof Number min) || !(bounds[1] instanceof Number max)) {
                 continue; // empty, or keys that are not numbers: nothing to sample
             }
@@ -258,7 +258,7 @@ public final class Verifier {
 
     private long estimate(TableAccess access) {
         try {
-            Object[] b = query(Side.OLD, "SELECT COUNT(*) FROM " + access.table, ps -> { }).get(0);
+            Object[] b = query(Side.OLD, access.count(Side.OLD), ps -> { }).get(0);
             return b[0] instanceof Number n ? n.longValue() : 0;
         } catch (SQLException e) {
             return 0;

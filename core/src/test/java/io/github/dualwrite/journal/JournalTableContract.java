@@ -21,7 +21,8 @@ abstract class JournalTableContract {
     @Test
     void theTableJournalStoresReadsAndCountsEntries() {
         DataSource ds = database();
-        JdbcJournal journal = new JdbcJournal(ds);
+        JdbcJournal journal = new JdbcJournal(ds, JdbcJournal.DEFAULT_TABLE,
+                JournalPolicy.DEFAULTS.withParams(JournalPolicy.Params.FULL)); // every field round-trips
         journal.record(List.of(entry("1"), entry("2")));
         assertThat(journal.pendingCount()).isEqualTo(2);
         List<JournalEntry> read = journal.read(0, 10);

@@ -78,6 +78,7 @@ class DualWriteMetricsTest extends StackContract {
         assertThat(counter("dualwrite.reads", "side", "old") - readsOld).isEqualTo(1);
         assertThat(counter("dualwrite.journal.lost")).isZero();
         assertThat(gauge("dualwrite.journal.pending")).isEqualTo(1);
+        assertThat(gauge("dualwrite.journal.size")).as("every entry held, DONE ones included").isEqualTo(1);
         assertThat(gauge("dualwrite.journal.unresolved", "status", "pending", "behind", "new")).isEqualTo(1);
         assertThat(gauge("dualwrite.journal.unresolved", "status", "pending", "behind", "old")).isZero();
         assertThat(gauge("dualwrite.journal.unresolved", "status", "conflict", "behind", "any")).isZero();

@@ -10,6 +10,7 @@ import io.github.dualwrite.config.UnitConfig;
 import io.github.dualwrite.journal.FallbackJournal;
 import io.github.dualwrite.journal.FileJournal;
 import io.github.dualwrite.journal.JdbcJournal;
+import io.github.dualwrite.journal.JournalPolicy;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -46,8 +47,10 @@ public final class Stack implements AutoCloseable {
         this.oldSide = FaultyDataSource.wrap(pair.oldDataSource());
         this.newSide = FaultyDataSource.wrap(pair.newDataSource());
         control.apply(config(Stage.OLD_ONLY, Stage.OLD_ONLY, 0, MigrationConfig.UnkeyedPolicy.EXECUTE_BOTH), "test").orThrow();
-        this.table = new JdbcJournal(oldSide.dataSource());
-        this.file = new FileJournal(journalDir.resolve("journal.jsonl"));
+        // the fixtures keep everything, so that tests can assert on what was journaled (JournalPrivacy* test the policies)
+        JournalPolicy full = JournalPolicy.DEFAULTS.withParams(JournalPolicy.Params.FULL);
+        this.table = new JdbcJournal(oldSide.dataSource(), JdbcJournal.DEFAULT_TABLE, full);
+        this.file = new FileJournal(journalDir.resolve("journal.jsonl"), full);
         this.dataSource = DualWriteDataSource.builder().oldDataSource(oldSide.dataSource())
                 .newDataSource(newSide.dataSource()).control(control).journal(new FallbackJournal(table, file))
                 .sequence(SegmentSequence.builder(pair.shard(0)).step(100).build()).clock(clock).dirtyKeysRefresh(dirtyKeysRefresh).build();

@@ -38,7 +38,7 @@ public final class Walkthrough {
     void run() {
         MigrationConfig start = MigrationConfig.fromYaml(Documents.START);
         section("1. The migration document");
-        out.print(start.toYaml());
+        out.print(start.toDisplayYaml());
         apply(start, "startup");
         routes();
 
