@@ -179,9 +179,21 @@ public final class Verifier {
             if (!(bounds[0] instanceof Number min) || !(bounds[1] instanceof Number max)) {
                 continue; // empty, or keys that are not numbers: nothing to sample
             }
+            // starts in key order, each chunk beginning where the last one ended at the earliest: chunks that
+            // would overlap on a small table are not compared (and counted) twice
+            long[] starts = new long[chunks];
             for (int i = 0; i < chunks; i++) {
-                long start = min.longValue() - 1 + (long) (random.nextDouble() * (max.longValue() - min.longValue() + 1));
-                scan(run, access, start, null, 0, initialChunk);
+                starts[i] = min.longValue() - 1 + (long) (random.nextDouble() * (max.longValue() - min.longValue() + 1));
+            }
+            java.util.Arrays.sort(starts);
+            Long covered = null;
+            for (long start : starts) {
+                long from = covered == null ? start : Math.max(start, covered);
+                if (covered != null && from >= max.longValue()) {
+                    break;
+                }
+                Object last = scan(run, access, from, null, 0, initialChunk);
+                covered = last instanceof Number n ? n.longValue() : from;
             }
         }
         return run.report();
@@ -189,8 +201,8 @@ public final class Verifier {
 
     // ------------------------------------------------------------------ scanning
 
-    /** Compares the rows after {@code lo} chunk by chunk, up to {@code limitRows} old rows. */
-    private void scan(Run run, TableAccess access, Object lo, String job, long total, long limitRows)
+    /** Compares the rows after {@code lo} chunk by chunk, up to {@code limitRows} old rows; returns the last key compared. */
+    private Object scan(Run run, TableAccess access, Object lo, String job, long total, long limitRows)
             throws SQLException, InterruptedException {
         int chunk = initialChunk;
         long scanned = 0;
@@ -205,7 +217,7 @@ public final class Verifier {
                 if (limitRows == Long.MAX_VALUE) {
                     tail(run, access, from);
                 }
-                break;
+                return lo;
             }
             Object hi = oldRows.get(oldRows.size() - 1)[0];
             List<Object[]> newRows = from == null ? query(Side.NEW, access.upTo(Side.NEW), ps -> ps.setObject(1, hi))
@@ -227,9 +239,10 @@ public final class Verifier {
                 if (limitRows == Long.MAX_VALUE) {
                     tail(run, access, lo);
                 }
-                break;
+                return lo;
             }
         }
+        return lo;
     }
 
     /** Rows on the new side beyond the old side's last key: all extra. */

@@ -28,9 +28,9 @@ abstract class CliContract {
 
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
-    private DbPair pair;
-    private Path dir;
-    private Path config;
+    DbPair pair;
+    Path dir;
+    Path config;
 
     abstract DbPair newPair();
 
@@ -62,6 +62,14 @@ abstract class CliContract {
     @BeforeEach
     void reset() {
         pair.truncateAll();
+        for (String table : List.of("dualwrite_config", "dualwrite_config_history", JdbcJournal.DEFAULT_TABLE,
+                "dualwrite_checkpoint")) {
+            try {
+                pair.updateOld("DELETE FROM " + table);
+            } catch (RuntimeException e) {
+                // not made yet
+            }
+        }
     }
 
     /** Exit code and output of one command. */
@@ -72,7 +80,7 @@ abstract class CliContract {
         }
     }
 
-    private Run run(String... args) {
+    Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         String[] full = new String[args.length + 2];
@@ -83,7 +91,7 @@ abstract class CliContract {
         return new Run(code, out.toString(), err.toString());
     }
 
-    private void seedOld(int users) {
+    void seedOld(int users) {
         for (int u = 1; u <= users; u++) {
             pair.updateOld("INSERT INTO points_account (id, user_id, balance) VALUES (?, ?, ?)", u, u, u * 10);
             for (int k = 0; k < 3; k++) {
@@ -110,9 +118,9 @@ abstract class CliContract {
         assertThat(found.lastLine()).contains("missing=1 extra=0 different=1 rechecked=2");
         assertThat(found.out()).contains("points_detail DIFFERENT pk=7 key=3 columns=[amount]");
 
-        Run repaired = run("verify", "--repair", "--recheck-delay", "PT0S");
-        assertThat(repaired.code()).isEqualTo(1);
-        assertThat(repaired.out()).contains("repaired 2 differences");
+        Run repaired = run("verify", "--repair", "--recheck-delay", "0s");
+        assertThat(repaired.code()).as("every difference repaired: clean").isZero();
+        assertThat(repaired.out()).contains("repaired 2 of 2 differences; run verify again to confirm");
         Run again = run("verify", "--recheck-delay", "PT0S");
         assertThat(again.code()).isZero();
         assertThat(again.lastLine()).contains("missing=0 extra=0 different=0");
@@ -185,7 +193,7 @@ abstract class CliContract {
     void errorsExitWithTwoAndSayWhy() throws Exception {
         Run noMode = run("verify", "--mode", "sideways");
         assertThat(noMode.code()).isEqualTo(2);
-        assertThat(noMode.lastLine()).startsWith("VERIFY unit=points error=--mode sideways is not full, keys, since or sample");
+        assertThat(noMode.err()).contains("--mode").contains("sideways").contains("full, keys, since, sample");
         Path broken = dir.resolve("broken.yaml");
         Files.writeString(broken, "units: {points: {stage: LATER}}\n");
         StringWriter err = new StringWriter();
@@ -195,5 +203,84 @@ abstract class CliContract {
         assertThat(err.toString()).contains("units.points.stage: \"LATER\" is not one of");
         assertThat(Main.run(new String[] {"verify"}, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())))
                 .as("missing --config is a usage error").isEqualTo(2);
+    }
+
+    /** Runs with exactly these arguments (no --config added). */
+    Run runRaw(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    /** A config beside the shared one with {@code text} replacing parts of it. */
+    Path variant(String name, String from, String to) throws Exception {
+        Path file = dir.resolve(name);
+        Files.writeString(file, Files.readString(config).replace(from, to), StandardCharsets.UTF_8);
+        return file;
+    }
+
+    @Test
+    void aTableMissingOnTheNewSideIsACheckLineAndAnErrorNamingTheSide() throws Exception {
+        pair.updateOld("CREATE TABLE IF NOT EXISTS orphan_t (id BIGINT PRIMARY KEY, user_id BIGINT NOT NULL)");
+        Path orphan = variant("orphan.yaml", "      points_detail: { version-column: gmt_modified }\n",
+                "      points_detail: { version-column: gmt_modified }\n      orphan_t: {}\n");
+        Run preflight = runRaw("preflight", "--config", orphan.toString());
+        assertThat(preflight.code()).as(preflight.err()).isEqualTo(1);
+        assertThat(preflight.out()).contains("OK      points.points_account exists")
+                .containsPattern("FAIL +points.orphan_t exists on new")
+                .endsWith("PREFLIGHT failed: 1 check" + System.lineSeparator());
+        Run verify = runRaw("verify", "--config", orphan.toString(), "--recheck-delay", "0s");
+        assertThat(verify.code()).isEqualTo(2);
+        assertThat(verify.err()).contains("NEW side").contains("orphan_t").doesNotContain("\tat ");
+        assertThat(verify.lastLine()).startsWith("VERIFY unit=points error=NEW side");
+        Run backfill = runRaw("backfill", "--config", orphan.toString());
+        assertThat(backfill.code()).isEqualTo(2);
+        assertThat(backfill.err()).contains("dualwrite backfill: NEW side").contains("orphan_t");
+    }
+
+    @Test
+    void environmentErrorsNameTheSideTheSettingAndTheFix() throws Exception {
+        Path noYaml = variant("no-yaml.yaml", "sharding-yaml: new-database.yaml", "sharding-yaml: missing.yaml");
+        Run r = runRaw("status", "--config", noYaml.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("NEW side: sharding YAML " + dir.resolve("missing.yaml").toAbsolutePath().normalize()
+                + " not found (datasources.new.sharding-yaml: missing.yaml in");
+
+        Path unset = variant("unset.yaml", "username: " + pair.username(), "username: \"${DW_SURELY_UNSET_USER}\"");
+        r = runRaw("status", "--config", unset.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("datasources.old.username in " + unset.toAbsolutePath().normalize()
+                + " is ${DW_SURELY_UNSET_USER} but the environment variable DW_SURELY_UNSET_USER is not set");
+
+        Path badOld = variant("bad-old.yaml", "password: \"\"", "password: \"wrong-password\"");
+        r = runRaw("status", "--config", badOld.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("OLD side (" + pair.oldUrl() + "): cannot connect as user '" + pair.username())
+                .contains("authentication failed: check the user name and password (datasources.old url, username"
+                        + " and password in");
+
+        Files.writeString(dir.resolve("new-bad.yaml"), Files.readString(dir.resolve("new-database.yaml"))
+                .replace("password: ''", "password: 'wrong-password'"));
+        Path badNew = variant("bad-new.yaml", "sharding-yaml: new-database.yaml", "sharding-yaml: new-bad.yaml");
+        r = runRaw("verify", "--config", badNew.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("NEW side").contains("authentication failed");
+    }
+
+    @Test
+    void verifySaysHowManyDifferencesItLeftOutAndSamplesCountEachRowOnce() {
+        seedOld(60); // 240 rows, none on the new side
+        Run found = run("verify", "--recheck-delay", "0s");
+        assertThat(found.code()).isEqualTo(1);
+        assertThat(found.out()).contains("  ... and 140 more not listed (the counts below are complete)");
+        assertThat(found.lastLine()).contains("rows=240 missing=240");
+
+        Run sample = run("verify", "--mode", "sample", "--samples", "10", "--chunk", "100", "--recheck-delay", "0s");
+        assertThat(sample.code()).isEqualTo(1);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("rows=(\\d+) missing=(\\d+)").matcher(sample.lastLine());
+        assertThat(m.find()).as(sample.lastLine()).isTrue();
+        assertThat(Long.parseLong(m.group(1))).as("each row compared once").isBetween(1L, 240L)
+                .isEqualTo(Long.parseLong(m.group(2)));
     }
 }
