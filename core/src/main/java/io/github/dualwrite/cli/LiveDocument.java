@@ -67,8 +67,9 @@ record LiveDocument(MigrationConfig config, boolean inTable, long version, Strin
                         rs.getString(4), at == null ? null : at.toInstant(), where, null);
             }
         } catch (SQLException e) {
-            return missing(common, fileConfig, file, "table " + common.configTable + " not readable on the old side: "
-                    + e.getMessage());
+            String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            return missing(common, fileConfig, file, "no table " + common.configTable + " readable on the old side: "
+                    + message.replaceAll("; SQL statement:$", ""));
         }
     }
 

@@ -48,12 +48,12 @@ final class Publisher {
         MigrationConfig before = strip(live.config()).withForce(false);
         MigrationConfig proposed = strip(next).withForce(force);
         List<String> diff = diff(before, proposed.withForce(false));
-        if (diff.isEmpty()) {
+        if (diff.isEmpty() && live.inTable()) {
             out.println("UNCHANGED: the live document already says so (" + (live.inTable() ? "v" + live.version()
                     : "file") + ")");
             return 0;
         }
-        out.println("changes:");
+        out.println(live.inTable() ? "changes:" : "changes against the file (the shared row has no version yet):");
         diff.forEach(line -> out.println("  " + line));
         List<String> moves = new ArrayList<>();
         for (UnitConfig after : proposed.units().values()) {

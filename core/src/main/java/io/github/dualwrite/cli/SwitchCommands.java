@@ -40,12 +40,14 @@ final class SwitchCommands {
         boolean force;
     }
 
-    /** A document built from a bad value is a usage error, not a refused move. */
-    private static MigrationConfig build(java.util.function.Supplier<MigrationConfig> next) {
+    /** A document the rules refuse to build (a stage the tables' id sources do not allow, say): refused, exit 1. */
+    private static MigrationConfig build(PrintWriter out, java.util.function.Supplier<MigrationConfig> next) {
         try {
             return next.get();
         } catch (InvalidConfigException e) {
-            throw CliException.error(e.getMessage(), e);
+            out.println("REFUSED: " + Main.count(e.problems().size(), "problem") + "; nothing was published:");
+            e.problems().forEach(p -> out.println("  " + p));
+            return null;
         }
     }
 
@@ -74,7 +76,13 @@ final class SwitchCommands {
                 out.println(ctx.live().describe());
                 ctx.requireUnit(unit);
                 UnitConfig u = ctx.config().units().get(unit);
-                MigrationConfig next = build(() -> ctx.config().withUnit(u.withStage(stage)));
+                // a gray share nobody is in follows the base stage; one with users stays where it is
+                UnitConfig.Gray gray = u.gray().differsFrom(u.stage()) ? u.gray() : u.gray().withStage(stage);
+                MigrationConfig next = build(out, () -> ctx.config().withUnit(new UnitConfig(u.name(),
+                        u.routingColumn(), u.tables(), stage, gray, u.shadowRead())));
+                if (next == null) {
+                    return Main.FOUND;
+                }
                 return new Publisher(ctx, out).publish(next, publish.who, publish.force, publish.dryRun);
             }
         }
@@ -112,6 +120,10 @@ final class SwitchCommands {
 
         @Override
         public Integer call() throws Exception {
+            if (ratio < 0 || ratio > 10_000) {
+                throw CliException.error("ratio " + ratio + " is out of range 0..10000 (basis points: 1 = 0.01 %,"
+                        + " 100 = 1 %, 10000 = everybody)");
+            }
             try (ToolContext ctx = ToolContext.open(common)) {
                 PrintWriter out = spec.commandLine().getOut();
                 out.println(ctx.live().describe());
@@ -122,8 +134,11 @@ final class SwitchCommands {
                     throw CliException.error("unit " + unit + " has no gray stage (it is " + u.stage() + "); give"
                             + " --gray-stage <the stage the gray users move to, next to " + u.stage() + ">");
                 }
-                MigrationConfig next = build(() -> ctx.config().withUnit(u.withGray(u.gray().withStage(target)
+                MigrationConfig next = build(out, () -> ctx.config().withUnit(u.withGray(u.gray().withStage(target)
                         .withRatio(ratio))));
+                if (next == null) {
+                    return Main.FOUND;
+                }
                 if (verifyFirst && !publish.dryRun) {
                     int lo = Math.min(ratio, u.gray().ratio());
                     int hi = Math.max(ratio, u.gray().ratio()) - 1;
