@@ -1,7 +1,9 @@
 package io.github.dualwrite.cli;
 
+import io.github.dualwrite.config.Side;
 import io.github.dualwrite.sync.Backfill;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,19 +33,52 @@ final class BackfillCommand implements Callable<Integer> {
     @Option(names = "--max-rows-per-second", paramLabel = "N", defaultValue = "0",
             description = "Throttle, rows per second over all threads; 0 means no limit.")
     long maxRowsPerSecond;
+    @Option(names = "--direction", paramLabel = "DIRECTION", defaultValue = "old-to-new",
+            description = "old-to-new, or new-to-old: the reverse sync that opens the way back from NEW_ONLY (same"
+                    + " never-overwrite-newer rule, copying the new side's rows to the old one).")
+    String direction;
+    @Option(names = "--since", paramLabel = "TIME", converter = Converters.InstantConverter.class,
+            description = "Only rows whose version column is at or after this time (incremental: an ISO instant, a UTC"
+                    + " date or a duration back from now like 2h).")
+    Instant since;
+    @Option(names = "--part", paramLabel = "I/N", converter = Converters.PartConverter.class,
+            description = "Copy part I of N disjoint parts of each table's key range; run the other parts in other"
+                    + " processes or hosts at the same time. Each part keeps its own checkpoints.")
+    Converters.Part part;
 
     @Override
     public Integer call() throws Exception {
+        if (!direction.equals("old-to-new") && !direction.equals("new-to-old")) {
+            throw CliException.error("--direction " + direction + " is not old-to-new or new-to-old");
+        }
+        boolean reverse = direction.equals("new-to-old");
+        if (part != null && since != null) {
+            throw CliException.error("--since copies a version window in one process; leave out --part");
+        }
         try (ToolContext ctx = ToolContext.open(common)) {
             PrintWriter out = spec.commandLine().getOut();
             out.println(ctx.live().describe());
             ConsoleProgress progress = VerifyCommand.progress(spec);
-            Backfill backfill = Backfill.builder(ctx.rowSync(), ctx.control()).checkpoints(ctx.checkpoints())
-                    .threads(threads).chunkSize(chunk).maxRowsPerSecond(maxRowsPerSecond).progress(progress).build();
+            Backfill.Builder builder = Backfill.builder(ctx.rowSync(), ctx.control()).checkpoints(ctx.checkpoints())
+                    .threads(threads).chunkSize(chunk).maxRowsPerSecond(maxRowsPerSecond).progress(progress)
+                    .direction(reverse ? Side.NEW : Side.OLD).since(since);
+            if (part != null) {
+                builder.part(part.index(), part.count());
+            }
+            Backfill backfill = builder.build();
             for (String u : unit.units(ctx)) {
+                Instant started = Instant.now();
                 Backfill.Report report = backfill.run(u);
                 progress.finish();
-                out.println(report.line());
+                out.println(report.line() + (reverse ? " direction=new-to-old" : "")
+                        + (part != null ? " part=" + part : ""));
+                if (reverse && part == null) {
+                    // the way back is open from here on, for the rows changed before this run started
+                    ctx.checkpoints().save(Jobs.MARK + u, started.toString(), report.scanned());
+                    out.println("  the old side now has the new side's rows as of " + started + "; before moving "
+                            + u + " back, copy what changed since: dualwrite backfill --unit " + u
+                            + " --direction new-to-old --since " + started);
+                }
             }
             return 0;
         }

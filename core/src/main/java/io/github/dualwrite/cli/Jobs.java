@@ -57,6 +57,6 @@ final class Jobs {
 
     /** Whether the row is a marker rather than a job's progress. */
     static boolean marker(Job job) {
-        return job.name().startsWith(MARK);
+        return job.name().startsWith(MARK) || job.name().contains(":plan/");
     }
 }

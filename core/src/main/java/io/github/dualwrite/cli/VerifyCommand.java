@@ -46,6 +46,10 @@ final class VerifyCommand implements Callable<Integer> {
             description = "Only the users whose bucket (user id mod 10000; CRC32 for text ids) is in this range, e.g."
                     + " 100..499: the share a ratio bump from 100 to 500 moves. Compares them by routing key.")
     Converters.Buckets buckets;
+    @Option(names = "--part", paramLabel = "I/N", converter = Converters.PartConverter.class,
+            description = "With --mode full: compare part I of N disjoint parts of each table's key range; run the"
+                    + " other parts in other processes at the same time. Each part keeps its own checkpoints.")
+    Converters.Part part;
     @Option(names = "--samples", paramLabel = "N", defaultValue = "10", description = "Chunks compared, for --mode sample.")
     int samples;
     @Option(names = "--repair", description = "Fix every difference that remains, copying from the side that is the"
@@ -80,9 +84,13 @@ final class VerifyCommand implements Callable<Integer> {
         try (ToolContext ctx = ToolContext.open(common)) {
             out.println(ctx.live().describe());
             ConsoleProgress progress = progress(spec);
-            Verifier verifier = Verifier.builder(ctx.rowSync(), ctx.control()).checkpoints(ctx.checkpoints())
+            Verifier.Builder builder = Verifier.builder(ctx.rowSync(), ctx.control()).checkpoints(ctx.checkpoints())
                     .progress(progress).recheck(rechecks, recheckDelay).chunkSize(chunk)
-                    .maxRowsPerSecond(maxRowsPerSecond).repair(repair).build();
+                    .maxRowsPerSecond(maxRowsPerSecond).repair(repair);
+            if (part != null) {
+                builder.part(part.index(), part.count());
+            }
+            Verifier verifier = builder.build();
             boolean clean = true;
             for (String u : unit.units(ctx)) {
                 current = u;
@@ -99,6 +107,9 @@ final class VerifyCommand implements Callable<Integer> {
                     case sample -> verifier.sample(u, samples, System.nanoTime());
                 };
                 progress.finish();
+                if (part != null) {
+                    out.println("  part " + part + " of unit " + u);
+                }
                 clean &= print(out, report);
             }
             return clean ? 0 : Main.FOUND;
@@ -116,6 +127,10 @@ final class VerifyCommand implements Callable<Integer> {
         }
         if (mode != Mode.keys && !keys.isEmpty() || mode != Mode.since && since != null) {
             throw CliException.error("--keys goes with --mode keys and --since with --mode since; the mode is " + mode);
+        }
+        if (part != null && (mode != Mode.full || buckets != null)) {
+            throw CliException.error("--part splits a full verification; leave out --mode " + mode
+                    + (buckets != null ? " and --buckets" : ""));
         }
         if (buckets != null && mode != Mode.full) {
             throw CliException.error("--buckets picks the users itself; leave out --mode " + mode);
