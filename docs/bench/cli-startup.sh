@@ -2,10 +2,15 @@
 # Start-up time of the dualwrite CLI on the small case: a 1,000-row table on MariaDB (old) and a
 # ShardingSphere database of 2 MariaDB databases x 4 tables (new). Usage:
 #   docs/bench/cli-startup.sh [path/to/dualwrite-cli.jar] [runs]
+# A path not ending in .jar is run as a launcher (core/src/main/cli/dualwrite, with DUALWRITE_JAR set).
 # Needs MariaDB on 127.0.0.1:3306 (root, empty password) and the mysql client. Drops its databases at the end.
 set -euo pipefail
-JAR=${1:-core/target/dualwrite-cli.jar}
-RUNS=${2:-5}
+# Several jars (e.g. before and after a change) are measured alternately, so that load from other work on
+# the machine hits them alike:  docs/bench/cli-startup.sh old.jar new.jar 5
+RUNS=5
+JARS=()
+for a in "$@"; do if [[ "$a" =~ ^[0-9]+$ ]]; then RUNS=$a; else JARS+=("$a"); fi; done
+[ ${#JARS[@]} -gt 0 ] || JARS=(core/target/dualwrite-cli.jar)
 DIR=$(mktemp -d)
 trap 'rm -rf "$DIR"; mysql -uroot -e "DROP DATABASE IF EXISTS dwbench_old; DROP DATABASE IF EXISTS dwbench_ds0; DROP DATABASE IF EXISTS dwbench_ds1"' EXIT
 mysql -uroot -e "DROP DATABASE IF EXISTS dwbench_old; DROP DATABASE IF EXISTS dwbench_ds0; DROP DATABASE IF EXISTS dwbench_ds1;
@@ -47,12 +52,22 @@ datasources:
   old: { url: "jdbc:mariadb://127.0.0.1:3306/dwbench_old", username: root, password: "" }
   new: { sharding-yaml: new-database.yaml }
 YAML
-t() { # prints wall seconds of one command
-  local s e; s=$(date +%s.%N); java -jar "$JAR" "$@" --config "$DIR/dualwrite.yaml" >"$DIR/out" 2>"$DIR/err" || echo "rc=$? $(head -c 300 "$DIR/err")" >&2
+run_cli() { # a jar is run with java -jar, anything else (the launcher core/src/main/cli/dualwrite) directly
+  local jar=$1; shift
+  if [[ "$jar" == *.jar ]]; then java -jar "$jar" "$@"; else DUALWRITE_CDS_DIR="$DIR/cds" "$jar" "$@"; fi
+}
+t() { # prints wall seconds of one command: t JAR ARGS...
+  local jar=$1 s e; shift; s=$(date +%s.%N)
+  run_cli "$jar" "$@" --config "$DIR/dualwrite.yaml" >"$DIR/out" 2>"$DIR/err" || [ $? -eq 1 ] || cat "$DIR/err" >&2
   e=$(date +%s.%N); echo "$e - $s" | bc
 }
-for cmd in "status" "explain --key 42" "verify"; do
-  printf '%-18s' "$cmd"
-  for i in $(seq "$RUNS"); do printf ' %.2f' "$(t $cmd)"; done
-  echo " s"
+for jar in "${JARS[@]}"; do   # the first backfill copies (verify then finds 0 differences); the launcher makes its archive
+  run_cli "$jar" backfill --config "$DIR/dualwrite.yaml" >/dev/null 2>&1 || true
+done
+for cmd in ${COMMANDS:-"status" "explain --key 42" "verify --recheck-delay PT0S"}; do
+  for jar in "${JARS[@]}"; do
+    printf '%-28s %-40s' "$cmd" "$(basename "$jar")"
+    for i in $(seq "$RUNS"); do printf ' %.2f' "$(t "$jar" $cmd)"; done
+    echo " s"
+  done
 done

@@ -56,6 +56,8 @@ public final class Main implements Callable<Integer> {
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         System.setProperty("org.slf4j.simpleLogger.log.org.apache.shardingsphere", "error");
         System.setProperty("org.slf4j.simpleLogger.log.com.zaxxer.hikari", "error");
+        // the driver logs every failed statement; the tools report the ones that matter themselves
+        System.setProperty("org.slf4j.simpleLogger.log.org.mariadb.jdbc", "error");
         boolean trace = Arrays.asList(args).contains("--trace") || Boolean.getBoolean("dualwrite.trace");
         CommandLine cmd = new CommandLine(new Main());
         cmd.setOut(out);
