@@ -52,6 +52,10 @@ final class Failures {
             message += "; authentication failed: check the user name and password";
         }
         if (side != null) {
+            if (message.contains("does not exist") || message.contains("doesn't exist")) {
+                message += "; create it on that side, or fix the unit's tables (dualwrite preflight lists what is"
+                        + " missing)";
+            }
             return side + ": " + message;
         }
         return e.getMessage() == null ? e.toString() : message;

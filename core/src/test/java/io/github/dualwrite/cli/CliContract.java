@@ -5,22 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.dualwrite.config.Side;
 import io.github.dualwrite.journal.JdbcJournal;
 import io.github.dualwrite.journal.JournalEntry;
-import io.github.dualwrite.testing.DbPair;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code dualwrite} command line, run in-process against a database pair. */
 abstract class CliContract extends CliFixture {
@@ -141,7 +133,8 @@ abstract class CliContract extends CliFixture {
                 .endsWith("PREFLIGHT failed: 1 check" + System.lineSeparator());
         Run verify = runRaw("verify", "--config", orphan.toString(), "--recheck-delay", "0s");
         assertThat(verify.code()).isEqualTo(2);
-        assertThat(verify.err()).contains("NEW side").contains("orphan_t").doesNotContain("\tat ");
+        assertThat(verify.err()).contains("NEW side").contains("orphan_t").doesNotContain("\tat ")
+                .contains("create it on that side, or fix the unit's tables (dualwrite preflight lists what is missing)");
         assertThat(verify.lastLine()).startsWith("VERIFY unit=points error=NEW side");
         Run backfill = runRaw("backfill", "--config", orphan.toString());
         assertThat(backfill.code()).isEqualTo(2);
