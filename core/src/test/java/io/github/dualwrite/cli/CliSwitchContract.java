@@ -151,4 +151,23 @@ abstract class CliSwitchContract extends CliFixture {
         assertThat(bumped.out()).contains("different=0").contains("0 unresolved entries").contains("PUBLISHED v2");
         assertThat(run("status").out()).contains("gray READ_NEW at 10 bp");
     }
+
+    @Test
+    void repairsCopyFromTheAuthorityOfTheLiveDocumentNotOfTheFile() throws Exception {
+        java.nio.file.Path cfg = variant("app-ids-switch.yaml", "version-column: gmt_modified }",
+                "version-column: gmt_modified, id-source: APPLICATION }");
+        seedOld(5);
+        assertThat(runRaw("backfill", "--config", cfg.toString()).code()).isZero();
+        assertThat(runRaw("publish", "--config", cfg.toString()).code()).isZero();
+        for (String stage : List.of("READ_NEW", "NEW_PRIMARY")) {
+            assertThat(runRaw("stage", "points", stage, "--config", cfg.toString()).code()).isZero();
+        }
+        pair.updateNew("UPDATE points_account SET balance = 77 WHERE user_id = 2");
+        // the file still says DUAL_WRITE (old is the authority); the live document says NEW_PRIMARY
+        Run repaired = runRaw("verify", "--config", cfg.toString(), "--repair", "--recheck-delay", "0s");
+        assertThat(repaired.code()).as(repaired.out() + repaired.err()).isZero();
+        assertThat(repaired.out()).contains("v3").contains("repaired 1 of 1 difference");
+        assertThat(pair.queryOld("SELECT balance FROM points_account WHERE user_id = 2"))
+                .as("copied from NEW, the live authority").containsExactly(java.util.Map.of("balance", 77L));
+    }
 }

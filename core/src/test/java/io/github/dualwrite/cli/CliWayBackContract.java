@@ -109,4 +109,38 @@ abstract class CliWayBackContract extends CliFixture {
         assertThat(runRaw("status", "--config", cfg.toString()).out()).contains("unit points: stage NEW_PRIMARY")
                 .contains("way back: open (the old side is complete: dual write keeps it)");
     }
+
+    @Test
+    void concurrentPublishesFromTwoProcessesNeverBothWinTheSameVersion() throws Exception {
+        assertThat(run("publish", "--who", "ops").code()).isZero();
+        java.util.Map<Long, String> published = new java.util.TreeMap<>(); // version -> the ratio its publisher set
+        for (int round = 1; round <= 3; round++) {
+            String a = String.valueOf(round * 10);
+            String b = String.valueOf(round * 10 + 5);
+            List<Run> runs = runAtOnce(List.of(List.of("ratio", "points", a, "--gray-stage", "READ_NEW", "--who", "a"),
+                    List.of("ratio", "points", b, "--gray-stage", "READ_NEW", "--who", "b")));
+            for (int i = 0; i < 2; i++) {
+                Run r = runs.get(i);
+                Matcher m = Pattern.compile("PUBLISHED v(\\d+)").matcher(r.out());
+                if (m.find()) {
+                    assertThat(r.code()).isZero();
+                    String previous = published.put(Long.parseLong(m.group(1)), i == 0 ? a : b);
+                    assertThat(previous).as("two publishers acknowledged v" + m.group(1)).isNull();
+                } else {
+                    // the loser read the same version and found it taken: it says so and changes nothing
+                    assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
+                    assertThat(r.err()).contains("someone else").contains("republish");
+                }
+            }
+        }
+        Run history = run("history", "--limit", "50");
+        for (java.util.Map.Entry<Long, String> e : published.entrySet()) {
+            assertThat(history.out()).as("v" + e.getKey() + " holds what its publisher was told")
+                    .containsPattern("v" + e.getKey() + " \\S+ by [ab]\\R(  .*\\R)*  units.points.gray.ratio: \\d+ -> "
+                            + e.getValue() + "\\R");
+        }
+        long last = ((java.util.TreeMap<Long, String>) published).lastKey();
+        assertThat(run("status").out()).contains("row 'default' v" + last + " ")
+                .contains("gray READ_NEW at " + published.get(last) + " bp");
+    }
 }
