@@ -189,7 +189,7 @@ public final class Verifier {
     private long[] partRange(String unit, TableAccess access) throws SQLException {
         Object[] bounds = query(Side.OLD, access.bounds(), ps -> { }).get(0);
         if (bounds[0] == null) {
-            return partIndex == 1 ? new long[] {0, 0} : null;
+            return partIndex == 1 ? new long[] {0, Long.MAX_VALUE} : null; // part 1 finds every extra row
         }
         if (!(bounds[0] instanceof Number min) || !(bounds[1] instanceof Number max)) {
             throw new SQLException("table " + access.table + " has keys that are not whole numbers: it cannot be split"

@@ -52,6 +52,18 @@ abstract class CliWayBackContract extends CliFixture {
     }
 
     @Test
+    void rowsOnlyOnTheNewSideOfAnEmptyOldTableAreFoundByPartOne() {
+        pair.updateNew("INSERT INTO points_account (id, user_id, balance) VALUES (1, 1, 1)");
+        pair.updateNew("INSERT INTO points_account (id, user_id, balance) VALUES (2, 2, 2)");
+        Run one = run("verify", "--part", "1/2", "--recheck-delay", "0s");
+        assertThat(one.code()).as(one.out() + one.err()).isEqualTo(1);
+        assertThat(one.lastLine()).contains("rows=2 missing=0 extra=2");
+        Run two = run("verify", "--part", "2/2", "--recheck-delay", "0s");
+        assertThat(two.code()).as(two.out() + two.err()).isZero();
+        assertThat(two.lastLine()).contains("rows=0 missing=0 extra=0");
+    }
+
+    @Test
     void asManyThreadsAsTheOldPoolHasConnectionsDoNotStarveTheCheckpoints() throws Exception {
         seedOld(100);
         Path small = variant("small-pool.yaml", "password: \"\" }", "password: \"\", pool-size: 2 }");
