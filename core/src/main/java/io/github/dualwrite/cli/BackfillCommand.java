@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code dualwrite backfill}: copies existing rows to the other side, never overwriting newer ones. */
 @Command(name = "backfill", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = {"Copy existing rows from the old side to the new one in key ranges. A missing row is"
+        description = {"Copy existing rows from the old side to the new one (or back: --direction new-to-old) in key"
+                + " ranges. A missing row is"
                 + " inserted; an existing row is updated only when the copy is newer by the version column, so a"
                 + " dual write that lands meanwhile wins. Resumable: a killed run continues from its checkpoints.",
             "Prints BACKFILL unit=<u> scanned=<n> inserted=<n> updated=<n> skipped=<n> per unit."})

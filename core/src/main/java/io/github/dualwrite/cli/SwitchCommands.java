@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -104,7 +105,8 @@ final class SwitchCommands {
         CommandSpec spec;
         @Parameters(index = "0", paramLabel = "UNIT", description = "The unit.")
         String unit;
-        @Parameters(index = "1", paramLabel = "BASIS-POINTS", description = "0..10000 (1 = 0.01 %%, 100 = 1 %%, 10000 ="
+        @Parameters(index = "1", paramLabel = "BASIS-POINTS", showDefaultValue = CommandLine.Help.Visibility.NEVER,
+                description = "0..10000 (1 = 0.01 %%, 100 = 1 %%, 10000 ="
                 + " everybody).")
         int ratio;
         @Option(names = "--gray-stage", paramLabel = "STAGE", description = "The stage of the gray share (the base"

@@ -15,8 +15,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code dualwrite verify}: compares both sides; optionally repairs what differs. */
 @Command(name = "verify", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = {"Compare both sides row by row. A difference is re-read after --recheck-delay before it"
-                + " counts (writes in flight clear themselves). Lists the first 100 differences, then one line:",
+        description = {"Compare both sides row by row and list what differs; optionally repair it. A difference is"
+                + " re-read after --recheck-delay before it counts (writes in flight clear themselves).",
+            "Lists the first 100 differences, then one machine-readable line:",
             "VERIFY unit=<u> rows=<n> missing=<n> extra=<n> different=<n> rechecked=<n> rows_per_s=<n>",
             "Exit 0 when both sides are equal (or --repair fixed every difference), 1 when differences remain,"
                 + " 2 on errors."})
