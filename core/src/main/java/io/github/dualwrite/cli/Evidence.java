@@ -64,8 +64,9 @@ final class Evidence {
                 unresolved += g.count();
             }
         }
-        out.println("verify-first: journal of unit " + unit + ": " + Main.count(unresolved, "unresolved entry")
-                .replace("entrys", "entries") + (unresolved > 0 ? "; run dualwrite repair --until-empty" : ""));
+        out.println("verify-first: journal of unit " + unit + ": " + unresolved + " unresolved "
+                + (unresolved == 1 ? "entry" : "entries") + (unresolved > 0 ? "; run dualwrite repair --until-empty"
+                + " (and settle CONFLICT or DEAD entries)" : ""));
         return equal && unresolved == 0;
     }
 }
