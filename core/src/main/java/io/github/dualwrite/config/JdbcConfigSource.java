@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *   name VARCHAR(64) PRIMARY KEY, version BIGINT NOT NULL, format VARCHAR(16) NOT NULL,
  *   document TEXT NOT NULL, updated_by VARCHAR(128), updated_at TIMESTAMP NOT NULL)
  * }</pre>
- * The table is created if absent (H2, MySQL/MariaDB and PostgreSQL accept this DDL).
+ * The table is created if absent (H2, MySQL/MariaDB and PostgreSQL accept this DDL), and beside it
+ * {@code <table>_history} (the same columns, key {@code (name, version)}): every published version.
  */
 public final class JdbcConfigSource implements AutoCloseable {
 
@@ -116,6 +117,7 @@ public final class JdbcConfigSource implements AutoCloseable {
      * Checks and stores a new document as the next version of the row. The check is the one every instance
      * would make ({@link MigrationControl#check}: validators, stage moves and gates such as the journal gate,
      * against the version stored now), made once here; instances then take the stored version as published.
+     * Every stored version is also kept in the history table ({@code <table>_history}, see {@link #history}).
      *
      * @param text      the document
      * @param format    its format
@@ -125,6 +127,18 @@ public final class JdbcConfigSource implements AutoCloseable {
      * @throws IllegalStateException  when someone else published at the same moment, or the database fails
      */
     public long publish(String text, MigrationConfig.Format format, String updatedBy) {
+        return publish(text, format, updatedBy, -1);
+    }
+
+    /**
+     * Like {@link #publish(String, MigrationConfig.Format, String)}, but only over the version the document was
+     * made from: a tool that read version {@code expectedVersion}, changed one setting and publishes the result
+     * must not silently undo what someone else published in between.
+     *
+     * @param expectedVersion the version stored now ({@code 0}: no row yet); {@code -1}: whatever is stored
+     * @throws IllegalStateException when the stored version is not {@code expectedVersion} (nothing is stored)
+     */
+    public long publish(String text, MigrationConfig.Format format, String updatedBy, long expectedVersion) {
         MigrationConfig next = MigrationConfig.parse(text, format);
         try (Connection c = dataSource.getConnection()) {
             long current = -1;
@@ -143,44 +157,123 @@ public final class JdbcConfigSource implements AutoCloseable {
                     }
                 }
             }
+            if (expectedVersion >= 0 && Math.max(0, current) != expectedVersion) {
+                throw new IllegalStateException("dualwrite config row '" + name + "' is at v" + Math.max(0, current)
+                        + ", not v" + expectedVersion + " the change was made from: someone else published meanwhile;"
+                        + " read it again and republish");
+            }
             List<ConfigProblem> problems = control.check(stored, next);
             if (!problems.isEmpty()) {
                 throw new InvalidConfigException(problems);
             }
             Timestamp now = Timestamp.from(clock.instant());
-            if (current < 0) {
-                String insert = "INSERT INTO " + table + " (name, version, format, document, updated_by, updated_at)"
-                        + " VALUES (?, 1, ?, ?, ?, ?)";
-                try (PreparedStatement ps = c.prepareStatement(insert)) {
+            long version = current < 0 ? 1 : current + 1;
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                store(c, current, format, text, updatedBy, now);
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + historyTable() + " (name, version,"
+                        + " format, document, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?)")) {
                     ps.setString(1, name);
-                    ps.setString(2, format.name());
-                    ps.setString(3, text);
-                    ps.setString(4, updatedBy);
-                    ps.setTimestamp(5, now);
+                    ps.setLong(2, version);
+                    ps.setString(3, format.name());
+                    ps.setString(4, text);
+                    ps.setString(5, updatedBy);
+                    ps.setTimestamp(6, now);
                     ps.executeUpdate();
                 }
-                return 1;
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
             }
-            String update = "UPDATE " + table + " SET version = ?, format = ?, document = ?, updated_by = ?,"
-                    + " updated_at = ? WHERE name = ? AND version = ?";
-            try (PreparedStatement ps = c.prepareStatement(update)) {
-                ps.setLong(1, current + 1);
-                ps.setString(2, format.name());
-                ps.setString(3, text);
-                ps.setString(4, updatedBy);
-                ps.setTimestamp(5, now);
-                ps.setString(6, name);
-                ps.setLong(7, current);
-                if (ps.executeUpdate() != 1) {
-                    throw new IllegalStateException("dualwrite config row '" + name + "' was changed by someone else"
-                            + " while publishing over v" + current + "; read it again and republish");
-                }
-            }
-            return current + 1;
+            return version;
         } catch (SQLException e) {
             throw new IllegalStateException("cannot publish dualwrite config row '" + name + "' to table " + table
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    private void store(Connection c, long current, MigrationConfig.Format format, String text, String updatedBy,
+                       Timestamp now) throws SQLException {
+        if (current < 0) {
+            String insert = "INSERT INTO " + table + " (name, version, format, document, updated_by, updated_at)"
+                    + " VALUES (?, 1, ?, ?, ?, ?)";
+            try (PreparedStatement ps = c.prepareStatement(insert)) {
+                ps.setString(1, name);
+                ps.setString(2, format.name());
+                ps.setString(3, text);
+                ps.setString(4, updatedBy);
+                ps.setTimestamp(5, now);
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                    throw new IllegalStateException("dualwrite config row '" + name + "' was created by someone else"
+                            + " while publishing its first version; read it again and republish", e);
+                }
+                throw e;
+            }
+            return;
+        }
+        String update = "UPDATE " + table + " SET version = ?, format = ?, document = ?, updated_by = ?,"
+                + " updated_at = ? WHERE name = ? AND version = ?";
+        try (PreparedStatement ps = c.prepareStatement(update)) {
+            ps.setLong(1, current + 1);
+            ps.setString(2, format.name());
+            ps.setString(3, text);
+            ps.setString(4, updatedBy);
+            ps.setTimestamp(5, now);
+            ps.setString(6, name);
+            ps.setLong(7, current);
+            if (ps.executeUpdate() != 1) {
+                throw new IllegalStateException("dualwrite config row '" + name + "' was changed by someone else"
+                        + " while publishing over v" + current + "; read it again and republish");
+            }
+        }
+    }
+
+    /**
+     * The versions published through {@link #publish} (newest first, at most {@code limit}): who published
+     * which document when. Versions stored by other means (an UPDATE by hand) are not in it.
+     */
+    public List<Published> history(int limit) {
+        String sql = "SELECT version, format, document, updated_by, updated_at FROM " + historyTable()
+                + " WHERE name = ? ORDER BY version DESC";
+        List<Published> out = new java.util.ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, name);
+            ps.setMaxRows(Math.max(0, limit));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next() && out.size() < limit) {
+                    Timestamp at = rs.getTimestamp(5);
+                    out.add(new Published(rs.getLong(1), MigrationConfig.Format.valueOf(rs.getString(2)),
+                            rs.getString(3), rs.getString(4), at == null ? null : at.toInstant()));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read dualwrite config history of '" + name + "' from table "
+                    + historyTable() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * One published version.
+     *
+     * @param version   its version number
+     * @param format    the document's format
+     * @param document  the document as published
+     * @param updatedBy who published it
+     * @param updatedAt when
+     */
+    public record Published(long version, MigrationConfig.Format format, String document, String updatedBy,
+                            java.time.Instant updatedAt) {
+    }
+
+    private String historyTable() {
+        return table + "_history";
     }
 
     /** Polls or checks that failed with an unexpected error (each logged at ERROR); polling went on. */
@@ -201,8 +294,12 @@ public final class JdbcConfigSource implements AutoCloseable {
         String ddl = "CREATE TABLE IF NOT EXISTS " + table + " (name VARCHAR(64) NOT NULL PRIMARY KEY,"
                 + " version BIGINT NOT NULL, format VARCHAR(16) NOT NULL, document TEXT NOT NULL,"
                 + " updated_by VARCHAR(128), updated_at TIMESTAMP NOT NULL)";
+        String history = "CREATE TABLE IF NOT EXISTS " + historyTable() + " (name VARCHAR(64) NOT NULL,"
+                + " version BIGINT NOT NULL, format VARCHAR(16) NOT NULL, document TEXT NOT NULL,"
+                + " updated_by VARCHAR(128), updated_at TIMESTAMP NOT NULL, PRIMARY KEY (name, version))";
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.execute(ddl);
+            s.execute(history);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot create dualwrite config table " + table + ": " + e.getMessage()
                     + "; create it yourself with: " + ddl, e);

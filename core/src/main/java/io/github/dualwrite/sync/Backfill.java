@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,6 +33,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Run it while dual write is on: a row changed during the copy ends up equal through the engine's
  * row-count check, the journal and RowSync; {@link Verifier} confirms it.
+ *
+ * <p>The same copy runs the other way ({@link Builder#direction}: new to old, the reverse sync that lets a
+ * unit leave NEW_ONLY), over a version window only ({@link Builder#since}: rows changed since a time), and
+ * split into disjoint parts that separate processes run at once ({@link Builder#part}: each table's key range,
+ * fixed by the first part that starts, cut into equal spans; the last part is open above).
  */
 public final class Backfill {
 
@@ -44,6 +50,11 @@ public final class Backfill {
     private final Clock clock;
     private final Sleeper sleeper;
     private final Progress progress;
+    private final Side from;
+    private final Side to;
+    private final Instant since;
+    private final int partIndex;
+    private final int partCount;
 
     private Backfill(Builder b) {
         this.rowSync = b.rowSync;
@@ -55,6 +66,11 @@ public final class Backfill {
         this.clock = b.clock;
         this.sleeper = b.sleeper;
         this.progress = b.progress;
+        this.from = b.from;
+        this.to = b.from.other();
+        this.since = b.since;
+        this.partIndex = b.partIndex;
+        this.partCount = b.partCount;
     }
 
     /** Configures a backfill; {@code rowSync} gives it both sides. */
@@ -70,23 +86,44 @@ public final class Backfill {
         long start = System.nanoTime();
         Throttle throttle = new Throttle(maxRowsPerSecond, clock, sleeper);
         for (TableConfig table : u.tables().values()) {
-            copyTable(unit, rowSync.access(unit, table.name()), counters, throttle, start);
+            TableAccess access = rowSync.access(unit, table.name());
+            if (since != null) {
+                copySince(access, counters, throttle);
+            } else {
+                copyTable(unit, access, counters, throttle, start);
+            }
         }
         return new Report(unit, counters.scanned.get(), counters.inserted.get(), counters.updated.get(),
                 counters.skipped.get(), Duration.ofNanos(System.nanoTime() - start));
     }
 
+    /** The job name prefix of a table's copy: direction, unit, table and part. */
+    private String job(String unit, TableAccess access) {
+        return (from == Side.OLD ? "backfill:" : "backfill-new-to-old:") + unit + ":" + access.table
+                + (partCount > 1 ? ":part" + partIndex + "/" + partCount : "");
+    }
+
     private void copyTable(String unit, TableAccess access, Counters counters, Throttle throttle, long start)
             throws SQLException, InterruptedException {
-        Object[] bounds = firstRow(Side.OLD, access.bounds(Side.OLD));
+        Object[] bounds = firstRow(from, access.bounds(from));
         if (!(bounds[0] instanceof Number min) || !(bounds[1] instanceof Number max)) {
-            if (bounds[0] != null) {
-                copyRange(unit, access, null, null, "backfill:" + unit + ":" + access.table, counters, throttle, start, 0);
+            if (partCount > 1 && bounds[0] != null) {
+                throw new SQLException("table " + access.table + " has keys that are not whole numbers: it cannot be"
+                        + " split into parts; back it up in one part");
+            }
+            if (bounds[0] != null && partIndex == 1) {
+                copyRange(unit, access, null, null, job(unit, access), counters, throttle, start, 0);
             }
             return;
         }
         long lo = min.longValue() - 1;
         long hi = max.longValue();
+        if (partCount > 1) {
+            long[] part = Parts.range(checkpoints, job(unit, access).replaceAll(":part\\d+/", ":plan/"), lo, hi,
+                    partIndex, partCount);
+            lo = partIndex == 1 ? Math.min(part[0], lo) : part[0];
+            hi = partIndex == partCount ? Math.max(hi, part[1]) : part[1];
+        }
         long total = count(access);
         int n = (int) Math.max(1, Math.min(threads, (hi - lo) / Math.max(1, chunkSize)));
         ExecutorService pool = Executors.newFixedThreadPool(n, r -> {
@@ -96,13 +133,15 @@ public final class Backfill {
         });
         try {
             List<Future<Void>> parts = new ArrayList<>();
-            long step = (hi - lo + n - 1) / n;
+            long step = Math.max(1, (hi - lo + n - 1) / n);
+            boolean last = partIndex == partCount;
             for (int i = 0; i < n; i++) {
-                long from = lo + i * step;
-                long to = Math.min(hi, from + step);
-                String job = "backfill:" + unit + ":" + access.table + ":" + i + "/" + n;
+                long rangeFrom = lo + i * step;
+                // the last range of the last part is open above: rows added since the plan are copied too
+                Long rangeTo = last && i == n - 1 ? null : Math.min(hi, rangeFrom + step);
+                String job = job(unit, access) + ":" + i + "/" + n;
                 parts.add(pool.submit(() -> {
-                    copyRange(unit, access, from, to, job, counters, throttle, start, total);
+                    copyRange(unit, access, rangeFrom, rangeTo, job, counters, throttle, start, total);
                     return null;
                 }));
             }
@@ -135,9 +174,9 @@ public final class Backfill {
                 lo = from == null ? saved : Long.valueOf(saved);
             }
         }
-        try (Connection old = rowSync.dataSource(Side.OLD).getConnection();
-             Connection neu = rowSync.dataSource(Side.NEW).getConnection()) {
-            // the chunk's old rows stay locked until their copy is written: a dual write of the same rows holds
+        try (Connection old = rowSync.dataSource(this.from).getConnection();
+             Connection neu = rowSync.dataSource(this.to).getConnection()) {
+            // the chunk's source rows stay locked until their copy is written: a dual write of the same rows holds
             // the same locks across both of its halves, so a copy never lands between them
             old.setAutoCommit(false);
             while (true) {
@@ -183,8 +222,8 @@ public final class Backfill {
     }
 
     private List<Object[]> oldChunk(Connection c, TableAccess access, Object lo, Long to) throws SQLException {
-        String pk = access.pkSql(Side.OLD);
-        String sql = access.select(Side.OLD)
+        String pk = access.pkSql(from);
+        String sql = access.select(from)
                 + " WHERE " + (lo == null ? "1 = 1" : pk + " > ?") + (to == null ? "" : " AND " + pk + " <= ?")
                 + " ORDER BY " + pk + " LIMIT " + chunkSize + " FOR UPDATE";
         try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -201,7 +240,7 @@ public final class Backfill {
 
     private Map<TableAccess.Key, Object[]> newRange(Connection c, TableAccess access, Object lo, Object hi)
             throws SQLException {
-        String sql = lo == null ? access.upTo(Side.NEW) : access.range(Side.NEW);
+        String sql = lo == null ? access.upTo(to) : access.range(to);
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             if (lo == null) {
                 ps.setObject(1, hi);
@@ -236,7 +275,7 @@ public final class Backfill {
         int perStatement = Math.max(1, Math.min(500, 60_000 / Math.max(1, access.width())));
         for (int i = 0; i < rows.size(); i += perStatement) {
             List<Object[]> part = rows.subList(i, Math.min(rows.size(), i + perStatement));
-            try (PreparedStatement ps = c.prepareStatement(access.insertRows(Side.NEW, part.size()))) {
+            try (PreparedStatement ps = c.prepareStatement(access.insertRows(to, part.size()))) {
                 for (int r = 0; r < part.size(); r++) {
                     access.bindRow(ps, part.get(r), r * access.width());
                 }
@@ -254,7 +293,7 @@ public final class Backfill {
 
     private int oneByOne(Connection c, TableAccess access, List<Object[]> rows, Counters counters) throws SQLException {
         int done = 0;
-        try (PreparedStatement ps = c.prepareStatement(access.insert(Side.NEW))) {
+        try (PreparedStatement ps = c.prepareStatement(access.insert(to))) {
             for (Object[] row : rows) {
                 access.bindRow(ps, row, 0);
                 try {
@@ -290,7 +329,7 @@ public final class Backfill {
             return 0;
         }
         int done = 0;
-        try (PreparedStatement ps = c.prepareStatement(access.update(Side.NEW, true))) {
+        try (PreparedStatement ps = c.prepareStatement(access.update(to, true))) {
             for (Object[] row : rows) {
                 access.bindUpdate(ps, row, true);
                 ps.addBatch();
@@ -327,8 +366,63 @@ public final class Backfill {
         }
     }
 
+    /**
+     * Copies the rows whose version column is at or after {@link #since} on the source side: the incremental
+     * copy (after a full one, for the rows changed since it started). Rows are compared by key, one at a time.
+     */
+    private void copySince(TableAccess access, Counters counters, Throttle throttle)
+            throws SQLException, InterruptedException {
+        if (access.versionIndex < 0) {
+            throw new IllegalArgumentException("table " + access.table + " has no version-column: an incremental copy"
+                    + " needs one (set units." + access.unit + ".tables." + access.table + ".version-column)");
+        }
+        java.sql.Timestamp window = java.sql.Timestamp.from(since);
+        Object after = null;
+        try (Connection source = rowSync.dataSource(from).getConnection();
+             Connection target = rowSync.dataSource(to).getConnection()) {
+            while (true) {
+                List<Object[]> rows;
+                try (PreparedStatement ps = source.prepareStatement(access.changedSince(from, chunkSize, after != null))) {
+                    ps.setTimestamp(1, window);
+                    if (after != null) {
+                        ps.setObject(2, after);
+                    }
+                    rows = rows(ps, access);
+                }
+                if (rows.isEmpty()) {
+                    return;
+                }
+                List<Object[]> inserts = new ArrayList<>();
+                List<Object[]> updates = new ArrayList<>();
+                try (PreparedStatement ps = target.prepareStatement(access.byPrimaryKey(to))) {
+                    for (Object[] row : rows) {
+                        for (int i = 0; i < access.primaryKey.size(); i++) {
+                            ps.setObject(i + 1, row[i]);
+                        }
+                        List<Object[]> theirs = rows(ps, access);
+                        if (theirs.isEmpty()) {
+                            inserts.add(row);
+                        } else if (newer(row[access.versionIndex], theirs.get(0)[access.versionIndex])) {
+                            updates.add(row);
+                        } else {
+                            counters.skipped.incrementAndGet();
+                        }
+                    }
+                }
+                counters.inserted.addAndGet(oneByOne(target, access, inserts, counters));
+                counters.updated.addAndGet(update(target, access, updates));
+                counters.scanned.addAndGet(rows.size());
+                throttle.account(rows.size());
+                after = rows.get(rows.size() - 1)[0];
+                if (rows.size() < chunkSize) {
+                    return;
+                }
+            }
+        }
+    }
+
     private long count(TableAccess access) throws SQLException {
-        Object v = firstRow(Side.OLD, access.count(Side.OLD))[0];
+        Object v = firstRow(from, access.count(from))[0];
         return v instanceof Number n ? n.longValue() : 0;
     }
 
@@ -361,6 +455,10 @@ public final class Backfill {
         private Clock clock = Clock.systemUTC();
         private Sleeper sleeper = Sleeper.SYSTEM;
         private Progress progress = Progress.NONE;
+        private Side from = Side.OLD;
+        private Instant since;
+        private int partIndex = 1;
+        private int partCount = 1;
 
         private Builder(RowSync rowSync, MigrationControl control) {
             this.rowSync = Objects.requireNonNull(rowSync, "rowSync");
@@ -418,7 +516,39 @@ public final class Backfill {
             return this;
         }
 
+        /**
+         * The side rows are copied from; default OLD. NEW copies new to old with the same never-overwrite-newer
+         * rule: the reverse sync that opens the way back from NEW_ONLY.
+         */
+        public Builder direction(Side source) {
+            this.from = Objects.requireNonNull(source, "source");
+            return this;
+        }
+
+        /** Copies only rows whose version column is at or after {@code value} (null: every row); default every row. */
+        public Builder since(Instant value) {
+            this.since = value;
+            return this;
+        }
+
+        /**
+         * Copies part {@code index} (1-based) of {@code count} disjoint parts of each table's key range, so that
+         * separate processes can share a backfill; needs checkpoints; default the whole range.
+         */
+        public Builder part(int index, int count) {
+            if (count < 1 || index < 1 || index > count) {
+                throw new IllegalArgumentException("Backfill part must be i/n with 1 <= i <= n but was " + index + "/"
+                        + count);
+            }
+            this.partIndex = index;
+            this.partCount = count;
+            return this;
+        }
+
         public Backfill build() {
+            if (partCount > 1 && since != null) {
+                throw new IllegalArgumentException("Backfill: a copy since a time runs in one part; leave out part or since");
+            }
             return new Backfill(this);
         }
     }
@@ -427,7 +557,7 @@ public final class Backfill {
      * What a backfill did.
      *
      * @param unit     the unit copied
-     * @param scanned  old rows read
+     * @param scanned  source rows read (old rows, or new rows in a reverse sync)
      * @param inserted rows the new side was missing
      * @param updated  rows the new side had in an older version (by the version column)
      * @param skipped  rows the new side already had, equal or newer (never overwritten)

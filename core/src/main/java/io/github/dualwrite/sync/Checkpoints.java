@@ -57,6 +57,40 @@ public final class Checkpoints {
         write(job, position, rows, 0);
     }
 
+    /**
+     * Stores {@code position} for {@code job} unless the job already has one, and returns the one stored: the
+     * first of several processes to call it decides, the others get its value.
+     */
+    public String claim(String job, String position) throws SQLException {
+        createIfAbsent();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try (Connection c = dataSource.getConnection()) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT position FROM " + table + " WHERE job = ?")) {
+                    ps.setString(1, job);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next() && rs.getString(1) != null) {
+                            return rs.getString(1);
+                        }
+                    }
+                }
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table
+                        + " (job, position, rows_done, finished, updated_at) VALUES (?, ?, 0, 0, ?)")) {
+                    ps.setString(1, job);
+                    ps.setString(2, position);
+                    ps.setTimestamp(3, Timestamp.from(clock.instant()));
+                    ps.executeUpdate();
+                    return position;
+                } catch (SQLException e) {
+                    if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
+                        throw e;
+                    }
+                    // another process stored it first: read theirs
+                }
+            }
+        }
+        throw new SQLException("checkpoint " + job + " could not be claimed or read in " + table);
+    }
+
     /** Marks a job finished: the next run starts from the beginning. */
     public void finish(String job, long rows) throws SQLException {
         write(job, null, rows, 1);

@@ -5,9 +5,6 @@ import io.github.dualwrite.config.RoutingKey;
 import io.github.dualwrite.config.Side;
 import io.github.dualwrite.config.TableConfig;
 import io.github.dualwrite.config.UnitConfig;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -61,6 +58,9 @@ public final class Verifier {
     private final int recheckCount;
     private final Duration recheckDelay;
     private final boolean repair;
+    private final int partIndex;
+    private final int partCount;
+    private final SideReads reads;
 
     private Verifier(Builder b) {
         this.rowSync = b.rowSync;
@@ -75,6 +75,9 @@ public final class Verifier {
         this.recheckCount = b.recheckCount;
         this.recheckDelay = b.recheckDelay;
         this.repair = b.repair;
+        this.partIndex = b.partIndex;
+        this.partCount = b.partCount;
+        this.reads = new SideReads(b.rowSync);
     }
 
     /** Configures a verifier; {@code rowSync} reads both sides and repairs. */
@@ -84,16 +87,29 @@ public final class Verifier {
 
     // ------------------------------------------------------------------ modes
 
-    /** Every row of every table of the unit, in primary-key chunks; continues from a checkpoint if one is saved. */
+    /**
+     * Every row of every table of the unit (or of this verifier's part of each table's key range), in
+     * primary-key chunks; continues from a checkpoint if one is saved.
+     */
     public Report full(String unit) throws SQLException, InterruptedException {
         Run run = new Run(unit, false);
         for (TableConfig table : tables(unit)) {
             TableAccess access = rowSync.access(unit, table.name());
-            String job = "verify:" + unit + ":" + table.name();
+            String job = "verify:" + unit + ":" + table.name() + (partCount > 1 ? ":part" + partIndex + "/" + partCount : "");
+            Object lo = null;
+            Long upper = null;
+            if (partCount > 1) {
+                long[] range = partRange(unit, access);
+                if (range == null) {
+                    continue; // empty table: part 1 finds the new side's extras
+                }
+                lo = partIndex == 1 ? null : range[0];
+                upper = partIndex == partCount ? null : range[1];
+            }
             String saved = checkpoints == null ? null : checkpoints.position(job).orElse(null);
-            Object lo = saved == null ? null : parse(saved);
+            lo = saved == null ? lo : parse(saved);
             long total = estimate(access);
-            scan(run, access, lo, job, total, Long.MAX_VALUE);
+            scan(run, access, lo, job, total, Long.MAX_VALUE, upper);
             if (checkpoints != null) {
                 checkpoints.finish(job, run.rows);
             }
@@ -169,6 +185,20 @@ public final class Verifier {
         return run.report();
     }
 
+    /** This verifier's part {@code (lo, hi]} of the table's keys (see {@link Parts}); null: nothing to do. */
+    private long[] partRange(String unit, TableAccess access) throws SQLException {
+        Object[] bounds = query(Side.OLD, access.bounds(Side.OLD), ps -> { }).get(0);
+        if (bounds[0] == null) {
+            return partIndex == 1 ? new long[] {0, Long.MAX_VALUE} : null; // part 1 finds every extra row
+        }
+        if (!(bounds[0] instanceof Number min) || !(bounds[1] instanceof Number max)) {
+            throw new SQLException("table " + access.table + " has keys that are not whole numbers: it cannot be split"
+                    + " into parts; verify it in one part");
+        }
+        return Parts.range(checkpoints, "verify:" + unit + ":" + access.table + ":plan/" + partCount,
+                min.longValue() - 1, max.longValue(), partIndex, partCount);
+    }
+
     /** {@code chunks} chunks starting at random keys between the smallest and largest (numeric keys). */
     public Report sample(String unit, int chunks, long seed) throws SQLException, InterruptedException {
         Run run = new Run(unit, false);
@@ -179,9 +209,21 @@ public final class Verifier {
             if (!(bounds[0] instanceof Number min) || !(bounds[1] instanceof Number max)) {
                 continue; // empty, or keys that are not numbers: nothing to sample
             }
+            // starts in key order, each chunk beginning where the last one ended at the earliest: chunks that
+            // would overlap on a small table are not compared (and counted) twice
+            long[] starts = new long[chunks];
             for (int i = 0; i < chunks; i++) {
-                long start = min.longValue() - 1 + (long) (random.nextDouble() * (max.longValue() - min.longValue() + 1));
-                scan(run, access, start, null, 0, initialChunk);
+                starts[i] = min.longValue() - 1 + (long) (random.nextDouble() * (max.longValue() - min.longValue() + 1));
+            }
+            java.util.Arrays.sort(starts);
+            Long covered = null;
+            for (long start : starts) {
+                long from = covered == null ? start : Math.max(start, covered);
+                if (covered != null && from >= max.longValue()) {
+                    break;
+                }
+                Object last = scan(run, access, from, null, 0, initialChunk, null);
+                covered = last instanceof Number n ? n.longValue() : from;
             }
         }
         return run.report();
@@ -189,8 +231,8 @@ public final class Verifier {
 
     // ------------------------------------------------------------------ scanning
 
-    /** Compares the rows after {@code lo} chunk by chunk, up to {@code limitRows} old rows. */
-    private void scan(Run run, TableAccess access, Object lo, String job, long total, long limitRows)
+    /** Compares the rows after {@code lo} chunk by chunk, up to {@code limitRows} old rows; returns the last key compared. */
+    private Object scan(Run run, TableAccess access, Object lo, String job, long total, long limitRows, Long upper)
             throws SQLException, InterruptedException {
         int chunk = initialChunk;
         long scanned = 0;
@@ -199,13 +241,15 @@ public final class Verifier {
             long started = System.nanoTime();
             int size = (int) Math.min(chunk, limitRows - scanned);
             Object from = lo;
-            List<Object[]> oldRows = from == null ? query(Side.OLD, access.head(Side.OLD, size), ps -> { })
+            List<Object[]> fetched = from == null ? query(Side.OLD, access.head(Side.OLD, size), ps -> { })
                     : query(Side.OLD, access.after(Side.OLD, size), ps -> ps.setObject(1, from));
+            List<Object[]> oldRows = Parts.upTo(fetched, upper);
+            boolean beyond = oldRows.size() < fetched.size();
             if (oldRows.isEmpty()) {
                 if (limitRows == Long.MAX_VALUE) {
-                    tail(run, access, from);
+                    tail(run, access, from, upper);
                 }
-                break;
+                return lo;
             }
             Object hi = oldRows.get(oldRows.size() - 1)[0];
             List<Object[]> newRows = from == null ? query(Side.NEW, access.upTo(Side.NEW), ps -> ps.setObject(1, hi))
@@ -223,28 +267,30 @@ public final class Verifier {
             chunk = adapt(chunk, System.nanoTime() - started);
             throttle.account(oldRows.size());
             run.progress(access.table, total);
-            if (oldRows.size() < size) {
+            if (oldRows.size() < size || beyond) {
                 if (limitRows == Long.MAX_VALUE) {
-                    tail(run, access, lo);
+                    tail(run, access, lo, upper);
                 }
-                break;
+                return lo;
             }
         }
+        return lo;
     }
 
-    /** Rows on the new side beyond the old side's last key: all extra. */
-    private void tail(Run run, TableAccess access, Object lo) throws SQLException, InterruptedException {
+    /** Rows on the new side beyond the old side's last key (up to {@code upper} when not null): all extra. */
+    private void tail(Run run, TableAccess access, Object lo, Long upper) throws SQLException, InterruptedException {
         while (true) {
             Object from = lo;
-            List<Object[]> newRows = from == null ? query(Side.NEW, access.head(Side.NEW, initialChunk), ps -> { })
+            List<Object[]> fetched = from == null ? query(Side.NEW, access.head(Side.NEW, initialChunk), ps -> { })
                     : query(Side.NEW, access.after(Side.NEW, initialChunk), ps -> ps.setObject(1, from));
+            List<Object[]> newRows = Parts.upTo(fetched, upper);
             if (newRows.isEmpty()) {
                 return;
             }
             run.compare(access, List.of(), newRows);
             run.settle(access);
             lo = newRows.get(newRows.size() - 1)[0];
-            if (newRows.size() < initialChunk) {
+            if (fetched.size() < initialChunk || newRows.size() < fetched.size()) {
                 return;
             }
         }
@@ -279,47 +325,17 @@ public final class Verifier {
         }
     }
 
-    /** Up to {@code limit} rows changed at or after {@code from}, in key order, after key {@code after} (null: from the start). */
     private List<Object[]> changedSince(TableAccess access, Side side, int limit, Timestamp from, Object after)
             throws SQLException {
-        return query(side, access.changedSince(side, limit, after != null), ps -> {
-            ps.setTimestamp(1, from);
-            if (after != null) {
-                ps.setObject(2, after);
-            }
-        });
+        return reads.changedSince(access, side, limit, from, after);
     }
 
     private List<Object[]> byKey(TableAccess access, Side side, Object[] row) throws SQLException {
-        return query(side, access.byPrimaryKey(side), ps -> {
-            for (int i = 0; i < access.primaryKey.size(); i++) {
-                ps.setObject(i + 1, row[i]);
-            }
-        });
+        return reads.byKey(access, side, row);
     }
 
-    /** Binds a query's parameters. */
-    @FunctionalInterface
-    interface Binding {
-        void bind(PreparedStatement ps) throws SQLException;
-    }
-
-    private List<Object[]> query(Side side, String sql, Binding binding) throws SQLException {
-        try (Connection c = rowSync.dataSource(side).getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            binding.bind(ps);
-            List<Object[]> rows = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                int width = rs.getMetaData().getColumnCount();
-                while (rs.next()) {
-                    Object[] row = new Object[width];
-                    for (int i = 0; i < width; i++) {
-                        row[i] = rs.getObject(i + 1);
-                    }
-                    rows.add(row);
-                }
-            }
-            return rows;
-        }
+    private List<Object[]> query(Side side, String sql, SideReads.Binding binding) throws SQLException {
+        return reads.query(side, sql, binding);
     }
 
     // ------------------------------------------------------------------ one verification
@@ -503,6 +519,8 @@ public final class Verifier {
         private int recheckCount = 1;
         private Duration recheckDelay = Duration.ofSeconds(2);
         private boolean repair;
+        private int partIndex = 1;
+        private int partCount = 1;
 
         private Builder(RowSync rowSync, MigrationControl control) {
             this.rowSync = Objects.requireNonNull(rowSync, "rowSync");
@@ -574,6 +592,20 @@ public final class Verifier {
         /** Fix every difference that remains through RowSync; default off. */
         public Builder repair(boolean value) {
             this.repair = value;
+            return this;
+        }
+
+        /**
+         * Full scans cover part {@code index} (1-based) of {@code count} disjoint parts of each table's key
+         * range, so that separate processes can share a verification; needs checkpoints; default all of it.
+         */
+        public Builder part(int index, int count) {
+            if (count < 1 || index < 1 || index > count) {
+                throw new IllegalArgumentException("Verifier part must be i/n with 1 <= i <= n but was " + index + "/"
+                        + count);
+            }
+            this.partIndex = index;
+            this.partCount = count;
             return this;
         }
 

@@ -5,93 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.dualwrite.config.Side;
 import io.github.dualwrite.journal.JdbcJournal;
 import io.github.dualwrite.journal.JournalEntry;
-import io.github.dualwrite.testing.DbPair;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The {@code dualwrite} command line, run in-process against a database pair. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class CliContract {
-
-    private static final AtomicInteger INSTANCES = new AtomicInteger();
-
-    private DbPair pair;
-    private Path dir;
-    private Path config;
-
-    abstract DbPair newPair();
-
-    @BeforeAll
-    void setUp(@TempDir Path tempDir) throws Exception {
-        pair = newPair();
-        dir = tempDir;
-        Files.writeString(dir.resolve("new-database.yaml"), pair.shardingYaml("cli_" + INSTANCES.incrementAndGet()));
-        config = dir.resolve("dualwrite.yaml");
-        Files.writeString(config, """
-                units:
-                  points:
-                    routing-column: user_id
-                    tables:
-                      points_account: { version-column: gmt_modified }
-                      points_detail: { version-column: gmt_modified }
-                    stage: DUAL_WRITE
-                datasources:
-                  old: { url: "%s", username: %s, password: "" }
-                  new: { sharding-yaml: new-database.yaml }
-                """.formatted(pair.oldUrl(), pair.username()), StandardCharsets.UTF_8);
-    }
-
-    @AfterAll
-    void tearDown() {
-        pair.close();
-    }
-
-    @BeforeEach
-    void reset() {
-        pair.truncateAll();
-    }
-
-    /** Exit code and output of one command. */
-    record Run(int code, String out, String err) {
-        String lastLine() {
-            List<String> lines = out.lines().filter(l -> !l.isBlank()).toList();
-            return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
-        }
-    }
-
-    private Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        String[] full = new String[args.length + 2];
-        System.arraycopy(args, 0, full, 0, args.length);
-        full[args.length] = "--config";
-        full[args.length + 1] = config.toString();
-        int code = Main.run(full, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private void seedOld(int users) {
-        for (int u = 1; u <= users; u++) {
-            pair.updateOld("INSERT INTO points_account (id, user_id, balance) VALUES (?, ?, ?)", u, u, u * 10);
-            for (int k = 0; k < 3; k++) {
-                long id = (u - 1) * 3L + k + 1;
-                pair.updateOld("INSERT INTO points_detail (id, user_id, amount) VALUES (?, ?, ?)", id, u, id);
-            }
-        }
-    }
+abstract class CliContract extends CliFixture {
 
     @Test
     void backfillThenVerifyThenRepair() {
@@ -110,9 +34,9 @@ abstract class CliContract {
         assertThat(found.lastLine()).contains("missing=1 extra=0 different=1 rechecked=2");
         assertThat(found.out()).contains("points_detail DIFFERENT pk=7 key=3 columns=[amount]");
 
-        Run repaired = run("verify", "--repair", "--recheck-delay", "PT0S");
-        assertThat(repaired.code()).isEqualTo(1);
-        assertThat(repaired.out()).contains("repaired 2 differences");
+        Run repaired = run("verify", "--repair", "--recheck-delay", "0s");
+        assertThat(repaired.code()).as("every difference repaired: clean").isZero();
+        assertThat(repaired.out()).contains("repaired 2 of 2 differences; run verify again to confirm");
         Run again = run("verify", "--recheck-delay", "PT0S");
         assertThat(again.code()).isZero();
         assertThat(again.lastLine()).contains("missing=0 extra=0 different=0");
@@ -185,7 +109,7 @@ abstract class CliContract {
     void errorsExitWithTwoAndSayWhy() throws Exception {
         Run noMode = run("verify", "--mode", "sideways");
         assertThat(noMode.code()).isEqualTo(2);
-        assertThat(noMode.lastLine()).startsWith("VERIFY unit=points error=--mode sideways is not full, keys, since or sample");
+        assertThat(noMode.err()).contains("--mode").contains("sideways").contains("full, keys, since, sample");
         Path broken = dir.resolve("broken.yaml");
         Files.writeString(broken, "units: {points: {stage: LATER}}\n");
         StringWriter err = new StringWriter();
@@ -195,5 +119,70 @@ abstract class CliContract {
         assertThat(err.toString()).contains("units.points.stage: \"LATER\" is not one of");
         assertThat(Main.run(new String[] {"verify"}, new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter())))
                 .as("missing --config is a usage error").isEqualTo(2);
+    }
+
+    @Test
+    void aTableMissingOnTheNewSideIsACheckLineAndAnErrorNamingTheSide() throws Exception {
+        pair.updateOld("CREATE TABLE IF NOT EXISTS orphan_t (id BIGINT PRIMARY KEY, user_id BIGINT NOT NULL)");
+        Path orphan = variant("orphan.yaml", "      points_detail: { version-column: gmt_modified }\n",
+                "      points_detail: { version-column: gmt_modified }\n      orphan_t: {}\n");
+        Run preflight = runRaw("preflight", "--config", orphan.toString());
+        assertThat(preflight.code()).as(preflight.err()).isEqualTo(1);
+        assertThat(preflight.out()).contains("OK      points.points_account exists")
+                .containsPattern("FAIL +points.orphan_t exists on new")
+                .endsWith("PREFLIGHT failed: 1 check" + System.lineSeparator());
+        Run verify = runRaw("verify", "--config", orphan.toString(), "--recheck-delay", "0s");
+        assertThat(verify.code()).isEqualTo(2);
+        assertThat(verify.err()).contains("NEW side").contains("orphan_t").doesNotContain("\tat ")
+                .contains("create it on that side, or fix the unit's tables (dualwrite preflight lists what is missing)");
+        assertThat(verify.lastLine()).startsWith("VERIFY unit=points error=NEW side");
+        Run backfill = runRaw("backfill", "--config", orphan.toString());
+        assertThat(backfill.code()).isEqualTo(2);
+        assertThat(backfill.err()).contains("dualwrite backfill: NEW side").contains("orphan_t");
+    }
+
+    @Test
+    void environmentErrorsNameTheSideTheSettingAndTheFix() throws Exception {
+        Path noYaml = variant("no-yaml.yaml", "sharding-yaml: new-database.yaml", "sharding-yaml: missing.yaml");
+        Run r = runRaw("status", "--config", noYaml.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("NEW side: sharding YAML " + dir.resolve("missing.yaml").toAbsolutePath().normalize()
+                + " not found (datasources.new.sharding-yaml: missing.yaml in");
+
+        Path unset = variant("unset.yaml", "username: " + pair.username(), "username: \"${DW_SURELY_UNSET_USER}\"");
+        r = runRaw("status", "--config", unset.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("datasources.old.username in " + unset.toAbsolutePath().normalize()
+                + " is ${DW_SURELY_UNSET_USER} but the environment variable DW_SURELY_UNSET_USER is not set");
+
+        Path badOld = variant("bad-old.yaml", "password: \"\"", "password: \"wrong-password\"");
+        r = runRaw("status", "--config", badOld.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("OLD side (" + pair.oldUrl() + "): cannot connect as user '" + pair.username())
+                .contains("authentication failed: check the user name and password (datasources.old url, username"
+                        + " and password in");
+
+        Files.writeString(dir.resolve("new-bad.yaml"), Files.readString(dir.resolve("new-database.yaml"))
+                .replace("password: ''", "password: 'wrong-password'"));
+        Path badNew = variant("bad-new.yaml", "sharding-yaml: new-database.yaml", "sharding-yaml: new-bad.yaml");
+        r = runRaw("verify", "--config", badNew.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("NEW side").contains("authentication failed");
+    }
+
+    @Test
+    void verifySaysHowManyDifferencesItLeftOutAndSamplesCountEachRowOnce() {
+        seedOld(60); // 240 rows, none on the new side
+        Run found = run("verify", "--recheck-delay", "0s");
+        assertThat(found.code()).isEqualTo(1);
+        assertThat(found.out()).contains("  ... and 140 more not listed (the counts below are complete)");
+        assertThat(found.lastLine()).contains("rows=240 missing=240");
+
+        Run sample = run("verify", "--mode", "sample", "--samples", "10", "--chunk", "100", "--recheck-delay", "0s");
+        assertThat(sample.code()).isEqualTo(1);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("rows=(\\d+) missing=(\\d+)").matcher(sample.lastLine());
+        assertThat(m.find()).as(sample.lastLine()).isTrue();
+        assertThat(Long.parseLong(m.group(1))).as("each row compared once").isBetween(1L, 240L)
+                .isEqualTo(Long.parseLong(m.group(2)));
     }
 }
