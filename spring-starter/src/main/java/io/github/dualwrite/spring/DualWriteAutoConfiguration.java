@@ -21,6 +21,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.jdbc.DataSourceAutoConfiguration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.ConfigurationPropertiesBinding;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -43,6 +44,13 @@ public class DualWriteAutoConfiguration {
 
     /** The bean name of the dual-write DataSource. */
     public static final String DATA_SOURCE = "dualWriteDataSource";
+
+    /** Plain table lists in the properties bean (the document reads them itself). */
+    @Bean
+    @ConfigurationPropertiesBinding
+    static TableListConverter dualWriteTableListConverter() {
+        return new TableListConverter();
+    }
 
     /** The old side from {@code dualwrite.old.*} (HikariCP properties), unless the application has one. */
     @Bean(name = DualWriteSides.OLD)

@@ -53,13 +53,36 @@ final class EnvironmentDocument {
                 return super.onSuccess(name, target, context, result);
             }
         };
+        // plain table lists (tables: [a, b], tables=a,b) are read here; Spring would bind them to no map
+        Map<String, List<String>> tableLists = new LinkedHashMap<>();
+        List<ConfigurationPropertySource> withoutLists = new ArrayList<>();
+        for (ConfigurationPropertySource source : sources) {
+            if (source instanceof IterableConfigurationPropertySource iterable) {
+                iterable.stream().filter(EnvironmentDocument::isTableList).forEach(name -> {
+                    String unit = name.getElement(2, ConfigurationPropertyName.Form.ORIGINAL);
+                    Object value = iterable.getConfigurationProperty(name).getValue();
+                    List<String> tables = tableLists.computeIfAbsent(unit, u -> new ArrayList<>());
+                    for (String table : String.valueOf(value).split(",")) {
+                        if (!table.isBlank() && !tables.contains(table.trim())) {
+                            tables.add(table.trim());
+                        }
+                    }
+                    bound.add(name);
+                });
+            }
+            withoutLists.add(source.filter(name -> !isTableList(name)));
+        }
         DualWriteProperties properties;
         try {
-            properties = new Binder(sources).bind(DualWriteProperties.PREFIX, Bindable.of(DualWriteProperties.class),
+            properties = new Binder(withoutLists).bind(DualWriteProperties.PREFIX, Bindable.of(DualWriteProperties.class),
                     tracking).orElseGet(DualWriteProperties::new);
         } catch (BindException e) {
             throw new InvalidConfigException(problems(e));
         }
+        tableLists.forEach((unit, tables) -> {
+            UnitProperties u = properties.getUnits().computeIfAbsent(unit, n -> new UnitProperties());
+            tables.forEach(t -> u.getTables().putIfAbsent(t, new UnitProperties.Table()));
+        });
         List<ConfigProblem> unknown = new ArrayList<>();
         Set<ConfigurationPropertyName> seen = new HashSet<>();
         for (ConfigurationPropertySource source : sources) {
@@ -74,6 +97,14 @@ final class EnvironmentDocument {
             throw new InvalidConfigException(unknown);
         }
         return properties;
+    }
+
+    /** {@code dualwrite.units.<unit>.tables} given as a value or as list items, not as a map of tables. */
+    private static boolean isTableList(ConfigurationPropertyName name) {
+        int n = name.getNumberOfElements();
+        return (n == 4 || n == 5 && name.isLastElementIndexed()) && ROOT.isAncestorOf(name)
+                && "units".equals(name.getElement(1, ConfigurationPropertyName.Form.DASHED))
+                && "tables".equals(name.getElement(3, ConfigurationPropertyName.Form.DASHED));
     }
 
     /** A name was bound itself, or as part of a list or map value bound whole ({@code whitelist[0]}). */
