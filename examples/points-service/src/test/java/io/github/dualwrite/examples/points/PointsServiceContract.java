@@ -2,7 +2,6 @@ package io.github.dualwrite.examples.points;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.dualwrite.config.JdbcConfigSource;
 import io.github.dualwrite.config.MigrationConfig;
 import io.github.dualwrite.config.MigrationControl;
 import io.github.dualwrite.config.Stage;
@@ -25,8 +24,12 @@ import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.boot.web.client.RestTemplateBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.io.ClassPathResource;
+import org.springframework.http.HttpEntity;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.StringHttpMessageConverter;
 import org.springframework.http.converter.json.MappingJackson2HttpMessageConverter;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -74,7 +77,8 @@ abstract class PointsServiceContract {
         String port = app.getEnvironment().getProperty("local.server.port");
         // JSON only: the test class path also holds Jackson's XML module
         http = new TestRestTemplate(new RestTemplateBuilder().rootUri("http://127.0.0.1:" + port)
-                .messageConverters(new MappingJackson2HttpMessageConverter()));
+                .messageConverters(new StringHttpMessageConverter(StandardCharsets.UTF_8),
+                        new MappingJackson2HttpMessageConverter()));
         oldDb = new JdbcTemplate(app.getBean("oldDataSource", DataSource.class));
         newDb = new JdbcTemplate(app.getBean("newDataSource", DataSource.class));
     }
@@ -142,12 +146,19 @@ abstract class PointsServiceContract {
         assertThat(String.valueOf(config.get("lastRejection"))).contains("10001 is out of range");
         assertThat(control.current().config().unit("points").orElseThrow().stage()).isEqualTo(Stage.READ_NEW);
 
-        // 3. the config table shared by every instance
-        JdbcConfigSource table = app.getBean(JdbcConfigSource.class);
+        // 3. the config table shared by every instance, published over HTTP (checked once, then taken by all)
         MigrationConfig back = control.current().config();
         back = back.withUnit(back.unit("points").orElseThrow().withStage(Stage.DUAL_WRITE)
                 .withGray(io.github.dualwrite.config.UnitConfig.Gray.none(Stage.DUAL_WRITE)));
-        table.publish(back.toYaml(), MigrationConfig.Format.YAML, "ops-bob");
+        HttpHeaders yaml = new HttpHeaders();
+        yaml.setContentType(MediaType.parseMediaType("application/yaml"));
+        ResponseEntity<Map> illegal = http.postForEntity("/admin/dualwrite-config?by=ops-bob", new HttpEntity<>(
+                back.toYaml().replace("DUAL_WRITE", "NEW_ONLY"), yaml), Map.class);
+        assertThat(illegal.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+        assertThat(String.valueOf(illegal.getBody().get("problems"))).contains("NEW_ONLY");
+        ResponseEntity<Map> published = http.postForEntity("/admin/dualwrite-config?by=ops-bob",
+                new HttpEntity<>(back.toYaml(), yaml), Map.class);
+        assertThat(published.getStatusCode()).isEqualTo(HttpStatus.OK);
         Poll.until(Duration.ofSeconds(20), () -> control.current().source().startsWith("jdbc:dualwrite_config/default@v"));
         assertThat(control.current().config().unit("points").orElseThrow().stage()).isEqualTo(Stage.DUAL_WRITE);
 
