@@ -14,6 +14,8 @@ import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.PlaceholdersResolver;
+import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
 import org.springframework.boot.context.properties.bind.AbstractBindHandler;
 import org.springframework.boot.context.properties.bind.BindContext;
 import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
@@ -39,11 +41,14 @@ final class EnvironmentDocument {
 
     /** Binds {@code dualwrite.*} from {@code environment} and returns the document as YAML text. */
     static String yaml(Environment environment) {
-        return yaml(bind(ConfigurationPropertySources.get(environment)));
+        return yaml(bind(ConfigurationPropertySources.get(environment), new PropertySourcesPlaceholdersResolver(environment)));
     }
 
-    /** Binds a fresh properties object; binding errors and unknown document keys become problems. */
-    static DualWriteProperties bind(Iterable<ConfigurationPropertySource> sources) {
+    /**
+     * Binds a fresh properties object ({@code ${...}} resolved by {@code placeholders}); binding errors and unknown
+     * document keys become problems.
+     */
+    static DualWriteProperties bind(Iterable<ConfigurationPropertySource> sources, PlaceholdersResolver placeholders) {
         Set<ConfigurationPropertyName> bound = new HashSet<>();
         BindHandler tracking = new AbstractBindHandler() {
             @Override
@@ -74,7 +79,7 @@ final class EnvironmentDocument {
         }
         DualWriteProperties properties;
         try {
-            properties = new Binder(withoutLists).bind(DualWriteProperties.PREFIX, Bindable.of(DualWriteProperties.class),
+            properties = new Binder(withoutLists, placeholders).bind(DualWriteProperties.PREFIX, Bindable.of(DualWriteProperties.class),
                     tracking).orElseGet(DualWriteProperties::new);
         } catch (BindException e) {
             throw new InvalidConfigException(problems(e));

@@ -81,7 +81,7 @@ class DualWritePropertiesTest {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("dualwrite.units.points.routingColumn", "user_id");
         p.put("dualwrite.units.points.tables.points_account.primary-key", "id");
-        p.put("dualwrite.units.points.stage", "dual_write");
+        p.put("dualwrite.units.points.stage", "${POINTS_STAGE:dual_write}");
         p.put("dualwrite.units.points.gray.stage", "READ_NEW");
         p.put("dualwrite.units.points.gray.ratio", "500");
         p.put("dualwrite.units.points.gray.whitelist[0]", "7");
