@@ -35,7 +35,8 @@ import org.springframework.lang.Nullable;
  *   <li>POST {@code {"unit":"points","stage":"DUAL_WRITE","ratio":100,"by":"alice"}}: the same validation, legal
  *       moves, journal gate and audit line as any other change; 403 unless write-enabled.</li>
  * </ul>
- * No credential (URL, user, password) is ever part of a response.
+ * No credential (URL, user, password) is ever part of a response. A POST changes this instance only: for a
+ * fleet, change the config centre or the config table, which every instance follows.
  */
 @Endpoint(id = "dualwrite")
 public class DualWriteEndpoint {

@@ -6,6 +6,7 @@ import io.github.dualwrite.config.Stage;
 import io.github.dualwrite.config.UnitConfig;
 import io.github.dualwrite.journal.Journal;
 import java.sql.Connection;
+import java.sql.Statement;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -80,10 +81,15 @@ final class DualWriteHealthIndicator implements HealthIndicator {
         return out;
     }
 
-    /** Null when the side answers, otherwise why not. */
+    /**
+     * Null when the side answers a query, otherwise why not. A query rather than {@code isValid}: a ShardingSphere
+     * connection opens its physical connections lazily and would call itself valid with every shard down.
+     */
     private static String ping(DataSource side) {
-        try (Connection c = side.getConnection()) {
-            return c.isValid(VALIDATION_SECONDS) ? null : "connection is not valid";
+        try (Connection c = side.getConnection(); Statement s = c.createStatement()) {
+            s.setQueryTimeout(VALIDATION_SECONDS);
+            s.execute("SELECT 1");
+            return null;
         } catch (Exception e) {
             return e.getClass().getSimpleName() + ": " + e.getMessage();
         }
