@@ -10,6 +10,7 @@ import io.github.dualwrite.testing.FaultyDataSource.Fault;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,7 @@ import org.springframework.boot.actuate.autoconfigure.health.HealthContributorAu
 import org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.actuate.autoconfigure.metrics.jdbc.DataSourcePoolMetricsAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.actuate.health.Status;
@@ -203,6 +205,28 @@ class DualWriteActuatorTest {
             assertThat(registry.get("dualwrite.config.version").gauge().value()).isEqualTo(1.0);
             assertThat(registry.get("dualwrite.config.rejected.early").functionCounter().count()).isZero();
         });
+    }
+
+    @Test
+    void theRawPoolsKeepTheirMetrics() {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(DualWriteAutoConfiguration.class,
+                        DualWriteActuatorAutoConfiguration.class, JdbcTemplateAutoConfiguration.class,
+                        MetricsAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
+                        CompositeMeterRegistryAutoConfiguration.class, DataSourcePoolMetricsAutoConfiguration.class))
+                .withBean("newDataSource", DataSource.class, () -> TestSides.pair.newDataSource())
+                .withPropertyValues("dualwrite.enabled=true", "dualwrite.repair.enabled=false",
+                        "dualwrite.journal.file=" + dir.resolve("journal.jsonl"),
+                        "dualwrite.old.jdbc-url=" + TestSides.pair.oldUrl(),
+                        "dualwrite.old.username=" + TestSides.pair.username(), "dualwrite.old.maximum-pool-size=3")
+                .run(ctx -> {
+                    assertThat(ctx).hasNotFailed();
+                    ctx.getBean(JdbcTemplate.class).queryForList("SELECT * FROM app_config");
+                    MeterRegistry registry = ctx.getBean(MeterRegistry.class);
+                    assertThat(registry.get("hikaricp.connections.max").tag("pool", "dualwrite-old").gauge().value())
+                            .isEqualTo(3.0);
+                    assertThat(registry.get("dualwrite.reads").tag("side", "old").functionCounter().count()).isEqualTo(1.0);
+                });
     }
 
     @SuppressWarnings("unchecked")
