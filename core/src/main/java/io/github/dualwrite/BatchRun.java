@@ -3,6 +3,7 @@ package io.github.dualwrite;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 
 /**
  * One physical batch execution. A batch that fails part-way may still have applied some rows (the driver
@@ -23,6 +24,15 @@ final class BatchRun {
     private BatchRun(long[] counts, BatchUpdateException failure) {
         this.counts = counts;
         this.failure = failure;
+    }
+
+    /** Runs plain SQL texts as one batch (see {@link #of(Statement, Fill)}). */
+    static BatchRun of(Statement s, List<String> sqls) throws SQLException {
+        return of(s, () -> {
+            for (String sql : sqls) {
+                s.addBatch(sql);
+            }
+        });
     }
 
     /** Fills and runs the batch; a partial failure is kept, anything else thrown. The batch is empty afterwards. */

@@ -1,8 +1,5 @@
 package io.github.dualwrite;
 
-import io.github.dualwrite.DualWrite;
-import io.github.dualwrite.StatementControl;
-import io.github.dualwrite.StatementHint;
 import io.github.dualwrite.config.RoutingKey;
 
 /**
@@ -30,7 +27,7 @@ record CallContext(RoutingKey key, boolean explicit, StatementControl control) {
     }
 
     /** Where the key came from, for explain and logs. */
-    String source() {
-        return explicit ? "scope" : "hint";
+    StatementRoute.KeySource source() {
+        return explicit ? StatementRoute.KeySource.SCOPE : StatementRoute.KeySource.HINT;
     }
 }

@@ -1,31 +1,16 @@
 package io.github.dualwrite;
 
 import io.github.dualwrite.config.Side;
-import io.github.dualwrite.sync.RowSync;
 import io.github.dualwrite.journal.JournalEntry;
 import io.github.dualwrite.routing.RoutingTable;
-import io.github.dualwrite.SqlKind;
-import io.github.dualwrite.SqlShape;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import java.sql.Array;
-import java.sql.Blob;
 import java.sql.CallableStatement;
-import java.sql.Clob;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
-import java.sql.NClob;
 import java.sql.PreparedStatement;
-import java.sql.SQLClientInfoException;
 import java.sql.SQLException;
-import java.sql.SQLWarning;
-import java.sql.SQLXML;
 import java.sql.Savepoint;
 import java.sql.Statement;
-import java.sql.Struct;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -38,21 +23,18 @@ import org.slf4j.LoggerFactory;
  * authority's commit, then the secondary's (a failing secondary commit is journaled, never thrown);
  * rollback is both.
  */
-final class DualWriteConnection implements Connection {
+final class DualWriteConnection extends HomeSideConnection {
 
     private static final Logger log = LoggerFactory.getLogger(DualWriteConnection.class);
 
     private final Engine engine;
     private final Connection[] physical = new Connection[2];
+    /** Bumped when a side is detached (see {@link #onSecondary}); statements drop that side's statements. */
+    private final java.util.concurrent.atomic.AtomicIntegerArray generation = new java.util.concurrent.atomic.AtomicIntegerArray(2);
+    /** On a secondary worker: the generation of the side its call belongs to. */
+    private static final ThreadLocal<Integer> WORKER_GENERATION = new ThreadLocal<>();
     private final List<TrackedStatement> statements = new ArrayList<>();
     private boolean autoCommit = true;
-    private boolean readOnly;
-    private Integer isolation;
-    private Integer holdability;
-    private Executor networkExecutor;
-    private Integer networkTimeout;
-    private String catalog;
-    private String schema;
     /** The current transaction, null in auto-commit mode and before a transaction's first statement. */
     private TxState tx;
     /** In auto-commit mode, the side whose statement runs in a local transaction until the other side ran. */
@@ -67,54 +49,19 @@ final class DualWriteConnection implements Connection {
         return engine;
     }
 
-    private WritePath writes;
+    private Execution execution;
 
-    /** Closes nothing: for writes that need no fence, and for transactions, whose tickets close at their end. */
-    static final RowSync.LiveWrites.Fence NO_FENCE = () -> { };
-
-    /**
-     * Enters the key fence for the users of dual writes and locking reads (see {@link KeyFence}); in auto-commit
-     * mode the caller
-     * closes what this returns after the write, in a transaction the tickets close when it ends.
-     */
-    RowSync.LiveWrites.Fence fence(List<Plan> plans) {
-        List<KeyFence.Ticket> tickets = null;
-        long timeout = java.util.concurrent.TimeUnit.SECONDS.toNanos(engine.secondaryTimeoutSeconds());
-        for (Plan plan : plans) {
-            // a locking read takes the authority's row locks as the transaction's writes will: fenced alike
-            if (plan.unit() == null || !plan.dual() && plan.shape().kind() != SqlKind.LOCKING_SELECT) {
-                continue;
-            }
-            for (io.github.dualwrite.config.RoutingKey key : plan.keys()) {
-                boolean[] timedOut = new boolean[1];
-                if (tickets == null) {
-                    tickets = new ArrayList<>(2);
-                }
-                tickets.add(engine.fence().enter(plan.unit().name(), key, plan.authority(), timeout, timedOut));
-                if (timedOut[0]) {
-                    engine.warnOnce("fence", plan.unit().name(), () -> "dualwrite: writes of a user of unit "
-                            + plan.unit().name() + " with the other side first were still running after "
-                            + engine.secondaryTimeoutSeconds() + " s; went ahead (logged once)");
-                }
-            }
+    /** Where this connection's routed executions are decided and run. */
+    Execution execution() {
+        if (execution == null) {
+            execution = new Execution(this);
         }
-        if (tickets == null) {
-            return NO_FENCE;
-        }
-        if (!autoCommit) {
-            tx().hold(tickets);
-            return NO_FENCE;
-        }
-        List<KeyFence.Ticket> held = tickets;
-        return () -> held.forEach(KeyFence.Ticket::close);
+        return execution;
     }
 
-    /** Where this connection's writes are run. */
-    WritePath writes() {
-        if (writes == null) {
-            writes = new WritePath(this);
-        }
-        return writes;
+    /** Whether the application's connection is in auto-commit mode. */
+    boolean autoCommitMode() {
+        return autoCommit;
     }
 
     // ------------------------------------------------------------------ routing support
@@ -127,7 +74,7 @@ final class DualWriteConnection implements Connection {
         return tx().pins.table();
     }
 
-    private TxState tx() {
+    TxState tx() {
         if (tx == null) {
             tx = new TxState(new TxPins(engine.table()));
         }
@@ -143,10 +90,11 @@ final class DualWriteConnection implements Connection {
     Plan plan(SqlShape shape, Object[] values, CallContext context) throws SQLException {
         checkOpen();
         try {
-            Plan plan = Planner.plan(shape, values, context, table(), pins(), !autoCommit && tx().secondaryBehind,
-                    engine.dirtyKeys());
+            TxPins pins = pins();
+            Plan plan = Planner.decide(shape, values, context, table(), pins, !autoCommit && tx().secondaryBehind,
+                    engine.dirtyKeys()).apply(pins);
             if (plan.unit() != null && plan.keys().isEmpty() && shape.isWrite() && plan.dual()) {
-                engine.stats().unkeyed.increment();
+                engine.counters().unkeyed.increment();
                 engine.warnOnce("unkeyed", shape.sql(), () -> "dualwrite: no routing key for unit " + plan.unit().name()
                         + " in `" + Planner.abbreviate(shape.sql()) + "`: " + plan.reason() + " (logged once per statement)");
             }
@@ -156,12 +104,13 @@ final class DualWriteConnection implements Connection {
             }
             return plan;
         } catch (SQLException e) {
-            engine.stats().rejected.increment();
+            engine.counters().rejected.increment();
             throw e;
         }
     }
 
     /** Where the whole application lives: the new side once every unit is NEW_ONLY, else the old one. */
+    @Override
     Side homeSide() {
         io.github.dualwrite.config.MigrationConfig config = table().snapshot().config();
         if (config.units().isEmpty()) {
@@ -249,49 +198,119 @@ final class DualWriteConnection implements Connection {
 
     // ------------------------------------------------------------------ physical connections
 
-    /** The physical connection of a side, opened and configured on first use. */
+    /** The physical connection of a side, opened and configured on first use (on a secondary worker, maybe). */
+    @Override
     Connection physical(Side side) throws SQLException {
         checkOpen();
-        Connection c = physical[side.ordinal()];
-        if (c == null) {
-            c = engine.dataSource(side).getConnection();
-            try {
-                if (!autoCommit) {
-                    c.setAutoCommit(false);
-                }
-                if (readOnly) {
-                    c.setReadOnly(true);
-                }
-                if (isolation != null) {
-                    c.setTransactionIsolation(isolation);
-                }
-                if (holdability != null) {
-                    c.setHoldability(holdability);
-                }
-                if (networkTimeout != null) {
-                    c.setNetworkTimeout(networkExecutor, networkTimeout);
-                }
-                if (side == Side.OLD && catalog != null) {
-                    c.setCatalog(catalog);
-                }
-                if (side == Side.OLD && schema != null) {
-                    c.setSchema(schema);
-                }
-            } catch (SQLException | RuntimeException e) {
-                closeQuietly(c);
-                throw e;
+        int i = side.ordinal();
+        Integer owner = WORKER_GENERATION.get();
+        synchronized (this) {
+            checkOwner(owner, i);
+            if (physical[i] != null) {
+                return physical[i];
             }
-            physical[side.ordinal()] = c;
+        }
+        Connection c = engine.dataSource(side).getConnection(); // may wait for the pool: never under the lock
+        try {
+            if (!autoCommit) {
+                c.setAutoCommit(false);
+            }
+            configureNew(side, c);
+            synchronized (this) {
+                checkOwner(owner, i);
+                physical[i] = c;
+            }
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(c);
+            throw e;
         }
         return c;
     }
 
+    /** A worker whose call was abandoned at its deadline must not open or use the side's next connection. */
+    private void checkOwner(Integer owner, int side) throws SQLException {
+        if (owner != null && owner != generation.get(side)) {
+            throw new SQLException("dualwrite: this secondary call was abandoned at its deadline", "08003");
+        }
+    }
+
+    /** Which physical connection of a side statements may use: a detached one is never used again. */
+    int generation(Side side) {
+        return generation.get(side.ordinal());
+    }
+
+    /**
+     * Runs secondary work on a worker within the secondary deadline (see {@link SecondaryRunner}). When the
+     * deadline passes or the connection breaks, the side is detached: its physical connection is aborted where
+     * the driver allows it and closed once the hung call returns, and the next call opens a new one.
+     */
+    <T> T onSecondary(Side side, String what, SecondaryRunner.Call<T> call) throws SQLException {
+        int owner = generation.get(side.ordinal());
+        try {
+            return engine.onSecondary(side, what, () -> {
+                WORKER_GENERATION.set(owner);
+                try {
+                    return call.run();
+                } finally {
+                    WORKER_GENERATION.remove();
+                }
+            });
+        } catch (SecondaryRunner.TimedOut t) {
+            detach(side, t.stuck());
+            throw t;
+        } catch (SQLException | RuntimeException e) {
+            if (SecondaryRunner.connectivity(e)) {
+                detach(side, java.util.concurrent.CompletableFuture.completedFuture(null));
+            }
+            throw e;
+        }
+    }
+
+    /** {@link #onSecondary} for an action on the side's open physical connection, if any; never throws. */
+    private void onSecondaryQuietly(Side side, String what, PhysicalAction action) {
+        Connection c;
+        synchronized (this) {
+            c = physical[side.ordinal()];
+        }
+        if (c == null) {
+            return;
+        }
+        try {
+            onSecondary(side, what, () -> {
+                action.apply(c);
+                return null;
+            });
+        } catch (SQLException | RuntimeException e) {
+            log.debug("dualwrite: {} on {} failed", what, side, e);
+        }
+    }
+
+    /** Forgets the side's physical connection: aborted now where possible, closed when {@code stuck} returns. */
+    private void detach(Side side, java.util.concurrent.CompletableFuture<?> stuck) {
+        Connection c;
+        synchronized (this) {
+            c = physical[side.ordinal()];
+            physical[side.ordinal()] = null;
+            generation.incrementAndGet(side.ordinal());
+        }
+        if (c == null) {
+            return;
+        }
+        try {
+            c.abort(Runnable::run); // frees a hung socket read (HikariCP, plain drivers; ShardingSphere cannot)
+        } catch (SQLException | RuntimeException | LinkageError notSupported) {
+            log.debug("dualwrite: cannot abort the {} connection: {}", side, notSupported.toString());
+        }
+        stuck.whenComplete((r, e) -> closeQuietly(c));
+    }
+
     /**
      * Applies a setting to every open side: the side that holds the transaction's authority (or the home
-     * side) first, failures thrown; then the other one, whose failure drops it (its secondary work is
-     * journaled) unless it holds authoritative writes of its own.
+     * side) first, failures thrown; then the other one, within the secondary deadline, whose failure drops it
+     * (its secondary work is journaled) unless it holds authoritative writes of its own.
      */
-    private void forEachSide(PhysicalAction action) throws SQLException {
+    @Override
+    void forEachSide(PhysicalAction action) throws SQLException {
         Side first = autoCommit || tx == null ? homeSide() : tx.authority(homeSide());
         Connection a = physical[first.ordinal()];
         if (a != null) {
@@ -303,7 +322,10 @@ final class DualWriteConnection implements Connection {
             return;
         }
         try {
-            action.apply(b);
+            onSecondary(other, "a connection setting", () -> {
+                action.apply(b);
+                return null;
+            });
         } catch (SQLException | RuntimeException e) {
             if (!autoCommit && tx != null && tx.holdsAuthoritativeWrites(other)) {
                 throw e;
@@ -311,17 +333,10 @@ final class DualWriteConnection implements Connection {
             log.warn("dualwrite: the {} side refused a connection setting ({}); it is dropped from this connection",
                     other, e.toString());
             if (!autoCommit && tx != null) {
-                abandonSecondary(other, engine.clock().instant(), e);
+                abandonSecondary(other, engine.clock().instant(), e, List.of());
             }
-            physical[other.ordinal()] = null;
-            closeQuietly(b);
+            detach(other, java.util.concurrent.CompletableFuture.completedFuture(null));
         }
-    }
-
-    /** A setting applied to a physical connection. */
-    @FunctionalInterface
-    private interface PhysicalAction {
-        void apply(Connection c) throws SQLException;
     }
 
     // ------------------------------------------------------------------ holding the first side's locks
@@ -392,68 +407,15 @@ final class DualWriteConnection implements Connection {
     // ------------------------------------------------------------------ the secondary side
 
     /**
-     * Runs the secondary half of a write behind the circuit breaker. Whatever happens is absorbed
-     * (guarantee G1) and whatever did not verifiably apply is journaled (G2): before this returns in
-     * auto-commit mode, when the authority commits in a transaction. Inside a transaction a failure abandons
-     * the secondary transaction: it is rolled back and everything it held is journaled.
+     * Rolls the secondary transaction back and keeps entries for everything it held ({@code failed}: the
+     * entries of the statement that failed, if any), to be journaled when the transaction ends.
      */
-    void runSecondary(Side side, SecondaryWork work) {
-        EngineStats stats = engine.stats();
-        java.time.Instant now = engine.clock().instant();
-        if (!autoCommit && tx().secondaryAbandoned) {
-            journal(work.everything(now, JournalEntry.Reason.ERROR, null,
-                    "not run: the secondary transaction was abandoned after an earlier failure"));
-            return;
-        }
-        CircuitBreaker breaker = engine.breaker(side);
-        CircuitBreaker.State state = breaker.getState();
-        if (!breaker.tryAcquirePermission()) {
-            stats.breakerRejections.increment();
-            // the state read before asking: the one that refused (it may have moved on since)
-            CircuitBreaker.State refused = state == CircuitBreaker.State.CLOSED ? breaker.getState() : state;
-            String why = "not run: the circuit breaker in front of " + side + " is " + refused
-                    + (refused == CircuitBreaker.State.HALF_OPEN ? " and its trial calls are taken" : "");
-            engine.secondaryFailed(work.unit(), side, why);
-            journal(work.everything(now, JournalEntry.Reason.BREAKER_OPEN, null, why));
-            return;
-        }
-        long start = System.nanoTime();
-        try {
-            work.run();
-        } catch (SQLException | RuntimeException | LinkageError | java.util.ServiceConfigurationError e) {
-            breaker.onError(System.nanoTime() - start, TimeUnit.NANOSECONDS, e);
-            stats.secondaryFailures.increment();
-            engine.secondaryFailed(work.unit(), side, e.toString());
-            log.debug("dualwrite: secondary {} failed, journaled", side, e);
-            List<JournalEntry> entries = work.everything(now, JournalEntry.Reason.ERROR, e, null);
-            if (autoCommit) {
-                engine.journal(entries);
-            } else {
-                TxState t = tx();
-                t.abandonment.addAll(entries);
-                abandonSecondary(side, now, e);
-            }
-            return;
-        }
-        breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-        stats.secondaryWrites.increment();
-        List<JournalEntry> unverified = work.unverified(now);
-        if (!unverified.isEmpty()) {
-            stats.rowCountMismatches.add(unverified.size());
-            engine.secondaryFailed(work.unit(), side, unverified.get(0).errorMessage());
-            journal(unverified);
-        }
-        if (!autoCommit) {
-            tx().secondaryWrites.add(work);
-        }
-    }
-
-    /** Rolls the secondary transaction back and keeps entries for everything it held. */
-    private void abandonSecondary(Side side, java.time.Instant now, Throwable cause) {
+    void abandonSecondary(Side side, java.time.Instant now, Throwable cause, List<JournalEntry> failed) {
         TxState t = tx();
+        t.abandonment.addAll(failed);
         t.secondaryAbandoned = true;
         t.secondaryBehind = true;
-        rollbackQuietly(physical[side.ordinal()]);
+        onSecondaryQuietly(side, "rollback", Connection::rollback);
         for (SecondaryWork w : t.secondaryWrites) {
             t.abandonment.addAll(w.everything(now, JournalEntry.Reason.COMMIT_FAILED, cause,
                     "rolled back: a later secondary statement of the same transaction failed"));
@@ -517,7 +479,7 @@ final class DualWriteConnection implements Connection {
                 a.commit();
             }
         } catch (SQLException | RuntimeException e) {
-            rollbackQuietly(b);
+            onSecondaryQuietly(first.other(), "rollback", Connection::rollback);
             // a commit can fail after the server committed (a connection lost on the way back): then the sides
             // differ and only the journal can say so; a repair of a transaction that did roll back copies nothing
             List<JournalEntry> unsure = t.journalOnCommit();
@@ -532,13 +494,19 @@ final class DualWriteConnection implements Connection {
         SQLException secondFailed = null;
         if (b != null) {
             try {
-                b.commit();
+                onSecondary(first.other(), "commit", () -> {
+                    b.commit();
+                    return null;
+                });
             } catch (SQLException | RuntimeException e) {
-                engine.stats().secondaryFailures.increment();
+                if (SecondaryRunner.connectivity(e)) {
+                    engine.breaker(first.other()).onError(0, TimeUnit.NANOSECONDS, e);
+                }
+                engine.counters().secondaryFailures.increment();
                 for (SecondaryWork w : t.secondaryWrites) {
                     entries.addAll(w.everything(engine.clock().instant(), JournalEntry.Reason.COMMIT_FAILED, e, null));
                 }
-                rollbackQuietly(b);
+                onSecondaryQuietly(first.other(), "rollback", Connection::rollback);
                 if (t.holdsAuthoritativeWrites(first.other())) {
                     secondFailed = new SQLException("dualwrite: the transaction committed on " + first + " but its commit on "
                             + first.other() + ", which held writes of its own, failed; those are lost: " + e.getMessage(),
@@ -577,7 +545,7 @@ final class DualWriteConnection implements Connection {
                 a.rollback();
             }
         } finally {
-            rollbackQuietly(b);
+            onSecondaryQuietly(first.other(), "rollback", Connection::rollback);
             if (t != null) {
                 t.closeFences();
             }
@@ -614,7 +582,7 @@ final class DualWriteConnection implements Connection {
                 if (t.holdsAuthoritativeWrites(first.other())) {
                     throw e;
                 }
-                abandonSecondary(first.other(), engine.clock().instant(), e);
+                abandonSecondary(first.other(), engine.clock().instant(), e, List.of());
             }
         }
         return new DualSavepoint(name, sides, t.secondaryWrites.size(), t.journal.size());
@@ -640,7 +608,7 @@ final class DualWriteConnection implements Connection {
                 if (t.holdsAuthoritativeWrites(first.other())) {
                     throw e;
                 }
-                abandonSecondary(first.other(), engine.clock().instant(), e);
+                abandonSecondary(first.other(), engine.clock().instant(), e, List.of());
             }
         }
         while (t.secondaryWrites.size() > sp.secondaryWrites()) {
@@ -683,82 +651,26 @@ final class DualWriteConnection implements Connection {
         }
     }
 
-    // ------------------------------------------------------------------ statements
-
     @Override
-    public Statement createStatement() throws SQLException {
-        return createStatement(-1, -1, -1);
-    }
-
-    @Override
-    public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
-        return createStatement(resultSetType, resultSetConcurrency, -1);
-    }
-
-    @Override
-    public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
-            throws SQLException {
+    Statement newStatement(StatementOptions options) throws SQLException {
         checkOpen();
-        return track(new DualWriteStatement(this, new StatementOptions(resultSetType, resultSetConcurrency,
-                resultSetHoldability, Statement.NO_GENERATED_KEYS, null, null)));
+        return track(new DualWriteStatement(this, options));
     }
 
     @Override
-    public PreparedStatement prepareStatement(String sql) throws SQLException {
-        return prepare(sql, StatementOptions.DEFAULT);
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
-        return prepare(sql, new StatementOptions(resultSetType, resultSetConcurrency, -1, Statement.NO_GENERATED_KEYS,
-                null, null));
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
-                                              int resultSetHoldability) throws SQLException {
-        return prepare(sql, new StatementOptions(resultSetType, resultSetConcurrency, resultSetHoldability,
-                Statement.NO_GENERATED_KEYS, null, null));
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
-        return prepare(sql, new StatementOptions(-1, -1, -1, autoGeneratedKeys, null, null));
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
-        return prepare(sql, new StatementOptions(-1, -1, -1, Statement.RETURN_GENERATED_KEYS, columnIndexes.clone(), null));
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
-        return prepare(sql, new StatementOptions(-1, -1, -1, Statement.RETURN_GENERATED_KEYS, null, columnNames.clone()));
-    }
-
-    private PreparedStatement prepare(String sql, StatementOptions options) throws SQLException {
+    PreparedStatement prepare(String sql, StatementOptions options) throws SQLException {
         checkOpen();
         return track(new DualWritePreparedStatement(this, sql, options));
     }
 
     @Override
-    public CallableStatement prepareCall(String sql) throws SQLException {
-        return call(sql, -1, -1, -1);
-    }
-
-    @Override
-    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
-        return call(sql, resultSetType, resultSetConcurrency, -1);
-    }
-
-    @Override
-    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency,
-                                         int resultSetHoldability) throws SQLException {
-        return call(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+    Connection[] opened() {
+        return physical;
     }
 
     /** Stored procedures: see {@link CallableStatements}. */
-    private CallableStatement call(String sql, int type, int concurrency, int holdability) throws SQLException {
+    @Override
+    CallableStatement call(String sql, int type, int concurrency, int holdability) throws SQLException {
         checkOpen();
         CallableStatement call = CallableStatements.prepare(this, sql, type, concurrency, holdability);
         statements.add((TrackedStatement) call);
@@ -796,210 +708,6 @@ final class DualWriteConnection implements Connection {
         statements.remove(statement);
     }
 
-    // ------------------------------------------------------------------ settings forwarded to both sides
-
-    @Override
-    public void setReadOnly(boolean value) throws SQLException {
-        checkOpen();
-        forEachSide(c -> c.setReadOnly(value));
-        readOnly = value;
-    }
-
-    @Override
-    public boolean isReadOnly() throws SQLException {
-        checkOpen();
-        return readOnly;
-    }
-
-    @Override
-    public void setTransactionIsolation(int level) throws SQLException {
-        checkOpen();
-        forEachSide(c -> c.setTransactionIsolation(level));
-        isolation = level;
-    }
-
-    @Override
-    public int getTransactionIsolation() throws SQLException {
-        checkOpen();
-        return isolation != null ? isolation : physical(homeSide()).getTransactionIsolation();
-    }
-
-    @Override
-    public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
-        checkOpen();
-        forEachSide(c -> c.setNetworkTimeout(executor, milliseconds));
-        networkExecutor = executor;
-        networkTimeout = milliseconds;
-    }
-
-    @Override
-    public int getNetworkTimeout() throws SQLException {
-        checkOpen();
-        return networkTimeout != null ? networkTimeout : physical(homeSide()).getNetworkTimeout();
-    }
-
-    @Override
-    public void setHoldability(int value) throws SQLException {
-        checkOpen();
-        forEachSide(c -> c.setHoldability(value));
-        holdability = value;
-    }
-
-    @Override
-    public int getHoldability() throws SQLException {
-        checkOpen();
-        return holdability != null ? holdability : physical(homeSide()).getHoldability();
-    }
-
-    /** Applies to the old side only: the new side's physical databases are named by ShardingSphere. */
-    @Override
-    public void setCatalog(String value) throws SQLException {
-        checkOpen();
-        catalog = value;
-        if (physical[0] != null) {
-            physical[0].setCatalog(value);
-        }
-    }
-
-    @Override
-    public String getCatalog() throws SQLException {
-        checkOpen();
-        return physical(homeSide()).getCatalog();
-    }
-
-    /** Applies to the old side only, like {@link #setCatalog}. */
-    @Override
-    public void setSchema(String value) throws SQLException {
-        checkOpen();
-        schema = value;
-        if (physical[0] != null) {
-            physical[0].setSchema(value);
-        }
-    }
-
-    @Override
-    public String getSchema() throws SQLException {
-        checkOpen();
-        return physical(homeSide()).getSchema();
-    }
-
-    // ------------------------------------------------------------------ the rest: the old side speaks for both
-
-    /** The home side's metadata; its {@code getConnection()} is this connection, never a physical one. */
-    @Override
-    public DatabaseMetaData getMetaData() throws SQLException {
-        DatabaseMetaData md = physical(homeSide()).getMetaData();
-        return (DatabaseMetaData) java.lang.reflect.Proxy.newProxyInstance(DatabaseMetaData.class.getClassLoader(),
-                new Class<?>[] {DatabaseMetaData.class}, (proxy, method, args) -> {
-                    if (method.getName().equals("getConnection")) {
-                        return this;
-                    }
-                    if (method.getName().equals("unwrap") && ((Class<?>) args[0]).isInstance(proxy)) {
-                        return proxy;
-                    }
-                    try {
-                        return method.invoke(md, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
-    }
-
-    @Override
-    public String nativeSQL(String sql) throws SQLException {
-        return physical(homeSide()).nativeSQL(sql);
-    }
-
-    @Override
-    public SQLWarning getWarnings() throws SQLException {
-        checkOpen();
-        return physical[0] == null ? null : physical[0].getWarnings();
-    }
-
-    @Override
-    public void clearWarnings() throws SQLException {
-        checkOpen();
-        for (Connection c : physical) {
-            if (c != null) {
-                c.clearWarnings();
-            }
-        }
-    }
-
-    @Override
-    public Map<String, Class<?>> getTypeMap() throws SQLException {
-        return physical(homeSide()).getTypeMap();
-    }
-
-    @Override
-    public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
-        physical(homeSide()).setTypeMap(map);
-    }
-
-    @Override
-    public Clob createClob() throws SQLException {
-        return physical(homeSide()).createClob();
-    }
-
-    @Override
-    public Blob createBlob() throws SQLException {
-        return physical(homeSide()).createBlob();
-    }
-
-    @Override
-    public NClob createNClob() throws SQLException {
-        return physical(homeSide()).createNClob();
-    }
-
-    @Override
-    public SQLXML createSQLXML() throws SQLException {
-        return physical(homeSide()).createSQLXML();
-    }
-
-    @Override
-    public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
-        return physical(homeSide()).createArrayOf(typeName, elements);
-    }
-
-    @Override
-    public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
-        return physical(homeSide()).createStruct(typeName, attributes);
-    }
-
-    /** Whether the home side answers; a sick secondary does not make the connection invalid. */
-    @Override
-    public boolean isValid(int timeout) throws SQLException {
-        return !closed && physical(homeSide()).isValid(timeout);
-    }
-
-    @Override
-    public void setClientInfo(String name, String value) throws SQLClientInfoException {
-        for (Connection c : physical) {
-            if (c != null) {
-                c.setClientInfo(name, value);
-            }
-        }
-    }
-
-    @Override
-    public void setClientInfo(Properties properties) throws SQLClientInfoException {
-        for (Connection c : physical) {
-            if (c != null) {
-                c.setClientInfo(properties);
-            }
-        }
-    }
-
-    @Override
-    public String getClientInfo(String name) throws SQLException {
-        return physical(homeSide()).getClientInfo(name);
-    }
-
-    @Override
-    public Properties getClientInfo() throws SQLException {
-        return physical(homeSide()).getClientInfo();
-    }
-
     // ------------------------------------------------------------------ lifecycle
 
     @Override
@@ -1030,9 +738,9 @@ final class DualWriteConnection implements Connection {
         }
         statements.clear();
         if (!autoCommit) {
-            for (Connection c : physical) {
-                rollbackQuietly(c);
-            }
+            Side first = tx == null ? homeSide() : tx.authority(homeSide());
+            rollbackQuietly(physical[first.ordinal()]);
+            onSecondaryQuietly(first.other(), "rollback", Connection::rollback);
         }
         if (tx != null) {
             tx.closeFences();
@@ -1062,6 +770,7 @@ final class DualWriteConnection implements Connection {
         return closed;
     }
 
+    @Override
     void checkOpen() throws SQLException {
         if (closed) {
             throw new SQLException("dualwrite: this connection is closed", "08003");
@@ -1084,23 +793,5 @@ final class DualWriteConnection implements Connection {
         }
         Connection old = physical(homeSide());
         return iface.isInstance(old) || old.isWrapperFor(iface);
-    }
-
-    private static void rollbackQuietly(Connection c) {
-        if (c != null) {
-            try {
-                c.rollback();
-            } catch (SQLException | RuntimeException e) {
-                log.debug("dualwrite: rollback of a physical connection failed", e);
-            }
-        }
-    }
-
-    private static void closeQuietly(Connection c) {
-        try {
-            c.close();
-        } catch (SQLException | RuntimeException e) {
-            log.debug("dualwrite: closing a physical connection failed", e);
-        }
     }
 }

@@ -3,15 +3,11 @@ package io.github.dualwrite;
 import io.github.dualwrite.config.MigrationControl;
 import io.github.dualwrite.ids.IdGenerator;
 import io.github.dualwrite.ids.SegmentSequence;
-import io.github.dualwrite.DualWriteStats;
-import io.github.dualwrite.Engine;
 import io.github.dualwrite.journal.FallbackJournal;
 import io.github.dualwrite.journal.FileJournal;
 import io.github.dualwrite.journal.JdbcJournal;
 import io.github.dualwrite.journal.Journal;
 import io.github.dualwrite.journal.JournalGate;
-import io.github.dualwrite.StatementRoute;
-import io.github.dualwrite.SqlClassifier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -119,7 +115,7 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
 
     /** Counters since this DataSource was built. */
     public DualWriteStats stats() {
-        return engine.statistics();
+        return engine.stats();
     }
 
     /**

@@ -1,37 +1,15 @@
 package io.github.dualwrite;
 
-import io.github.dualwrite.DualWrite;
-import io.github.dualwrite.StatementControl;
-import io.github.dualwrite.StatementHint;
 import io.github.dualwrite.config.Side;
 import io.github.dualwrite.config.TableConfig;
 import io.github.dualwrite.Invocation.Keys;
-import io.github.dualwrite.journal.JournalEntry;
 import io.github.dualwrite.routing.RoutingTable;
-import io.github.dualwrite.SqlShape;
-import java.io.InputStream;
-import java.io.Reader;
-import java.math.BigDecimal;
-import java.net.URL;
-import java.sql.Array;
-import java.sql.Blob;
-import java.sql.Clob;
-import java.sql.Date;
-import java.sql.NClob;
 import java.sql.ParameterMetaData;
 import java.sql.PreparedStatement;
-import java.sql.Ref;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
-import java.sql.RowId;
 import java.sql.SQLException;
-import java.sql.SQLType;
-import java.sql.SQLXML;
-import java.sql.Statement;
-import java.sql.Time;
-import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.Calendar;
 import java.util.List;
 
 /**
@@ -42,11 +20,10 @@ import java.util.List;
  * still recorded, so that if the stage switch moves before an execution it is routed like any other.
  * Otherwise parameters are recorded and bound at execution on the side(s) the plan names.
  */
-final class DualWritePreparedStatement extends DualWriteStatement implements PreparedStatement {
+final class DualWritePreparedStatement extends RecordingPreparedStatement {
 
     private final String sql;
     private final SqlShape shape;
-    private final Params params;
     private List<Params> batch;
     /** [side * 2 + (with forced generated keys ? 1 : 0)]; allocated when the statement is first routed. */
     private PreparedStatement[] prepared;
@@ -70,10 +47,14 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     private int idColumn;
 
     DualWritePreparedStatement(DualWriteConnection conn, String sql, StatementOptions options) throws SQLException {
-        super(conn, options);
+        this(conn, sql, conn.engine().classify(sql), options);
+    }
+
+    private DualWritePreparedStatement(DualWriteConnection conn, String sql, SqlShape shape, StatementOptions options)
+            throws SQLException {
+        super(conn, options, shape.parameterCount());
         this.sql = sql;
-        this.shape = conn.engine().classify(sql);
-        this.params = new Params(Math.max(shape.parameterCount(), 1));
+        this.shape = shape;
         RoutingTable table = conn.table();
         Side side = conn.fixedSide(shape, table);
         this.idColumn = idColumnOf(shape, table);
@@ -118,10 +99,10 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         if (write && idsMissing()) {
             return false; // an id bound to NULL: this execution takes its id from the table's id source
         }
-        conn.engine().stats().passThrough.increment();
+        conn.engine().counters().passThrough.increment();
         if (write) {
             conn.wroteAuthoritative(directSide);
-            conn.engine().stats().writes.increment();
+            conn.engine().counters().writes.increment();
         } else {
             countRead(directSide);
         }
@@ -130,6 +111,13 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         applyTimeout(direct, false);
         last = direct;
         return true;
+    }
+
+    /** The pass-through statement with the recorded parameters bound (setters only record them). */
+    private PreparedStatement bindDirect() throws SQLException {
+        direct.clearParameters();
+        params.bindAll(direct);
+        return direct;
     }
 
     /** Whether this INSERT binds NULL to the id of a table whose ids come from an id source. */
@@ -167,8 +155,24 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         return side.ordinal() * 3 + effective.ordinal();
     }
 
+    @Override
+    void forgetSide(Side side) {
+        super.forgetSide(side);
+        if (prepared != null) {
+            for (int k = 0; k < 3; k++) {
+                prepared[side.ordinal() * 3 + k] = null;
+            }
+            lastOnSide[side.ordinal()] = null;
+        }
+        if (side == Side.NEW) {
+            newSidePrepared = null;
+            newSidePreparedSql = null;
+        }
+    }
+
     /** The physical prepared statement of a side, prepared on first use. */
     private PreparedStatement prepared(Side side, Keys keys) throws SQLException {
+        syncSide(side);
         if (direct != null) {
             leavePassThrough();
         }
@@ -187,6 +191,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         if (side != Side.NEW || other == null) {
             return prepared(side, keys);
         }
+        syncSide(side);
         if (direct != null) {
             leavePassThrough();
         }
@@ -301,7 +306,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         checkOpen();
         StatementHint hint = specialHint();
         if (hint == null && direct(false)) {
-            return wrap(direct.executeQuery());
+            return wrap(bindDirect().executeQuery());
         }
         return runQuery(routed(hint));
     }
@@ -316,7 +321,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         checkOpen();
         StatementHint hint = specialHint();
         if (hint == null && direct(true)) {
-            return direct.executeUpdate();
+            return bindDirect().executeUpdate();
         }
         return runUpdate(routed(hint), options.asksForKeys());
     }
@@ -326,7 +331,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         checkOpen();
         StatementHint hint = specialHint();
         if (hint == null && direct(shape.isWrite())) {
-            return direct.execute();
+            return bindDirect().execute();
         }
         return runExecute(routed(hint), options.asksForKeys());
     }
@@ -352,7 +357,7 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         }
         batchSpecial |= hint != null;
         if (direct != null) {
-            direct.addBatch();
+            bindDirect().addBatch();
         }
     }
 
@@ -398,11 +403,10 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         for (int i = 0; i < rows.size(); i++) {
             plans.add(conn.plan(shape, rows.get(i).values(), contexts.get(i)));
         }
-        conn.engine().stats().writes.increment();
-        WritePath.Outcome out = conn.writes().batch(new Rows(rows, newSides),
+        conn.engine().counters().writes.increment();
+        Execution.Outcome out = conn.execution().batch(new Rows(rows, newSides),
                 plans, options.asksForKeys() ? Keys.CALLER : Keys.NONE);
-        setCapturedKeys(out.keys());
-        setOwnCount(-1);
+        finished(out);
         return out.counts();
     }
 
@@ -491,36 +495,6 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
         }
     }
 
-    // ------------------------------------------------------------------ parameters
-
-    @Override
-    public void clearParameters() throws SQLException {
-        checkOpen();
-        params.clear();
-        if (direct != null) {
-            direct.clearParameters();
-        }
-    }
-
-    /** Records a value; vendor objects (LOBs, arrays) can be bound on the side that made them only. */
-    private void record(int index, Object value, Params.Binder binder) {
-        if (!record(index, value)) {
-            params.set(index, value, binder);
-        }
-    }
-
-    /** Records a vendor object or stream as not repeatable; false when the value is an ordinary one. */
-    private boolean record(int index, Object value) {
-        if (value instanceof Blob || value instanceof Clob || value instanceof Array || value instanceof Ref
-                || value instanceof RowId || value instanceof SQLXML || value instanceof InputStream
-                || value instanceof Reader) {
-            params.setNotRepeatable(index, value, (ps, i) -> ps.setObject(i, value), "a "
-                    + value.getClass().getSimpleName() + " is tied to the connection (or stream) that made it");
-            return true;
-        }
-        return false;
-    }
-
     @Override
     public ResultSetMetaData getMetaData() throws SQLException {
         checkOpen();
@@ -536,67 +510,11 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     /** Where metadata is asked: the side the statement would run on now, without pinning or counting anything. */
     private Side metadataSide() {
         try {
-            return Planner.plan(shape, params.values(), CallContext.capture(sql), conn.engine().table(), null, false,
-                    conn.engine().dirtyKeys()).primary();
+            return Planner.decide(shape, params.values(), CallContext.capture(sql), conn.engine().table(), null, false,
+                    conn.engine().dirtyKeys()).apply(null).primary();
         } catch (SQLException refused) {
             return conn.homeSide();
         }
-    }
-
-    // ------------------------------------------------------------------ the SQL is fixed: these are refused
-
-    private static SQLException fixedSql() {
-        return new SQLException("dualwrite: a PreparedStatement runs its own SQL; this method takes another", "HY000");
-    }
-
-    @Override
-    public ResultSet executeQuery(String sql) throws SQLException {
-        throw fixedSql();
-    }
-
-    @Override
-    public long executeLargeUpdate(String sql) throws SQLException {
-        throw fixedSql();
-    }
-
-    @Override
-    public long executeLargeUpdate(String sql, int autoGeneratedKeys) throws SQLException {
-        throw fixedSql();
-    }
-
-    @Override
-    public long executeLargeUpdate(String sql, int[] columnIndexes) throws SQLException {
-        throw fixedSql();
-    }
-
-    @Override
-    public long executeLargeUpdate(String sql, String[] columnNames) throws SQLException {
-        throw fixedSql();
-    }
-
-    @Override
-    public boolean execute(String sql) throws SQLException {
-        throw fixedSql();
-    }
-
-    @Override
-    public boolean execute(String sql, int autoGeneratedKeys) throws SQLException {
-        throw fixedSql();
-    }
-
-    @Override
-    public boolean execute(String sql, int[] columnIndexes) throws SQLException {
-        throw fixedSql();
-    }
-
-    @Override
-    public boolean execute(String sql, String[] columnNames) throws SQLException {
-        throw fixedSql();
-    }
-
-    @Override
-    public void addBatch(String sql) throws SQLException {
-        throw fixedSql();
     }
 
     @Override
@@ -639,479 +557,6 @@ final class DualWritePreparedStatement extends DualWriteStatement implements Pre
     @Override
     public String toString() {
         return "DualWritePreparedStatement[" + sql + "]";
-    }
-
-    // ------------------------------------------------------------------ setters: recorded, and passed on in pass-through
-
-    @Override
-    public void setNull(int parameterIndex, int sqlType) throws SQLException {
-        checkOpen();
-        params.setNull(parameterIndex, sqlType);
-        if (direct != null) {
-            direct.setNull(parameterIndex, sqlType);
-        }
-    }
-
-    @Override
-    public void setBoolean(int parameterIndex, boolean x) throws SQLException {
-        checkOpen();
-        params.set(parameterIndex, x, Params.BOOLEAN);
-        if (direct != null) {
-            direct.setBoolean(parameterIndex, x);
-        }
-    }
-
-    @Override
-    public void setByte(int parameterIndex, byte x) throws SQLException {
-        checkOpen();
-        params.set(parameterIndex, x, (ps, i) -> ps.setByte(i, x));
-        if (direct != null) {
-            direct.setByte(parameterIndex, x);
-        }
-    }
-
-    @Override
-    public void setShort(int parameterIndex, short x) throws SQLException {
-        checkOpen();
-        params.set(parameterIndex, x, (ps, i) -> ps.setShort(i, x));
-        if (direct != null) {
-            direct.setShort(parameterIndex, x);
-        }
-    }
-
-    @Override
-    public void setInt(int parameterIndex, int x) throws SQLException {
-        checkOpen();
-        params.set(parameterIndex, x, Params.INT);
-        if (direct != null) {
-            direct.setInt(parameterIndex, x);
-        }
-    }
-
-    @Override
-    public void setLong(int parameterIndex, long x) throws SQLException {
-        checkOpen();
-        params.set(parameterIndex, x, Params.LONG);
-        if (direct != null) {
-            direct.setLong(parameterIndex, x);
-        }
-    }
-
-    @Override
-    public void setFloat(int parameterIndex, float x) throws SQLException {
-        checkOpen();
-        params.set(parameterIndex, x, (ps, i) -> ps.setFloat(i, x));
-        if (direct != null) {
-            direct.setFloat(parameterIndex, x);
-        }
-    }
-
-    @Override
-    public void setDouble(int parameterIndex, double x) throws SQLException {
-        checkOpen();
-        params.set(parameterIndex, x, (ps, i) -> ps.setDouble(i, x));
-        if (direct != null) {
-            direct.setDouble(parameterIndex, x);
-        }
-    }
-
-    @Override
-    public void setBigDecimal(int parameterIndex, BigDecimal x) throws SQLException {
-        checkOpen();
-        params.set(parameterIndex, x, Params.BIG_DECIMAL);
-        if (direct != null) {
-            direct.setBigDecimal(parameterIndex, x);
-        }
-    }
-
-    @Override
-    public void setString(int parameterIndex, String x) throws SQLException {
-        checkOpen();
-        params.set(parameterIndex, x, Params.STRING);
-        if (direct != null) {
-            direct.setString(parameterIndex, x);
-        }
-    }
-
-    @Override
-    public void setBytes(int parameterIndex, byte[] x) throws SQLException {
-        checkOpen();
-        params.set(parameterIndex, x, (ps, i) -> ps.setBytes(i, x));
-        if (direct != null) {
-            direct.setBytes(parameterIndex, x);
-        }
-    }
-
-    @Override
-    public void setDate(int parameterIndex, java.sql.Date x) throws SQLException {
-        checkOpen();
-        params.set(parameterIndex, x, (ps, i) -> ps.setDate(i, x));
-        if (direct != null) {
-            direct.setDate(parameterIndex, x);
-        }
-    }
-
-    @Override
-    public void setTime(int parameterIndex, java.sql.Time x) throws SQLException {
-        checkOpen();
-        params.set(parameterIndex, x, (ps, i) -> ps.setTime(i, x));
-        if (direct != null) {
-            direct.setTime(parameterIndex, x);
-        }
-    }
-
-    @Override
-    public void setTimestamp(int parameterIndex, java.sql.Timestamp x) throws SQLException {
-        checkOpen();
-        params.set(parameterIndex, x, Params.TIMESTAMP);
-        if (direct != null) {
-            direct.setTimestamp(parameterIndex, x);
-        }
-    }
-
-    @Override
-    public void setAsciiStream(int parameterIndex, java.io.InputStream x, int length) throws SQLException {
-        checkOpen();
-        byte[] bytes = Streams.bytes(x, length);
-        params.set(parameterIndex, bytes, (ps, i) -> ps.setAsciiStream(i, Streams.in(bytes), length));
-        if (direct != null) {
-            direct.setAsciiStream(parameterIndex, Streams.in(bytes), length);
-        }
-    }
-
-    @Override
-    @Deprecated
-    public void setUnicodeStream(int parameterIndex, java.io.InputStream x, int length) throws SQLException {
-        checkOpen();
-        byte[] bytes = Streams.bytes(x, length);
-        params.set(parameterIndex, bytes, (ps, i) -> ps.setUnicodeStream(i, Streams.in(bytes), length));
-        if (direct != null) {
-            direct.setUnicodeStream(parameterIndex, Streams.in(bytes), length);
-        }
-    }
-
-    @Override
-    public void setBinaryStream(int parameterIndex, java.io.InputStream x, int length) throws SQLException {
-        checkOpen();
-        byte[] bytes = Streams.bytes(x, length);
-        params.set(parameterIndex, bytes, (ps, i) -> ps.setBinaryStream(i, Streams.in(bytes), length));
-        if (direct != null) {
-            direct.setBinaryStream(parameterIndex, Streams.in(bytes), length);
-        }
-    }
-
-    @Override
-    public void setObject(int parameterIndex, Object x, int targetSqlType) throws SQLException {
-        checkOpen();
-        record(parameterIndex, x, (ps, i) -> ps.setObject(i, x, targetSqlType));
-        if (direct != null) {
-            direct.setObject(parameterIndex, x, targetSqlType);
-        }
-    }
-
-    @Override
-    public void setObject(int parameterIndex, Object x) throws SQLException {
-        checkOpen();
-        if (!record(parameterIndex, x)) {
-            params.set(parameterIndex, x, Params.OBJECT);
-        }
-        if (direct != null) {
-            direct.setObject(parameterIndex, x);
-        }
-    }
-
-    @Override
-    public void setCharacterStream(int parameterIndex, java.io.Reader reader, int length) throws SQLException {
-        checkOpen();
-        String text = Streams.text(reader, length);
-        params.set(parameterIndex, text, (ps, i) -> ps.setCharacterStream(i, Streams.reader(text), length));
-        if (direct != null) {
-            direct.setCharacterStream(parameterIndex, Streams.reader(text), length);
-        }
-    }
-
-    @Override
-    public void setRef(int parameterIndex, Ref x) throws SQLException {
-        checkOpen();
-        params.setNotRepeatable(parameterIndex, x, (ps, i) -> ps.setRef(i, x), "a Ref is tied to the connection that made it");
-        if (direct != null) {
-            direct.setRef(parameterIndex, x);
-        }
-    }
-
-    @Override
-    public void setBlob(int parameterIndex, Blob x) throws SQLException {
-        checkOpen();
-        params.setNotRepeatable(parameterIndex, x, (ps, i) -> ps.setBlob(i, x), "a Blob is tied to the connection that made it");
-        if (direct != null) {
-            direct.setBlob(parameterIndex, x);
-        }
-    }
-
-    @Override
-    public void setClob(int parameterIndex, Clob x) throws SQLException {
-        checkOpen();
-        params.setNotRepeatable(parameterIndex, x, (ps, i) -> ps.setClob(i, x), "a Clob is tied to the connection that made it");
-        if (direct != null) {
-            direct.setClob(parameterIndex, x);
-        }
-    }
-
-    @Override
-    public void setArray(int parameterIndex, Array x) throws SQLException {
-        checkOpen();
-        params.setNotRepeatable(parameterIndex, x, (ps, i) -> ps.setArray(i, x), "a Array is tied to the connection that made it");
-        if (direct != null) {
-            direct.setArray(parameterIndex, x);
-        }
-    }
-
-    @Override
-    public void setDate(int parameterIndex, java.sql.Date x, Calendar cal) throws SQLException {
-        checkOpen();
-        params.set(parameterIndex, x, (ps, i) -> ps.setDate(i, x, cal));
-        if (direct != null) {
-            direct.setDate(parameterIndex, x, cal);
-        }
-    }
-
-    @Override
-    public void setTime(int parameterIndex, java.sql.Time x, Calendar cal) throws SQLException {
-        checkOpen();
-        params.set(parameterIndex, x, (ps, i) -> ps.setTime(i, x, cal));
-        if (direct != null) {
-            direct.setTime(parameterIndex, x, cal);
-        }
-    }
-
-    @Override
-    public void setTimestamp(int parameterIndex, java.sql.Timestamp x, Calendar cal) throws SQLException {
-        checkOpen();
-        params.set(parameterIndex, x, (ps, i) -> ps.setTimestamp(i, x, cal));
-        if (direct != null) {
-            direct.setTimestamp(parameterIndex, x, cal);
-        }
-    }
-
-    @Override
-    public void setNull(int parameterIndex, int sqlType, String typeName) throws SQLException {
-        checkOpen();
-        params.set(parameterIndex, null, (ps, i) -> ps.setNull(i, sqlType, typeName));
-        if (direct != null) {
-            direct.setNull(parameterIndex, sqlType, typeName);
-        }
-    }
-
-    @Override
-    public void setURL(int parameterIndex, java.net.URL x) throws SQLException {
-        checkOpen();
-        params.set(parameterIndex, x, (ps, i) -> ps.setURL(i, x));
-        if (direct != null) {
-            direct.setURL(parameterIndex, x);
-        }
-    }
-
-    @Override
-    public void setRowId(int parameterIndex, RowId x) throws SQLException {
-        checkOpen();
-        params.setNotRepeatable(parameterIndex, x, (ps, i) -> ps.setRowId(i, x), "a RowId is tied to the connection that made it");
-        if (direct != null) {
-            direct.setRowId(parameterIndex, x);
-        }
-    }
-
-    @Override
-    public void setNString(int parameterIndex, String value) throws SQLException {
-        checkOpen();
-        params.set(parameterIndex, value, (ps, i) -> ps.setNString(i, value));
-        if (direct != null) {
-            direct.setNString(parameterIndex, value);
-        }
-    }
-
-    @Override
-    public void setNCharacterStream(int parameterIndex, Reader value, long length) throws SQLException {
-        checkOpen();
-        String text = Streams.text(value, length);
-        params.set(parameterIndex, text, (ps, i) -> ps.setNCharacterStream(i, Streams.reader(text), length));
-        if (direct != null) {
-            direct.setNCharacterStream(parameterIndex, Streams.reader(text), length);
-        }
-    }
-
-    @Override
-    public void setNClob(int parameterIndex, NClob value) throws SQLException {
-        checkOpen();
-        params.setNotRepeatable(parameterIndex, value, (ps, i) -> ps.setNClob(i, value), "a NClob is tied to the connection that made it");
-        if (direct != null) {
-            direct.setNClob(parameterIndex, value);
-        }
-    }
-
-    @Override
-    public void setClob(int parameterIndex, Reader reader, long length) throws SQLException {
-        checkOpen();
-        String text = Streams.text(reader, length);
-        params.set(parameterIndex, text, (ps, i) -> ps.setClob(i, Streams.reader(text), length));
-        if (direct != null) {
-            direct.setClob(parameterIndex, Streams.reader(text), length);
-        }
-    }
-
-    @Override
-    public void setBlob(int parameterIndex, InputStream inputStream, long length) throws SQLException {
-        checkOpen();
-        byte[] bytes = Streams.bytes(inputStream, length);
-        params.set(parameterIndex, bytes, (ps, i) -> ps.setBlob(i, Streams.in(bytes), length));
-        if (direct != null) {
-            direct.setBlob(parameterIndex, Streams.in(bytes), length);
-        }
-    }
-
-    @Override
-    public void setNClob(int parameterIndex, Reader reader, long length) throws SQLException {
-        checkOpen();
-        String text = Streams.text(reader, length);
-        params.set(parameterIndex, text, (ps, i) -> ps.setNClob(i, Streams.reader(text), length));
-        if (direct != null) {
-            direct.setNClob(parameterIndex, Streams.reader(text), length);
-        }
-    }
-
-    @Override
-    public void setSQLXML(int parameterIndex, SQLXML xmlObject) throws SQLException {
-        checkOpen();
-        params.setNotRepeatable(parameterIndex, xmlObject, (ps, i) -> ps.setSQLXML(i, xmlObject), "a SQLXML is tied to the connection that made it");
-        if (direct != null) {
-            direct.setSQLXML(parameterIndex, xmlObject);
-        }
-    }
-
-    @Override
-    public void setObject(int parameterIndex, Object x, int targetSqlType, int scaleOrLength) throws SQLException {
-        checkOpen();
-        record(parameterIndex, x, (ps, i) -> ps.setObject(i, x, targetSqlType, scaleOrLength));
-        if (direct != null) {
-            direct.setObject(parameterIndex, x, targetSqlType, scaleOrLength);
-        }
-    }
-
-    @Override
-    public void setAsciiStream(int parameterIndex, java.io.InputStream x, long length) throws SQLException {
-        checkOpen();
-        byte[] bytes = Streams.bytes(x, length);
-        params.set(parameterIndex, bytes, (ps, i) -> ps.setAsciiStream(i, Streams.in(bytes), length));
-        if (direct != null) {
-            direct.setAsciiStream(parameterIndex, Streams.in(bytes), length);
-        }
-    }
-
-    @Override
-    public void setBinaryStream(int parameterIndex, java.io.InputStream x, long length) throws SQLException {
-        checkOpen();
-        byte[] bytes = Streams.bytes(x, length);
-        params.set(parameterIndex, bytes, (ps, i) -> ps.setBinaryStream(i, Streams.in(bytes), length));
-        if (direct != null) {
-            direct.setBinaryStream(parameterIndex, Streams.in(bytes), length);
-        }
-    }
-
-    @Override
-    public void setCharacterStream(int parameterIndex, java.io.Reader reader, long length) throws SQLException {
-        checkOpen();
-        String text = Streams.text(reader, length);
-        params.set(parameterIndex, text, (ps, i) -> ps.setCharacterStream(i, Streams.reader(text), length));
-        if (direct != null) {
-            direct.setCharacterStream(parameterIndex, Streams.reader(text), length);
-        }
-    }
-
-    @Override
-    public void setAsciiStream(int parameterIndex, java.io.InputStream x) throws SQLException {
-        checkOpen();
-        byte[] bytes = Streams.bytes(x, -1);
-        params.set(parameterIndex, bytes, (ps, i) -> ps.setAsciiStream(i, Streams.in(bytes)));
-        if (direct != null) {
-            direct.setAsciiStream(parameterIndex, Streams.in(bytes));
-        }
-    }
-
-    @Override
-    public void setBinaryStream(int parameterIndex, java.io.InputStream x) throws SQLException {
-        checkOpen();
-        byte[] bytes = Streams.bytes(x, -1);
-        params.set(parameterIndex, bytes, (ps, i) -> ps.setBinaryStream(i, Streams.in(bytes)));
-        if (direct != null) {
-            direct.setBinaryStream(parameterIndex, Streams.in(bytes));
-        }
-    }
-
-    @Override
-    public void setCharacterStream(int parameterIndex, java.io.Reader reader) throws SQLException {
-        checkOpen();
-        String text = Streams.text(reader, -1);
-        params.set(parameterIndex, text, (ps, i) -> ps.setCharacterStream(i, Streams.reader(text)));
-        if (direct != null) {
-            direct.setCharacterStream(parameterIndex, Streams.reader(text));
-        }
-    }
-
-    @Override
-    public void setNCharacterStream(int parameterIndex, Reader value) throws SQLException {
-        checkOpen();
-        String text = Streams.text(value, -1);
-        params.set(parameterIndex, text, (ps, i) -> ps.setNCharacterStream(i, Streams.reader(text)));
-        if (direct != null) {
-            direct.setNCharacterStream(parameterIndex, Streams.reader(text));
-        }
-    }
-
-    @Override
-    public void setClob(int parameterIndex, Reader reader) throws SQLException {
-        checkOpen();
-        String text = Streams.text(reader, -1);
-        params.set(parameterIndex, text, (ps, i) -> ps.setClob(i, Streams.reader(text)));
-        if (direct != null) {
-            direct.setClob(parameterIndex, Streams.reader(text));
-        }
-    }
-
-    @Override
-    public void setBlob(int parameterIndex, InputStream inputStream) throws SQLException {
-        checkOpen();
-        byte[] bytes = Streams.bytes(inputStream, -1);
-        params.set(parameterIndex, bytes, (ps, i) -> ps.setBlob(i, Streams.in(bytes)));
-        if (direct != null) {
-            direct.setBlob(parameterIndex, Streams.in(bytes));
-        }
-    }
-
-    @Override
-    public void setNClob(int parameterIndex, Reader reader) throws SQLException {
-        checkOpen();
-        String text = Streams.text(reader, -1);
-        params.set(parameterIndex, text, (ps, i) -> ps.setNClob(i, Streams.reader(text)));
-        if (direct != null) {
-            direct.setNClob(parameterIndex, Streams.reader(text));
-        }
-    }
-
-    @Override
-    public void setObject(int parameterIndex, Object x, SQLType targetSqlType, int scaleOrLength) throws SQLException {
-        checkOpen();
-        record(parameterIndex, x, (ps, i) -> ps.setObject(i, x, targetSqlType, scaleOrLength));
-        if (direct != null) {
-            direct.setObject(parameterIndex, x, targetSqlType, scaleOrLength);
-        }
-    }
-
-    @Override
-    public void setObject(int parameterIndex, Object x, SQLType targetSqlType) throws SQLException {
-        checkOpen();
-        record(parameterIndex, x, (ps, i) -> ps.setObject(i, x, targetSqlType));
-        if (direct != null) {
-            direct.setObject(parameterIndex, x, targetSqlType);
-        }
     }
 
 }

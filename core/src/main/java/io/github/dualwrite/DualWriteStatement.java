@@ -1,8 +1,6 @@
 package io.github.dualwrite;
 
 import io.github.dualwrite.config.Side;
-import io.github.dualwrite.journal.JournalEntry;
-import io.github.dualwrite.SqlShape;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,12 +19,11 @@ import org.slf4j.LoggerFactory;
  * and then, behind the circuit breaker, on the secondary, whose failures and row-count differences are
  * journaled, never thrown. The application sees the authority's results: counts, generated keys, errors.
  */
-class DualWriteStatement implements Statement, TrackedStatement, DualWriteResultSet.Owner {
+class DualWriteStatement extends ConfiguredStatement implements TrackedStatement, DualWriteResultSet.Owner {
 
     private static final Logger log = LoggerFactory.getLogger(DualWriteStatement.class);
 
     final DualWriteConnection conn;
-    final StatementOptions options;
     // allocated on first use: most statements run once, on one side
     private Statement[] physical;
     private PreparedStatement[] rewritten;
@@ -38,36 +35,47 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
     private DualWriteResultSet lastResultSet;
     private CachedRowSet capturedKeys;
     private long ownCount = -1;
-    private int maxRows;
-    private long largeMaxRows;
-    private int fetchSize;
-    private int queryTimeout;
-    private int maxFieldSize;
-    private Integer fetchDirection;
-    private Boolean escapeProcessing;
-    private Boolean poolable;
-    private String cursorName;
-    private boolean closeOnCompletion;
-    /** Query timeouts set on physical statements (absent: the driver's default, 0). */
-    private java.util.Map<Statement, Integer> timeouts;
     boolean closed;
 
     DualWriteStatement(DualWriteConnection conn, StatementOptions options) {
+        super(options);
         this.conn = conn;
-        this.options = options;
     }
 
-    // ------------------------------------------------------------------ orchestration shared with prepared statements
+    // ------------------------------------------------------------------ executions: decided and run by Execution
 
-    /** Runs a read on its plan's side. */
+    /** Runs a read on its plan's side (see {@link Execution}). */
     final ResultSet runQuery(Invocation inv) throws SQLException {
-        Plan plan = conn.plan(inv.shape(), inv.values(), inv.context());
+        return conn.execution().query(this, inv);
+    }
+
+    /** Runs {@code execute()}: a write as {@link #runUpdate}, anything else on its plan's side. */
+    final boolean runExecute(Invocation inv, boolean callerKeys) throws SQLException {
+        return conn.execution().execute(this, inv, callerKeys ? Invocation.Keys.CALLER : Invocation.Keys.NONE);
+    }
+
+    /** Runs a write as its plan says; the caller sees the authority's count and keys. */
+    final long runUpdate(Invocation inv, boolean callerKeys) throws SQLException {
+        return conn.execution().update(this, inv, callerKeys ? Invocation.Keys.CALLER : Invocation.Keys.NONE);
+    }
+
+    /** A planned read is about to run: forgets the previous results and counts it. */
+    final void startRead(Plan plan) throws SQLException {
         resetResults();
         countRead(plan.primary());
         rowChangesRefused = rowChangesRefused(plan);
-        try (io.github.dualwrite.sync.RowSync.LiveWrites.Fence fence = conn.fence(List.of(plan))) {
-            return wrap(inv.query(plan.primary()));
-        }
+    }
+
+    /** A planned write is about to run. */
+    final void startWrite() throws SQLException {
+        resetResults();
+        conn.engine().counters().writes.increment();
+    }
+
+    /** A write ran: its count and keys are what the application reads next. */
+    final void finished(Execution.Outcome out) {
+        ownCount = out.count();
+        capturedKeys = out.keys();
     }
 
     /** Why an updatable result set of this read may not change rows: the change would reach one side only. */
@@ -79,44 +87,13 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
                 + plan.stage() + ": change the rows with UPDATE, INSERT or DELETE statements";
     }
 
-    /** Runs {@code execute()}: a write as {@link #runUpdate}, anything else on its plan's side. */
-    final boolean runExecute(Invocation inv, boolean callerKeys) throws SQLException {
-        SqlShape shape = inv.shape();
-        if (shape.isWrite()) {
-            runUpdate(inv, callerKeys);
-            return false;
-        }
-        Plan plan = conn.plan(shape, inv.values(), inv.context());
-        resetResults();
-        countRead(plan.primary());
-        rowChangesRefused = rowChangesRefused(plan);
-        if (shape.kind() == io.github.dualwrite.SqlKind.OTHER) {
-            conn.wroteAuthoritative(plan.primary()); // SET, USE, ...: the side holds session changes of its own
-        }
-        try (io.github.dualwrite.sync.RowSync.LiveWrites.Fence fence = conn.fence(List.of(plan))) {
-            return inv.execute(plan.primary(), callerKeys ? Invocation.Keys.CALLER : Invocation.Keys.NONE);
-        }
-    }
-
-    /** Runs a write as its plan says (see {@link WritePath}); the caller sees the authority's count and keys. */
-    final long runUpdate(Invocation inv, boolean callerKeys) throws SQLException {
-        Object[] values = inv.values(); // a copy: taken once per execution
-        Plan plan = conn.plan(inv.shape(), values, inv.context());
-        resetResults();
-        conn.engine().stats().writes.increment();
-        WritePath.Outcome out = conn.writes().update(inv, plan, values,
-                callerKeys ? Invocation.Keys.CALLER : Invocation.Keys.NONE);
-        ownCount = out.count();
-        capturedKeys = out.keys();
-        return out.count();
-    }
-
     /**
      * A prepared statement for a rewritten statement on {@code side}, asking for {@code keys}, reused while
      * the SQL stays the same.
      */
     final PreparedStatement rewrittenStatement(Side side, String sql, Invocation.Keys keys, boolean secondary)
             throws SQLException {
+        syncSide(side);
         int i = side.ordinal() * 3 + keys.ordinal();
         if (rewritten == null) {
             rewritten = new PreparedStatement[6];
@@ -124,9 +101,7 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         }
         if (rewritten[i] == null || !sql.equals(rewrittenSql[i])) {
             if (rewritten[i] != null) {
-                if (timeouts != null) {
-                    timeouts.remove(rewritten[i]);
-                }
+                forgetTimeout(rewritten[i]);
                 rewritten[i].close();
             }
             rewritten[i] = configure(options.prepare(conn.physical(side), sql, keys));
@@ -136,61 +111,8 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         return rewritten[i];
     }
 
-    final void setCapturedKeys(CachedRowSet keys) {
-        this.capturedKeys = keys;
-    }
-
-    final void setOwnCount(long count) {
-        this.ownCount = count;
-    }
-
-    /** Applies the application's settings to a new physical statement. */
-    final <S extends Statement> S configure(S s) throws SQLException {
-        if (maxRows != 0) {
-            s.setMaxRows(maxRows);
-        }
-        if (largeMaxRows != 0) {
-            s.setMaxRows((int) Math.min(largeMaxRows, Integer.MAX_VALUE)); // ShardingSphere has no large form
-        }
-        if (fetchSize != 0) {
-            s.setFetchSize(fetchSize);
-        }
-        if (maxFieldSize != 0) {
-            s.setMaxFieldSize(maxFieldSize);
-        }
-        if (fetchDirection != null) {
-            s.setFetchDirection(fetchDirection);
-        }
-        if (escapeProcessing != null) {
-            s.setEscapeProcessing(escapeProcessing);
-        }
-        if (poolable != null) {
-            s.setPoolable(poolable);
-        }
-        if (cursorName != null) {
-            s.setCursorName(cursorName);
-        }
-        return s;
-    }
-
-    /**
-     * Secondaries get the configured secondary timeout; everything else the application's. Only changes
-     * are sent: some drivers (H2) turn every setQueryTimeout into a session command.
-     */
-    final void applyTimeout(Statement s, boolean secondary) throws SQLException {
-        int want = secondary ? conn.engine().secondaryTimeoutSeconds() : queryTimeout;
-        Integer applied = timeouts == null ? null : timeouts.get(s);
-        if ((applied == null ? 0 : applied) != want) {
-            s.setQueryTimeout(want);
-            if (timeouts == null) {
-                timeouts = new java.util.IdentityHashMap<>(4);
-            }
-            timeouts.put(s, want);
-        }
-    }
-
     final void countRead(Side side) {
-        (side == Side.OLD ? conn.engine().stats().readsOld : conn.engine().stats().readsNew).increment();
+        (side == Side.OLD ? conn.engine().counters().readsOld : conn.engine().counters().readsNew).increment();
     }
 
     final ResultSet wrap(ResultSet rs) {
@@ -220,8 +142,45 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         last = null;
     }
 
+    /** The connection generation of each side this statement's physical statements belong to. */
+    private int seenOld;
+    private int seenNew;
+
+    /**
+     * Drops the statements of a side whose physical connection was detached after a hung or broken call:
+     * they belong to a connection that is aborted or closing (closing them is its job).
+     */
+    final void syncSide(Side side) {
+        int now = conn.generation(side);
+        if (now != (side == Side.OLD ? seenOld : seenNew)) {
+            if (side == Side.OLD) {
+                seenOld = now;
+            } else {
+                seenNew = now;
+            }
+            forgetSide(side);
+        }
+    }
+
+    /** Forgets (without closing) every physical statement made on {@code side} (subclasses add theirs). */
+    void forgetSide(Side side) {
+        if (physical != null) {
+            physical[side.ordinal()] = null;
+        }
+        if (rewritten != null) {
+            for (int k = 0; k < 3; k++) {
+                rewritten[side.ordinal() * 3 + k] = null;
+                rewrittenSql[side.ordinal() * 3 + k] = null;
+            }
+        }
+        if (lastOn != null) {
+            lastOn[side.ordinal()] = null;
+        }
+    }
+
     /** The physical statement of this object on {@code side}; plain statements only. */
     Statement physicalFor(Side side) throws SQLException {
+        syncSide(side);
         int i = side.ordinal();
         if (physical == null) {
             physical = new Statement[2];
@@ -277,14 +236,7 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
             Statement s = physicalFor(side);
             applyTimeout(s, secondary);
             ran(side, s, secondary);
-            if (keys == Keys.CALLER && columnIndexes != null) {
-                return s.executeUpdate(sql, columnIndexes);
-            }
-            if (keys == Keys.CALLER && columnNames != null) {
-                return s.executeUpdate(sql, columnNames);
-            }
-            boolean want = keys == Keys.IDS || keys == Keys.CALLER && keysFlag == RETURN_GENERATED_KEYS;
-            return s.executeUpdate(sql, want ? RETURN_GENERATED_KEYS : NO_GENERATED_KEYS);
+            return (Long) run(s, keys, false);
         }
 
         @Override
@@ -300,14 +252,20 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
             Statement s = physicalFor(side);
             applyTimeout(s, false);
             last = s;
+            return (Boolean) run(s, keys, true);
+        }
+
+        /** Runs the SQL with the generated-keys form {@code keys} asks for: an update count, or execute's flag. */
+        private Object run(Statement s, Keys keys, boolean execute) throws SQLException {
             if (keys == Keys.CALLER && columnIndexes != null) {
-                return s.execute(sql, columnIndexes);
+                return execute ? (Object) s.execute(sql, columnIndexes) : (Object) (long) s.executeUpdate(sql, columnIndexes);
             }
             if (keys == Keys.CALLER && columnNames != null) {
-                return s.execute(sql, columnNames);
+                return execute ? (Object) s.execute(sql, columnNames) : (Object) (long) s.executeUpdate(sql, columnNames);
             }
-            boolean want = keys == Keys.IDS || keys == Keys.CALLER && keysFlag == RETURN_GENERATED_KEYS;
-            return s.execute(sql, want ? RETURN_GENERATED_KEYS : NO_GENERATED_KEYS);
+            int want = keys == Keys.IDS || keys == Keys.CALLER && keysFlag == RETURN_GENERATED_KEYS
+                    ? RETURN_GENERATED_KEYS : NO_GENERATED_KEYS;
+            return execute ? (Object) s.execute(sql, want) : (Object) (long) s.executeUpdate(sql, want);
         }
 
         @Override
@@ -462,97 +420,17 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         if (sqls.isEmpty()) {
             return new long[0];
         }
-        List<Plan> plans = new ArrayList<>(sqls.size());
-        for (int i = 0; i < sqls.size(); i++) {
-            plans.add(conn.plan(conn.engine().classify(sqls.get(i)), null, contexts.get(i)));
-        }
-        Side primary = BatchPlans.commonPrimary(plans);
-        List<List<Object>> ids = injectIds(sqls, plans);
-        try (io.github.dualwrite.sync.RowSync.LiveWrites.Fence fence = conn.fence(plans)) {
-            return conn.writes().holding(primary, plans.stream().anyMatch(p -> p.secondary() != null), plans.get(0), null,
-                    () -> plainBatch(sqls, plans, ids, primary));
-        }
-    }
-
-    /**
-     * Ids from an id source for the rows that need them, written into their SQL as literals (a plain batch
-     * has no parameters to bind them to); null per row that needs none.
-     */
-    private List<List<Object>> injectIds(List<String> sqls, List<Plan> plans) throws SQLException {
-        List<List<Object>> ids = new ArrayList<>(plans.size());
-        for (int i = 0; i < plans.size(); i++) {
-            Plan p = plans.get(i);
-            if (p.ids() != Plan.IdMode.INJECT) {
-                ids.add(null);
-                continue;
-            }
-            io.github.dualwrite.config.TableConfig table = p.unit().table(p.shape().tables().get(0)).orElseThrow();
-            List<Object> made = conn.engine().newIds(table, p.shape().insert().rows().size());
-            sqls.set(i, conn.engine().rewrite(p.shape(), table.primaryKey().get(0), false).inline(made));
-            ids.add(made);
-        }
-        return ids;
-    }
-
-    private long[] plainBatch(List<String> sqls, List<Plan> plans, List<List<Object>> ids, Side primary)
-            throws SQLException {
-        Statement s = physicalFor(primary);
-        applyTimeout(s, false);
-        ran(primary, s, false);
-        conn.engine().stats().writes.increment();
-        BatchRun run = BatchRun.of(s, () -> {
-            for (String sql : sqls) {
-                s.addBatch(sql);
-            }
-        });
-        long[] counts = run.counts();
-        List<Integer> dual = new ArrayList<>();
-        List<JournalEntry> journal = new ArrayList<>();
-        for (int i = 0; i < plans.size() && i < counts.length; i++) {
-            Plan p = plans.get(i);
-            if (counts[i] == EXECUTE_FAILED) {
-                continue;
-            }
-            conn.wroteAuthoritative(p.authority());
-            if (!p.dual()) {
-                continue;
-            }
-            String why = p.journalInstead() != null ? p.reason()
-                    : p.ids() == Plan.IdMode.FROM_OLD ? "a plain-statement batch cannot carry generated ids"
-                    : p.bindVolatile() ? "a plain-statement batch cannot bind the values of non-deterministic calls" : null;
-            if (why != null) {
-                journal.addAll(Journaling.entries(conn.engine().clock().instant(), p, null, ids.get(i), p.behind(),
-                        p.journalInstead() != null ? p.journalInstead() : JournalEntry.Reason.NOT_REPEATABLE, null, why));
-            } else {
-                dual.add(i);
-            }
-        }
-        conn.journal(journal);
-        if (!dual.isEmpty()) {
-            Side second = plans.get(dual.get(0)).secondary();
-            List<Plan> dualPlans = new ArrayList<>();
-            List<Object[]> noValues = new ArrayList<>();
-            List<List<Object>> dualIds = new ArrayList<>();
-            long[] expected = new long[dual.size()];
-            for (int k = 0; k < dual.size(); k++) {
-                dualPlans.add(plans.get(dual.get(k)));
-                noValues.add(null);
-                dualIds.add(ids.get(dual.get(k)));
-                expected[k] = counts[dual.get(k)];
-            }
-            conn.runSecondary(second, new SecondaryWork.Batch(dualPlans, noValues, dualIds, expected, () -> {
-                Statement sec = physicalFor(second);
-                applyTimeout(sec, true);
-                return BatchRun.of(sec, () -> {
-                    for (int i : dual) {
-                        sec.addBatch(sqls.get(i));
-                    }
-                }).countsOrThrow();
-            }));
-        }
+        long[] counts = conn.execution().plainBatch(this, sqls, contexts);
         ownCount = -1;
-        run.rethrow();
         return counts;
+    }
+
+    /** The plain statement of {@code side}, configured for a run as the authority or the secondary. */
+    final Statement plainOn(Side side, boolean secondary) throws SQLException {
+        Statement s = physicalFor(side);
+        applyTimeout(s, secondary);
+        ran(side, s, secondary);
+        return s;
     }
 
     /** Physical statements run with the int forms: ShardingSphere does not implement the large ones. */
@@ -630,161 +508,10 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         return new DualWriteResultSet(this, last.getGeneratedKeys());
     }
 
-    // ------------------------------------------------------------------ settings
-
-    @Override
-    public int getMaxFieldSize() throws SQLException {
-        checkOpen();
-        return maxFieldSize;
-    }
-
-    @Override
-    public void setMaxFieldSize(int max) throws SQLException {
-        checkOpen();
-        maxFieldSize = max;
-        forEachPhysical(s -> s.setMaxFieldSize(max));
-    }
-
-    @Override
-    public int getMaxRows() throws SQLException {
-        checkOpen();
-        return maxRows;
-    }
-
-    @Override
-    public void setMaxRows(int max) throws SQLException {
-        checkOpen();
-        maxRows = max;
-        forEachPhysical(s -> s.setMaxRows(max));
-    }
-
-    @Override
-    public long getLargeMaxRows() throws SQLException {
-        checkOpen();
-        return largeMaxRows != 0 ? largeMaxRows : maxRows;
-    }
-
-    @Override
-    public void setLargeMaxRows(long max) throws SQLException {
-        checkOpen();
-        largeMaxRows = max;
-        forEachPhysical(s -> s.setMaxRows((int) Math.min(max, Integer.MAX_VALUE)));
-    }
-
-    @Override
-    public void setEscapeProcessing(boolean enable) throws SQLException {
-        checkOpen();
-        escapeProcessing = enable;
-        forEachPhysical(s -> s.setEscapeProcessing(enable));
-    }
-
-    @Override
-    public int getQueryTimeout() throws SQLException {
-        checkOpen();
-        return queryTimeout;
-    }
-
-    @Override
-    public void setQueryTimeout(int seconds) throws SQLException {
-        checkOpen();
-        if (seconds < 0) {
-            throw new SQLException("dualwrite: query timeout must be >= 0 but was " + seconds, "22023");
-        }
-        queryTimeout = seconds;
-    }
-
-    @Override
-    public void cancel() throws SQLException {
-        checkOpen();
-        forEachPhysical(Statement::cancel);
-    }
-
     @Override
     public SQLWarning getWarnings() throws SQLException {
         checkOpen();
         return last == null ? null : last.getWarnings();
-    }
-
-    @Override
-    public void clearWarnings() throws SQLException {
-        checkOpen();
-        forEachPhysical(Statement::clearWarnings);
-    }
-
-    @Override
-    public void setCursorName(String name) throws SQLException {
-        checkOpen();
-        cursorName = name;
-        forEachPhysical(s -> s.setCursorName(name));
-    }
-
-    @Override
-    public void setFetchDirection(int direction) throws SQLException {
-        checkOpen();
-        fetchDirection = direction;
-        forEachPhysical(s -> s.setFetchDirection(direction));
-    }
-
-    @Override
-    public int getFetchDirection() throws SQLException {
-        checkOpen();
-        return fetchDirection != null ? fetchDirection : ResultSet.FETCH_FORWARD;
-    }
-
-    @Override
-    public void setFetchSize(int rows) throws SQLException {
-        checkOpen();
-        fetchSize = rows;
-        forEachPhysical(s -> s.setFetchSize(rows));
-    }
-
-    @Override
-    public int getFetchSize() throws SQLException {
-        checkOpen();
-        return fetchSize;
-    }
-
-    @Override
-    public int getResultSetConcurrency() throws SQLException {
-        checkOpen();
-        return options.concurrency() < 0 ? ResultSet.CONCUR_READ_ONLY : options.concurrency();
-    }
-
-    @Override
-    public int getResultSetType() throws SQLException {
-        checkOpen();
-        return options.type() < 0 ? ResultSet.TYPE_FORWARD_ONLY : options.type();
-    }
-
-    @Override
-    public int getResultSetHoldability() throws SQLException {
-        checkOpen();
-        return options.holdability() < 0 ? conn.getHoldability() : options.holdability();
-    }
-
-    @Override
-    public void setPoolable(boolean value) throws SQLException {
-        checkOpen();
-        poolable = value;
-        forEachPhysical(s -> s.setPoolable(value));
-    }
-
-    @Override
-    public boolean isPoolable() throws SQLException {
-        checkOpen();
-        return poolable != null ? poolable : false;
-    }
-
-    @Override
-    public void closeOnCompletion() throws SQLException {
-        checkOpen();
-        closeOnCompletion = true;
-    }
-
-    @Override
-    public boolean isCloseOnCompletion() throws SQLException {
-        checkOpen();
-        return closeOnCompletion;
     }
 
     @Override
@@ -840,6 +567,17 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
         return closed;
     }
 
+    @Override
+    final int secondaryTimeoutSeconds() {
+        return conn.engine().secondaryTimeoutSeconds();
+    }
+
+    @Override
+    final int defaultHoldability() throws SQLException {
+        return conn.getHoldability();
+    }
+
+    @Override
     final void checkOpen() throws SQLException {
         if (closed) {
             throw new SQLException("dualwrite: this statement is closed", "HY010");
@@ -875,25 +613,10 @@ class DualWriteStatement implements Statement, TrackedStatement, DualWriteResult
     }
 
     /** Applies an action to every physical statement already created (subclasses add theirs). */
+    @Override
     void forEachPhysical(StatementAction action) throws SQLException {
         applyAll(physical, action);
         applyAll(rewritten, action);
-    }
-
-    static void applyAll(Statement[] statements, StatementAction action) throws SQLException {
-        if (statements != null) {
-            for (Statement s : statements) {
-                if (s != null) {
-                    action.apply(s);
-                }
-            }
-        }
-    }
-
-    /** A setting applied to a physical statement. */
-    @FunctionalInterface
-    interface StatementAction {
-        void apply(Statement s) throws SQLException;
     }
 
     @Override

@@ -15,8 +15,13 @@ package io.github.dualwrite;
  * @param journalLost         journal entries that could not be stored anywhere (logged in full at ERROR)
  * @param unkeyed             writes to migrated tables without routing key
  * @param rejected            statements refused with an SQLException
+ * @param secondaryTimeouts   secondary calls the caller stopped waiting for at the deadline (counted in failures too)
+ * @param shadowReads         sampled reads compared with the other side
+ * @param shadowMismatches    shadow reads whose rows still differed after the re-check
+ * @param secondaryStuck      secondary calls past their deadline that have not returned yet (now, not a total)
  */
 public record DualWriteStats(long readsOld, long readsNew, long writes, long passThrough, long secondaryWrites,
                              long secondaryFailures, long rowCountMismatches, long breakerRejections, long journaled,
-                             long journalLost, long unkeyed, long rejected) {
+                             long journalLost, long unkeyed, long rejected, long secondaryTimeouts,
+                             long shadowReads, long shadowMismatches, long secondaryStuck) {
 }

@@ -14,8 +14,6 @@ import io.github.dualwrite.journal.Journal;
 import io.github.dualwrite.journal.JournalEntry;
 import io.github.dualwrite.routing.Router;
 import io.github.dualwrite.routing.RoutingTable;
-import io.github.dualwrite.SqlClassifier;
-import io.github.dualwrite.SqlShape;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import java.sql.Connection;
@@ -65,6 +63,16 @@ final class Engine {
     /** The old side's AUTO_INCREMENT step when a multi-row INSERT's ids are consecutive; 0 unknown, -1 never. */
     private volatile long autoIncrementStep;
     private volatile Breakers breakers;
+    private final SecondaryRunner runner = new SecondaryRunner(MAX_SECONDARY_WORKERS);
+    private final ShadowReads shadows;
+    /** Secondary calls past their deadline that have not returned yet, by side. */
+    private final java.util.concurrent.atomic.AtomicIntegerArray stuck = new java.util.concurrent.atomic.AtomicIntegerArray(2);
+    /** Secondary calls in flight at most, stuck ones included. */
+    static final int MAX_SECONDARY_WORKERS = 64;
+    /** Stuck calls to one side beyond which its secondary work fails at once (the side hangs). */
+    static final int MAX_STUCK_PER_SIDE = 4;
+    /** Added to the secondary timeout: a server-side query timeout normally answers first. */
+    static final long DEADLINE_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     /** Creates the engine; {@link io.github.dualwrite.DualWriteDataSource.Builder} is the way to call this. */
     public Engine(DataSource oldDataSource, DataSource newDataSource, MigrationControl control, SqlClassifier classifier,
@@ -87,6 +95,11 @@ final class Engine {
         journal.addListener(dirty);
         dirty.refreshQuietly();
         Duration every = options.dirtyKeysRefresh();
+        this.shadows = new ShadowReads(this, options.scheduler());
+        Duration timeout = control.current().config().secondary().timeout();
+        for (Side side : Side.values()) {
+            PoolCheck.advise(dataSource(side), side, timeout).forEach(advice -> log.warn("dualwrite: {}", advice));
+        }
         this.refresh = options.scheduler().scheduleWithFixedDelay(dirty::refreshQuietly, every.toMillis(),
                 every.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -250,17 +263,50 @@ final class Engine {
         failures.failed(unit, side, what);
     }
 
-    /** Stops the refresh of the read-your-writes guard. */
+    /** Stops the refresh of the read-your-writes guard and the secondary workers. */
     public void close() {
         refresh.cancel(false);
+        runner.close();
+        shadows.close();
+    }
+
+    /**
+     * Runs secondary work on a worker within the secondary deadline ({@code secondary.timeout} + 250 ms); fails
+     * at once while {@value #MAX_STUCK_PER_SIDE} earlier calls to that side have not returned.
+     */
+    <T> T onSecondary(Side side, String what, SecondaryRunner.Call<T> call) throws SQLException {
+        int hung = stuck.get(side.ordinal());
+        if (hung >= MAX_STUCK_PER_SIDE) {
+            throw new SQLException("dualwrite: " + what + " not run: " + hung + " earlier calls to " + side
+                    + " have not returned after their deadline (the side hangs)", "HYT00");
+        }
+        try {
+            return runner.call(call, secondaryDeadlineNanos(), what + " on " + side);
+        } catch (SecondaryRunner.TimedOut t) {
+            stats.secondaryTimeouts.increment();
+            stuck.incrementAndGet(side.ordinal());
+            t.stuck().whenComplete((r, e) -> stuck.decrementAndGet(side.ordinal()));
+            throw t;
+        }
+    }
+
+    /** Samples reads for comparison with the other side (shadow reads). */
+    ShadowReads shadows() {
+        return shadows;
+    }
+
+    /** How long a caller waits for the secondary at most. */
+    long secondaryDeadlineNanos() {
+        return control.current().config().secondary().timeout().toNanos() + DEADLINE_MARGIN_NANOS;
     }
 
     /** A snapshot of the counters. */
-    public DualWriteStats statistics() {
+    public DualWriteStats stats() {
         EngineStats s = stats;
         return new DualWriteStats(s.readsOld.sum(), s.readsNew.sum(), s.writes.sum(), s.passThrough.sum(),
                 s.secondaryWrites.sum(), s.secondaryFailures.sum(), s.rowCountMismatches.sum(),
-                s.breakerRejections.sum(), s.journaled.sum(), journal.lostCount(), s.unkeyed.sum(), s.rejected.sum());
+                s.breakerRejections.sum(), s.journaled.sum(), journal.lostCount(), s.unkeyed.sum(), s.rejected.sum(),
+                s.secondaryTimeouts.sum(), s.shadowReads.sum(), s.shadowMismatches.sum(), stuck.get(0) + stuck.get(1));
     }
 
     /**
@@ -271,14 +317,14 @@ final class Engine {
         SqlShape shape = classifier.classify(sql);
         RoutingTable table = router.table();
         try {
-            Plan p = Planner.plan(shape, params, CallContext.capture(sql), table, null, false, dirty);
+            Plan p = Planner.decide(shape, params, CallContext.capture(sql), table, null, false, dirty).apply(null);
             return new io.github.dualwrite.StatementRoute(sql, shape.kind().name(), shape.tables(),
                     p.unit() == null ? null : p.unit().name(), p.stage(),
                     p.keys().stream().map(Object::toString).toList(), p.keySource(), p.primary(), p.secondary(),
                     p.journalInstead() == null ? null : p.journalInstead().name(), null, p.reason(), table.version());
         } catch (SQLException e) {
             return new io.github.dualwrite.StatementRoute(sql, shape.kind().name(), shape.tables(), null, null,
-                    List.of(), "none", null, null, null, e.getMessage(), "refused", table.version());
+                    List.of(), StatementRoute.KeySource.NONE, null, null, null, e.getMessage(), "refused", table.version());
         }
     }
 
@@ -303,7 +349,7 @@ final class Engine {
         return clock;
     }
 
-    EngineStats stats() {
+    EngineStats counters() {
         return stats;
     }
 

@@ -16,4 +16,8 @@ final class EngineStats {
     final LongAdder unkeyed = new LongAdder();
     final LongAdder rejected = new LongAdder();
     final LongAdder passThrough = new LongAdder();
+    final LongAdder secondaryTimeouts = new LongAdder();
+    final LongAdder shadowReads = new LongAdder();
+    final LongAdder shadowMismatches = new LongAdder();
+    final LongAdder shadowSkipped = new LongAdder();
 }

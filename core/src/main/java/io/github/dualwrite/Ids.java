@@ -1,7 +1,5 @@
 package io.github.dualwrite;
 
-import io.github.dualwrite.InsertShape;
-import io.github.dualwrite.ValueRef;
 import java.util.List;
 
 /** Whether an INSERT gives its ids, leaves every one of them to be made, or mixes both. */

@@ -1,7 +1,6 @@
 package io.github.dualwrite;
 
 import io.github.dualwrite.config.Side;
-import io.github.dualwrite.SqlShape;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;

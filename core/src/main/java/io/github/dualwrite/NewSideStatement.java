@@ -1,7 +1,5 @@
 package io.github.dualwrite;
 
-import io.github.dualwrite.StatementHint;
-import io.github.dualwrite.SqlShape;
 import java.io.InputStream;
 import java.io.Reader;
 import java.lang.reflect.InvocationTargetException;

@@ -1,32 +1,19 @@
 package io.github.dualwrite;
 
+import io.github.dualwrite.StatementRoute.KeySource;
 import io.github.dualwrite.config.RoutingKey;
 import io.github.dualwrite.config.Side;
 import io.github.dualwrite.config.Stage;
 import io.github.dualwrite.config.UnitConfig;
 import io.github.dualwrite.journal.JournalEntry;
-import io.github.dualwrite.SqlShape;
 import java.util.List;
 
 /**
- * The routing decision for one execution of one statement.
- *
- * @param shape          the statement
- * @param unit           the unit of its tables, null when it touches no migrated table
- * @param stage          the stage that decided (the first key's), null without unit
- * @param primary        where it runs first: the read side for reads, the authority for writes
- * @param secondary      where a write is repeated after the primary succeeded, null for none
- * @param authority      the side trusted for the unit (for reads too), OLD without unit
- * @param keys           the routing keys found, empty when unkeyed
- * @param keySource      where the keys came from: scope, hint, sql or none
- * @param journalInstead when not null, the secondary is not run but journaled for this reason
- * @param ids            how an INSERT that omits its ids gets them
- * @param bindVolatile   whether non-deterministic calls are evaluated once on the authority and bound on both sides
- * @param reason         why, in words (for explain and logs)
+ * The routing decision for one execution of one statement: it runs on one side ({@link OneSide}), on the
+ * authority and then the secondary ({@link Dual}), or on the authority with the secondary journaled for the
+ * repairer instead ({@link Journaled}). A refused statement gets no plan (see {@link Planner.Decision}).
  */
-record Plan(SqlShape shape, UnitConfig unit, Stage stage, Side primary, Side secondary, Side authority,
-            List<RoutingKey> keys, String keySource, JournalEntry.Reason journalInstead, IdMode ids,
-            boolean bindVolatile, String reason) {
+sealed interface Plan permits Plan.OneSide, Plan.Dual, Plan.Journaled {
 
     /** How the ids of an INSERT that omits them are made. */
     enum IdMode {
@@ -38,64 +25,185 @@ record Plan(SqlShape shape, UnitConfig unit, Stage stage, Side primary, Side sec
         INJECT
     }
 
-    /** Runs on one side only, nothing to repeat or journal. */
-    static Plan single(SqlShape shape, UnitConfig unit, Stage stage, Side side, Side authority, List<RoutingKey> keys,
-                       String keySource, String reason) {
-        return new Plan(shape, unit, stage, side, null, authority, keys, keySource, null, IdMode.NONE, false, reason);
+    /** The statement. */
+    SqlShape shape();
+
+    /** The unit of its tables, null when it touches no migrated table. */
+    UnitConfig unit();
+
+    /** The stage that decided (the first key's), null without unit. */
+    Stage stage();
+
+    /** The side trusted for the unit (for reads too), OLD without unit. */
+    Side authority();
+
+    /** The routing keys found, empty when unkeyed. */
+    List<RoutingKey> keys();
+
+    /** Where the keys came from. */
+    KeySource keySource();
+
+    /** How an INSERT that omits its ids gets them. */
+    IdMode ids();
+
+    /** Why, in words (for explain and logs). */
+    String reason();
+
+    /** Where it runs first: the read side for reads, the authority for writes. */
+    Side primary();
+
+    /** Where a write is repeated after the primary succeeded, null for none. */
+    default Side secondary() {
+        return null;
+    }
+
+    /** When not null, the secondary is not run but journaled for this reason. */
+    default JournalEntry.Reason journalInstead() {
+        return null;
+    }
+
+    /** Whether non-deterministic calls are evaluated once on the authority and bound on both sides. */
+    default boolean bindVolatile() {
+        return false;
     }
 
     /** Whether a write must be repeated on (or journaled for) the other side. */
-    boolean dual() {
-        return secondary != null || journalInstead != null;
+    default boolean dual() {
+        return false;
     }
 
     /** The side that is behind when the secondary does not apply. */
-    Side behind() {
-        return secondary != null ? secondary : authority.other();
+    default Side behind() {
+        return authority().other();
     }
 
-    /** A copy that journals the secondary instead of running it. */
-    Plan journaled(JournalEntry.Reason why, String newReason) {
-        IdMode kept = ids == IdMode.FROM_OLD ? IdMode.NONE : ids; // the old side makes its own, nothing to copy
-        return new Plan(shape, unit, stage, primary, null, authority, keys, keySource, why, kept, false, newReason);
-    }
+    /** A copy with another id mode, the reason extended by {@code more}. */
+    Plan withIds(IdMode mode, String more);
 
-    /** A copy with another id mode. */
-    Plan withIds(IdMode mode, String more) {
-        return new Plan(shape, unit, stage, primary, secondary, authority, keys, keySource, journalInstead, mode,
-                bindVolatile, reason + more);
-    }
-
-    /** A copy that binds the values of non-deterministic calls. */
-    Plan bindingVolatile() {
-        return new Plan(shape, unit, stage, primary, secondary, authority, keys, keySource, journalInstead, ids, true,
-                reason + "; " + shape.volatileCalls().size() + " non-deterministic call(s) evaluated on " + authority
-                        + " and bound on both sides");
-    }
+    /** A copy whose reason says more. */
+    Plan because(String more);
 
     /** The first routing key as text, for the journal; null when unkeyed. */
-    String firstKey() {
-        return keys.isEmpty() ? null : keys.get(0).toString();
+    default String firstKey() {
+        return keys().isEmpty() ? null : keys().get(0).toString();
     }
 
-    @Override
-    public String toString() {
+    /** One line for logs. */
+    default String describe() {
         StringBuilder sb = new StringBuilder();
-        sb.append(shape.kind()).append(' ').append(shape.tables());
-        if (unit != null) {
-            sb.append(", unit ").append(unit.name()).append(" in ").append(stage);
+        sb.append(shape().kind()).append(' ').append(shape().tables());
+        if (unit() != null) {
+            sb.append(", unit ").append(unit().name()).append(" in ").append(stage());
         }
-        sb.append(", key ").append(keys.isEmpty() ? "none" : keys).append(" from ").append(keySource);
-        sb.append(": runs on ").append(primary);
-        if (secondary != null) {
-            sb.append(" then ").append(secondary);
+        sb.append(", key ").append(keys().isEmpty() ? "none" : keys()).append(" from ").append(keySource().label());
+        sb.append(": runs on ").append(primary());
+        if (secondary() != null) {
+            sb.append(" then ").append(secondary());
         }
-        if (journalInstead != null) {
-            sb.append(", journaled for ").append(behind()).append(" (").append(journalInstead).append(')');
+        if (journalInstead() != null) {
+            sb.append(", journaled for ").append(behind()).append(" (").append(journalInstead()).append(')');
         }
-        if (ids != IdMode.NONE) {
-            sb.append(", ids ").append(ids == IdMode.FROM_OLD ? "generated by OLD" : "from the table's id source");
+        if (ids() != IdMode.NONE) {
+            sb.append(", ids ").append(ids() == IdMode.FROM_OLD ? "generated by OLD" : "from the table's id source");
         }
-        return sb.append(" - ").append(reason).toString();
+        return sb.append(" - ").append(reason()).toString();
+    }
+
+    /** Runs on {@code primary} only: a read, a single-side stage's write, or a statement outside the units. */
+    record OneSide(SqlShape shape, UnitConfig unit, Stage stage, Side primary, Side authority, List<RoutingKey> keys,
+                   KeySource keySource, IdMode ids, String reason) implements Plan {
+
+        @Override
+        public Plan withIds(IdMode mode, String more) {
+            return new OneSide(shape, unit, stage, primary, authority, keys, keySource, mode, reason + more);
+        }
+
+        @Override
+        public Plan because(String more) {
+            return new OneSide(shape, unit, stage, primary, authority, keys, keySource, ids, reason + more);
+        }
+
+        @Override
+        public String toString() {
+            return describe();
+        }
+    }
+
+    /** A write on the authority, then on {@code secondary} behind the circuit breaker. */
+    record Dual(SqlShape shape, UnitConfig unit, Stage stage, Side authority, Side secondary, List<RoutingKey> keys,
+                KeySource keySource, IdMode ids, boolean bindVolatile, String reason) implements Plan {
+
+        @Override
+        public Side primary() {
+            return authority;
+        }
+
+        @Override
+        public boolean dual() {
+            return true;
+        }
+
+        @Override
+        public Side behind() {
+            return secondary;
+        }
+
+        /** The same write with the secondary journaled instead of run. */
+        Journaled journaled(JournalEntry.Reason why, String newReason) {
+            IdMode kept = ids == IdMode.FROM_OLD ? IdMode.NONE : ids; // the old side makes its own, nothing to copy
+            return new Journaled(shape, unit, stage, authority, keys, keySource, why, kept, newReason);
+        }
+
+        /** The same write binding the values of its non-deterministic calls. */
+        Dual bindingVolatile() {
+            return new Dual(shape, unit, stage, authority, secondary, keys, keySource, ids, true,
+                    reason + "; " + shape.volatileCalls().size() + " non-deterministic call(s) evaluated on " + authority
+                            + " and bound on both sides");
+        }
+
+        @Override
+        public Plan withIds(IdMode mode, String more) {
+            return new Dual(shape, unit, stage, authority, secondary, keys, keySource, mode, bindVolatile, reason + more);
+        }
+
+        @Override
+        public Plan because(String more) {
+            return new Dual(shape, unit, stage, authority, secondary, keys, keySource, ids, bindVolatile, reason + more);
+        }
+
+        @Override
+        public String toString() {
+            return describe();
+        }
+    }
+
+    /** A write on the authority only; the other side is journaled for the repairer to copy. */
+    record Journaled(SqlShape shape, UnitConfig unit, Stage stage, Side authority, List<RoutingKey> keys,
+                     KeySource keySource, JournalEntry.Reason journalInstead, IdMode ids, String reason) implements Plan {
+
+        @Override
+        public Side primary() {
+            return authority;
+        }
+
+        @Override
+        public boolean dual() {
+            return true;
+        }
+
+        @Override
+        public Plan withIds(IdMode mode, String more) {
+            return new Journaled(shape, unit, stage, authority, keys, keySource, journalInstead, mode, reason + more);
+        }
+
+        @Override
+        public Plan because(String more) {
+            return new Journaled(shape, unit, stage, authority, keys, keySource, journalInstead, ids, reason + more);
+        }
+
+        @Override
+        public String toString() {
+            return describe();
+        }
     }
 }

@@ -1,6 +1,5 @@
 package io.github.dualwrite;
 
-import io.github.dualwrite.StatementControl;
 import io.github.dualwrite.config.MigrationConfig;
 import io.github.dualwrite.config.RoutingKey;
 import io.github.dualwrite.config.Side;
@@ -10,10 +9,7 @@ import io.github.dualwrite.config.TableConfig;
 import io.github.dualwrite.journal.JournalEntry;
 import io.github.dualwrite.routing.Router;
 import io.github.dualwrite.routing.RoutingTable;
-import io.github.dualwrite.InsertShape;
-import io.github.dualwrite.SqlKind;
-import io.github.dualwrite.SqlShape;
-import io.github.dualwrite.ValueRef;
+import io.github.dualwrite.StatementRoute.KeySource;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -44,12 +40,54 @@ final class Planner {
     private Planner() {
     }
 
-    static Plan plan(SqlShape shape, Object[] values, CallContext context, RoutingTable table, TxPins pins,
-                     boolean secondaryBehind, DirtyKeys dirty) throws SQLException {
-        MigrationConfig config = table.snapshot().config();
+    /**
+     * What the planner decided for one execution, before anything is applied: a plan and the route its
+     * transaction pins, or a refusal. {@link #apply} is the only step with effects, taken by the caller.
+     */
+    sealed interface Decision permits Planned, Refused {
+
+        /** Pins what a transaction must remember, then hands back the plan; throws a refusal. */
+        Plan apply(TxPins pins) throws SQLException;
+    }
+
+    /** A plan; {@code pin} is the unit's own route, pinned at a transaction's first statement of the unit. */
+    record Planned(Plan plan, TxPins.Pinned pin) implements Decision {
+        @Override
+        public Plan apply(TxPins pins) {
+            if (pins != null && pin != null) {
+                pins.pin(plan.unit().name(), pin);
+                pins.meet(plan.unit().name(), plan.keys());
+                if (plan.shape().isWrite()) {
+                    pins.pinAuthority(plan.authority());
+                }
+            }
+            return plan;
+        }
+    }
+
+    /** Refused: the statement must not run; nothing is pinned. */
+    record Refused(SQLException error) implements Decision {
+        @Override
+        public Plan apply(TxPins pins) throws SQLException {
+            throw error;
+        }
+    }
+
+    /** Decides without side effects (pins are read, never changed). */
+    static Decision decide(SqlShape shape, Object[] values, CallContext context, RoutingTable table, TxPins pins,
+                           boolean secondaryBehind, DirtyKeys dirty) {
+        try {
+            return plan(shape, values, context, table, pins, secondaryBehind, dirty);
+        } catch (SQLException refused) {
+            return new Refused(refused);
+        }
+    }
+
+    private static Planned plan(SqlShape shape, Object[] values, CallContext context, RoutingTable table, TxPins pins,
+                                boolean secondaryBehind, DirtyKeys dirty) throws SQLException {
         SqlKind kind = shape.kind();
         if (kind == SqlKind.UNPARSED || kind == SqlKind.OTHER_WRITE || kind == SqlKind.TRANSACTION_CONTROL) {
-            return opaque(shape, config);
+            return new Planned(opaque(shape, table.snapshot().config()), null);
         }
         UnitConfig unit = null;
         List<String> others = new ArrayList<>();
@@ -64,39 +102,31 @@ final class Planner {
             }
         }
         if (unit == null) {
-            return Plan.single(shape, null, null, Side.OLD, Side.OLD, List.of(), "none", "no migrated table");
+            return new Planned(oneSide(shape, null, null, Side.OLD, Side.OLD, "no migrated table"), null);
         }
         if (units.size() > 1 || !others.isEmpty()) {
-            return crossing(shape, table, units, others);
+            return new Planned(crossing(shape, table, units, others), null);
         }
         if (kind == SqlKind.DDL) {
             if (table.isSingleSided(unit)) {
                 Side side = unit.stage().authority();
-                return Plan.single(shape, unit, unit.stage(), side, side, List.of(), "none", "schema change in a single-side stage");
+                return new Planned(oneSide(shape, unit, unit.stage(), side, side, "schema change in a single-side stage"), null);
             }
             throw reject("schema change on migrated table " + shape.tables() + " of unit " + unit.name() + " in stage "
                     + describeStages(unit) + ": run it on each side yourself (through ShardingSphere for the new side)");
         }
-        Decision d = keyed(shape, values, context, table, unit, pins, secondaryBehind, dirty);
-        if (pins != null) {
-            // applied only now: a statement refused on the way must not decide anything for its transaction
-            pins.pin(unit.name(), d.own());
-            pins.meet(unit.name(), d.plan().keys());
-            if (shape.isWrite()) {
-                pins.pinAuthority(d.plan().authority());
-            }
-        }
-        return d.plan();
+        return keyed(shape, values, context, table, unit, pins, secondaryBehind, dirty);
     }
 
-    /** A plan and the route of its own keys, which a transaction pins at its first statement of the unit. */
-    private record Decision(Plan plan, TxPins.Pinned own) {
+    /** A plan outside any user's route: no keys. */
+    private static Plan oneSide(SqlShape shape, UnitConfig unit, Stage stage, Side side, Side authority, String reason) {
+        return new Plan.OneSide(shape, unit, stage, side, authority, List.of(), KeySource.NONE, Plan.IdMode.NONE, reason);
     }
 
-    private static Decision keyed(SqlShape shape, Object[] values, CallContext context, RoutingTable table, UnitConfig unit,
+    private static Planned keyed(SqlShape shape, Object[] values, CallContext context, RoutingTable table, UnitConfig unit,
                               TxPins pins, boolean secondaryBehind, DirtyKeys dirty) throws SQLException {
         List<RoutingKey> keys = new ArrayList<>(2);
-        String source = findKeys(shape, values, context, unit, keys);
+        KeySource source = findKeys(shape, values, context, unit, keys);
         boolean write = shape.isWrite();
         TxPins.Pinned pinned = pins == null ? null : pins.unit(unit.name());
         TxPins.Pinned own = keys.isEmpty() ? unkeyedRoute(shape, table, unit, write) : combine(shape, table, unit, keys);
@@ -136,11 +166,9 @@ final class Planner {
         }
         Plan plan = routed(shape, values, context, table, unit, route, keys, source, secondaryBehind);
         if (held != null) {
-            plan = new Plan(plan.shape(), plan.unit(), plan.stage(), plan.primary(), plan.secondary(), plan.authority(),
-                    plan.keys(), plan.keySource(), plan.journalInstead(), plan.ids(), plan.bindVolatile(),
-                    plan.reason() + " (" + held + ")");
+            plan = plan.because(" (" + held + ")");
         }
-        return new Decision(plan, own);
+        return new Planned(plan, own);
     }
 
     /** Which sides the journal says are behind for these users' rows (any table of the unit). */
@@ -182,7 +210,7 @@ final class Planner {
 
     /** The plan for a route that passed the transaction's checks: read side, or the write's sides and ids. */
     private static Plan routed(SqlShape shape, Object[] values, CallContext context, RoutingTable table, UnitConfig unit,
-                               TxPins.Pinned route, List<RoutingKey> keys, String source, boolean secondaryBehind)
+                               TxPins.Pinned route, List<RoutingKey> keys, KeySource source, boolean secondaryBehind)
             throws SQLException {
         boolean write = shape.isWrite();
         StatementControl control = context.control();
@@ -206,7 +234,7 @@ final class Planner {
                 side = route.authority();
                 why = "a secondary write of this transaction did not apply, so its reads stay on the authority";
             }
-            return Plan.single(shape, unit, route.stage(), side, route.authority(), keys, source, why);
+            return new Plan.OneSide(shape, unit, route.stage(), side, route.authority(), keys, source, Plan.IdMode.NONE, why);
         }
         if (control == StatementControl.OLD_ONLY && route.authority() != Side.OLD) {
             throw reject("statement marked old-only writes unit " + unit.name() + " in stage " + route.stage()
@@ -215,34 +243,34 @@ final class Planner {
         }
         Plan plan;
         if (route.secondary() == null) {
-            plan = Plan.single(shape, unit, route.stage(), route.authority(), route.authority(), keys, source,
-                    "stage " + route.stage() + " writes one side");
+            plan = new Plan.OneSide(shape, unit, route.stage(), route.authority(), route.authority(), keys, source,
+                    Plan.IdMode.NONE, "stage " + route.stage() + " writes one side");
         } else if (keys.isEmpty() && table.snapshot().config().unkeyedPolicy() != MigrationConfig.UnkeyedPolicy.EXECUTE_BOTH) {
             if (table.snapshot().config().unkeyedPolicy() == MigrationConfig.UnkeyedPolicy.REJECT) {
                 throw reject("no routing key for unit " + unit.name() + " (column " + unit.routingColumn() + ") in "
                         + abbreviate(shape.sql()) + " and unkeyed-policy is REJECT: bind " + unit.routingColumn()
                         + " = ? or open DualWrite.routeBy(userId)");
             }
-            plan = new Plan(shape, unit, route.stage(), route.authority(), null, route.authority(), keys, source,
-                    JournalEntry.Reason.UNKEYED, Plan.IdMode.NONE, false,
+            plan = new Plan.Journaled(shape, unit, route.stage(), route.authority(), keys, source,
+                    JournalEntry.Reason.UNKEYED, Plan.IdMode.NONE,
                     "no routing key: authority only, journaled (unkeyed-policy JOURNAL)");
         } else {
-            plan = new Plan(shape, unit, route.stage(), route.authority(), route.secondary(), route.authority(), keys,
-                    source, null, Plan.IdMode.NONE, false, "stage " + route.stage() + " writes " + route.authority()
-                    + " then " + route.secondary() + (keys.isEmpty() ? " (no routing key: unkeyed-policy EXECUTE_BOTH)" : ""));
+            plan = new Plan.Dual(shape, unit, route.stage(), route.authority(), route.secondary(), keys, source,
+                    Plan.IdMode.NONE, false, "stage " + route.stage() + " writes " + route.authority() + " then "
+                    + route.secondary() + (keys.isEmpty() ? " (no routing key: unkeyed-policy EXECUTE_BOTH)" : ""));
         }
         plan = ids(plan, values);
-        if (plan.secondary() != null && (control == StatementControl.OLD_ONLY || control == StatementControl.SKIP_SECONDARY)) {
-            plan = plan.journaled(JournalEntry.Reason.SKIPPED,
+        if (plan instanceof Plan.Dual d && (control == StatementControl.OLD_ONLY || control == StatementControl.SKIP_SECONDARY)) {
+            plan = d.journaled(JournalEntry.Reason.SKIPPED,
                     "marked " + control + ": " + plan.authority() + " only, journaled for the repairer to copy");
         }
-        if (plan.secondary() != null && table.snapshot().config().secondary().mode() == MigrationConfig.WriteMode.CHANGE_LOG) {
-            plan = plan.journaled(JournalEntry.Reason.CHANGE_LOG,
+        if (plan instanceof Plan.Dual d && table.snapshot().config().secondary().mode() == MigrationConfig.WriteMode.CHANGE_LOG) {
+            plan = d.journaled(JournalEntry.Reason.CHANGE_LOG,
                     "change-log mode: " + plan.authority() + " only, the keys are journaled for the repairer to copy");
         }
-        if (plan.secondary() != null && !shape.volatileCalls().isEmpty()) {
+        if (plan instanceof Plan.Dual d && !shape.volatileCalls().isEmpty()) {
             String problem = shape.volatileProblem();
-            plan = problem == null ? plan.bindingVolatile() : notRepeatable(plan, problem);
+            plan = problem == null ? d.bindingVolatile() : notRepeatable(d, problem);
         }
         return plan;
     }
@@ -259,7 +287,7 @@ final class Planner {
             return plan;
         }
         if (insert.fromSelect()) {
-            return plan.secondary() == null ? plan : notRepeatable(plan, "INSERT ... SELECT reads rows the other side may not have");
+            return plan instanceof Plan.Dual d ? notRepeatable(d, "INSERT ... SELECT reads rows the other side may not have") : plan;
         }
         TableConfig table = plan.unit().table(shape.tables().get(0)).orElseThrow();
         Ids ids = Ids.of(insert, table.primaryKey(), values);
@@ -281,16 +309,16 @@ final class Planner {
                     + plan.stage() + " and the ids of " + table.name() + " come from " + source + ": give the id, or set"
                     + " id-source: SEQUENCE or GENERATOR for the table");
         }
-        if (plan.secondary() == null) {
+        if (!(plan instanceof Plan.Dual d)) {
             return plan; // the old side makes its own ids
         }
         if (ids == Ids.NOT_CARRIABLE || insert.onDuplicateKey()) {
-            return notRepeatable(plan, "the old side generates the id and this INSERT form cannot carry it to the new side");
+            return notRepeatable(d, "the old side generates the id and this INSERT form cannot carry it to the new side");
         }
         return plan.withIds(Plan.IdMode.FROM_OLD, "; the ids OLD generates are copied into the NEW insert");
     }
 
-    private static Plan notRepeatable(Plan plan, String why) {
+    private static Plan notRepeatable(Plan.Dual plan, String why) {
         return plan.journaled(JournalEntry.Reason.NOT_REPEATABLE, why + ": authority only, journaled for repair");
     }
 
@@ -298,17 +326,17 @@ final class Planner {
      * Finds the routing keys: the scope's or hint's, plus any different value the SQL binds to the routing
      * column (a statement about another user than the scope's must still reach that user's sides).
      */
-    private static String findKeys(SqlShape shape, Object[] values, CallContext context, UnitConfig unit,
+    private static KeySource findKeys(SqlShape shape, Object[] values, CallContext context, UnitConfig unit,
                                    List<RoutingKey> keys) {
         if (context.key() != null) {
             keys.add(context.key());
-            String source = context.source();
+            KeySource source = context.source();
             List<RoutingKey> fromSql = new ArrayList<>(2);
-            if (!"none".equals(sqlKeys(shape, values, unit, fromSql))) {
+            if (sqlKeys(shape, values, unit, fromSql) != KeySource.NONE) {
                 for (RoutingKey k : fromSql) {
                     if (!keys.contains(k)) {
                         keys.add(k);
-                        source = source + "+sql";
+                        source = source.andSql();
                     }
                 }
             }
@@ -317,10 +345,10 @@ final class Planner {
         return sqlKeys(shape, values, unit, keys);
     }
 
-    private static String sqlKeys(SqlShape shape, Object[] values, UnitConfig unit, List<RoutingKey> keys) {
+    private static KeySource sqlKeys(SqlShape shape, Object[] values, UnitConfig unit, List<RoutingKey> keys) {
         List<ValueRef> refs = shape.bindings(unit.routingColumn());
         if (refs.isEmpty()) {
-            return "none";
+            return KeySource.NONE;
         }
         for (ValueRef ref : refs) {
             Object value = ref.isKnown() ? ref.resolve(values) : null;
@@ -332,13 +360,13 @@ final class Planner {
             }
             if (key == null) {
                 keys.clear();
-                return "none";
+                return KeySource.NONE;
             }
             if (!keys.contains(key)) {
                 keys.add(key);
             }
         }
-        return "sql";
+        return KeySource.SQL;
     }
 
     /** One route for all keys of a statement: one authority, both sides written if any key needs it. */
@@ -400,14 +428,14 @@ final class Planner {
         String what = "statement touches " + (units.size() > 1 ? "units " + units : "unit " + units.iterator().next())
                 + (others.isEmpty() ? "" : " and tables that are not migrated " + others);
         if (others.isEmpty() && stages.equals(EnumSet.of(Stage.NEW_ONLY))) {
-            return Plan.single(shape, null, Stage.NEW_ONLY, Side.NEW, Side.NEW, List.of(), "none", what + ": all NEW_ONLY, the new side");
+            return oneSide(shape, null, Stage.NEW_ONLY, Side.NEW, Side.NEW, what + ": all NEW_ONLY, the new side");
         }
         boolean oldAuthoritative = stages.stream().allMatch(st -> st.authority() == Side.OLD);
         boolean allowed = stages.equals(EnumSet.of(Stage.OLD_ONLY))
                 || (shape.kind() == SqlKind.LOCKING_SELECT && oldAuthoritative)
                 || (!shape.isWrite() && shape.kind() != SqlKind.LOCKING_SELECT && !stages.contains(Stage.NEW_ONLY));
         if (allowed) {
-            return Plan.single(shape, null, null, Side.OLD, Side.OLD, List.of(), "none", what + ": the old side");
+            return oneSide(shape, null, null, Side.OLD, Side.OLD, what + ": the old side");
         }
         if (!shape.isWrite()) {
             throw reject(what + " in stages " + stages + ": the old side is not complete for all of them; split the statement");
@@ -433,7 +461,7 @@ final class Planner {
                         + describeStages(u) + "; split or rewrite the statement");
             }
         }
-        return Plan.single(shape, null, null, Side.OLD, Side.OLD, List.of(), "none",
+        return oneSide(shape, null, null, Side.OLD, Side.OLD,
                 (shape.problem() != null ? "not classified (" + shape.problem() + ")" : shape.kind().name())
                         + ": every unit is OLD_ONLY, the old side");
     }

@@ -1,9 +1,5 @@
 package io.github.dualwrite;
 
-import io.github.dualwrite.InsertShape;
-import io.github.dualwrite.SqlShape;
-import io.github.dualwrite.ValueRef;
-import io.github.dualwrite.VolatileCall;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;

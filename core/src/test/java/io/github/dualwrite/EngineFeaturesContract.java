@@ -382,7 +382,7 @@ abstract class EngineFeaturesContract extends StackContract {
         assertThat(gray.stage()).isEqualTo(Stage.READ_NEW);
         assertThat(gray.runsOn()).isEqualTo(Side.NEW);
         assertThat(gray.keys()).containsExactly("10042");
-        assertThat(gray.keySource()).isEqualTo("sql");
+        assertThat(gray.keySource()).isEqualTo(io.github.dualwrite.StatementRoute.KeySource.SQL);
         StatementRoute write = stack.dataSource().explain("UPDATE points_detail SET amount = 1 WHERE user_id = ?", 10500L);
         assertThat(write.runsOn()).isEqualTo(Side.OLD);
         assertThat(write.thenOn()).isEqualTo(Side.NEW);
@@ -460,5 +460,38 @@ abstract class EngineFeaturesContract extends StackContract {
         }
         assertThat(jdbc.queryForObject("SELECT balance FROM points_account WHERE user_id = ?", Long.class, 100L)).isEqualTo(15L);
         assertSidesEqual();
+    }
+
+    @Test
+    void shadowReadsCompareASampleWithTheOtherSideAndJournalWhatStaysDifferent() throws Exception {
+        MigrationConfig base = Stack.config(Stage.READ_NEW, Stage.READ_NEW, 0, MigrationConfig.UnkeyedPolicy.EXECUTE_BOTH);
+        io.github.dualwrite.config.UnitConfig points = base.unit("points").orElseThrow()
+                .withShadowRead(new io.github.dualwrite.config.UnitConfig.ShadowRead(1.0, java.util.Set.of("gmt_modified")));
+        stack.control().apply(base.withUnit(points), "test").orThrow();
+        DualWriteStats before = stack.dataSource().stats();
+        try (Connection c = stack.dataSource().getConnection()) {
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate("INSERT INTO points_detail (id, user_id, amount) VALUES (1, 31, 5)");
+                st.executeUpdate("INSERT INTO points_detail (id, user_id, amount) VALUES (2, 32, 5)");
+            }
+            pair.updateNew("UPDATE points_detail SET amount = 99 WHERE id = 1"); // behind everybody's back
+            for (long user : new long[] {31, 32}) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT id, amount FROM points_detail WHERE user_id = ?")) {
+                    ps.setLong(1, user);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        assertThat(rs.next()).isTrue(); // the caller reads the read side (NEW) at once
+                    }
+                }
+            }
+        }
+        io.github.dualwrite.testing.Poll.until(java.time.Duration.ofSeconds(30),
+                () -> stack.dataSource().stats().shadowReads() - before.shadowReads() >= 2);
+        assertThat(stack.dataSource().stats().shadowMismatches() - before.shadowMismatches()).isEqualTo(1);
+        assertThat(stack.journalTable().read(0, 100)).filteredOn(e -> e.reason() == JournalEntry.Reason.SHADOW_MISMATCH)
+                .singleElement().satisfies(e -> {
+                    assertThat(e.routingKey()).isEqualTo("31");
+                    assertThat(e.failedSide()).as("the authority (OLD) is trusted").isEqualTo(Side.NEW);
+                    assertThat(e.table()).isEqualTo("points_detail");
+                });
     }
 }

@@ -266,4 +266,87 @@ abstract class SecondaryFaultsContract {
             assertThat(e.routingKey()).isEqualTo("13");
         });
     }
+
+    /** The document in force with a short secondary timeout (its deadline is the timeout + 250 ms). */
+    private void secondaryTimeout(Duration timeout, MigrationConfig.CircuitBreaker breaker) {
+        stack.control().apply(Stack.config(Stage.DUAL_WRITE, Stage.DUAL_WRITE, 0, MigrationConfig.UnkeyedPolicy.EXECUTE_BOTH)
+                .withSecondary(new MigrationConfig.Secondary(MigrationConfig.WriteMode.SYNC, timeout, breaker)), "test")
+                .orThrow();
+    }
+
+    @Test
+    void aHangingSecondaryReleasesTheCallerAtTheDeadlineAndIsDetached() throws Exception {
+        secondaryTimeout(Duration.ofMillis(200), MigrationConfig.CircuitBreaker.DEFAULTS);
+        long timeoutsBefore = stack.dataSource().stats().secondaryTimeouts();
+        stack.newSide().set(Fault.HANG);
+        try (Connection c = stack.dataSource().getConnection()) {
+            for (long id = 1; id <= 4; id++) {
+                write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (?, 21, 1)", id);
+                // returned while the new side still hangs: the caller did not wait for it
+                assertThat(stack.newSide().hanging()).as("calls still hanging after write " + id).isEqualTo((int) id);
+            }
+            // four calls are stuck: the side hangs, the next one is journaled without waiting at all
+            write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (5, 21, 1)");
+            assertThat(stack.newSide().hanging()).isEqualTo(4);
+        }
+        assertThat(pair.countOld("points_detail")).isEqualTo(5);
+        assertThat(journal()).hasSize(5).allSatisfy(e -> assertThat(e.failedSide()).isEqualTo(Side.NEW));
+        assertThat(journal()).filteredOn(e -> e.errorMessage().contains("did not return within 450 ms")).hasSize(4);
+        assertThat(journal()).filteredOn(e -> e.errorMessage().contains("have not returned after their deadline")).hasSize(1);
+        assertThat(stack.dataSource().stats().secondaryTimeouts() - timeoutsBefore).isEqualTo(4);
+        assertThat(stack.dataSource().stats().secondaryStuck()).isEqualTo(4);
+
+        stack.newSide().set(Fault.NONE);
+        io.github.dualwrite.testing.Poll.until(Duration.ofSeconds(20), () -> stack.dataSource().stats().secondaryStuck() == 0);
+        // the hung calls ran once the side answered, on their own (detached) connection: journaled all the same
+        assertThat(pair.countNew("points_detail")).isEqualTo(4);
+        try (Connection c = stack.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (6, 21, 1)");
+            c.commit();
+        }
+        assertThat(pair.queryNew("SELECT id FROM points_detail WHERE id = 6")).as("the healed side is written again").hasSize(1);
+    }
+
+    @Test
+    void aSecondaryThatHangsInATransactionIsAbandonedAndTheAuthorityCommits() throws Exception {
+        secondaryTimeout(Duration.ofMillis(200), MigrationConfig.CircuitBreaker.DEFAULTS);
+        try (Connection c = stack.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (1, 22, 1)");
+            stack.newSide().set(Fault.HANG);
+            write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (2, 22, 1)");
+            write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (3, 22, 1)");
+            c.commit();
+            assertThat(stack.newSide().hanging()).as("the caller never waited for the hung call").isEqualTo(1);
+        }
+        assertThat(pair.countOld("points_detail")).isEqualTo(3);
+        // everything the abandoned secondary transaction held or was asked is journaled: rows 1, 2, 3
+        assertThat(journal()).extracting(JournalEntry::primaryKey).containsExactlyInAnyOrder("[1]", "[2]", "[3]");
+        stack.newSide().set(Fault.NONE);
+        io.github.dualwrite.testing.Poll.until(Duration.ofSeconds(20), () -> stack.dataSource().stats().secondaryStuck() == 0);
+        assertThat(pair.countNew("points_detail")).as("the abandoned transaction was rolled back, not committed").isZero();
+    }
+
+    @Test
+    void aConstraintViolationOnTheSecondaryIsJournaledWithoutOpeningTheBreaker() throws Exception {
+        MigrationConfig.CircuitBreaker tight = new MigrationConfig.CircuitBreaker(50, 100, Duration.ofSeconds(5), 4, 4,
+                Duration.ofMinutes(10), 1);
+        secondaryTimeout(Duration.ofSeconds(2), tight);
+        long rejectionsBefore = stack.dataSource().stats().breakerRejections();
+        long timeoutsBefore = stack.dataSource().stats().secondaryTimeouts();
+        for (long id = 1; id <= 10; id++) {
+            pair.updateNew("INSERT INTO points_detail (id, user_id, amount) VALUES (?, 23, 9)", id);
+        }
+        try (Connection c = stack.dataSource().getConnection()) {
+            for (long id = 1; id <= 10; id++) {
+                write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (?, 23, 1)", id);
+            }
+        }
+        assertThat(journal()).hasSize(10).allSatisfy(e -> assertThat(e.reason()).isEqualTo(JournalEntry.Reason.ERROR));
+        assertThat(journal()).allSatisfy(e -> assertThat(e.errorClass()).contains("IntegrityConstraint"));
+        assertThat(stack.dataSource().stats().breakerRejections() - rejectionsBefore).as("a data error is no sign of a"
+                + " sick side").isZero();
+        assertThat(stack.dataSource().stats().secondaryTimeouts() - timeoutsBefore).isZero();
+    }
 }

@@ -54,6 +54,7 @@ final class ConfigBinder {
         graySection.rejectUnknownKeys();
         Section shadow = s.section("shadow-read");
         double sampleRate = shadow.fraction("sample-rate", 0.0);
+        List<String> ignored = shadow.names("ignore-columns");
         shadow.rejectUnknownKeys();
         s.rejectUnknownKeys();
 
@@ -63,7 +64,8 @@ final class ConfigBinder {
         Stage grayOrStandIn = grayStage != null ? grayStage : stageOrStandIn;
         UnitConfig.Gray gray = problems.attempt(graySection.path(""),
                 () -> new UnitConfig.Gray(grayOrStandIn, ratio, whitelist, blacklist));
-        UnitConfig.ShadowRead shadowRead = problems.attempt(shadow.path(""), () -> new UnitConfig.ShadowRead(sampleRate));
+        UnitConfig.ShadowRead shadowRead = problems.attempt(shadow.path(""), () -> new UnitConfig.ShadowRead(sampleRate,
+                ignored == null ? Set.of() : new java.util.LinkedHashSet<>(ignored)));
         UnitConfig unit = problems.attempt(s.path(""), () -> new UnitConfig(name,
                 routingColumn != null ? routingColumn : "stand_in",
                 tables != null ? tables : Map.of("stand_in", TableConfig.of("stand_in")),

@@ -61,7 +61,12 @@ final class ConfigWriter {
             putKeys(g, "blacklist", gray.blacklist());
             u.put("gray", g);
             if (unit.shadowRead().enabled()) {
-                u.put("shadow-read", Map.of("sample-rate", unit.shadowRead().sampleRate()));
+                Map<String, Object> shadow = new LinkedHashMap<>();
+                shadow.put("sample-rate", unit.shadowRead().sampleRate());
+                if (!unit.shadowRead().ignoredColumns().isEmpty()) {
+                    shadow.put("ignore-columns", List.copyOf(unit.shadowRead().ignoredColumns()));
+                }
+                u.put("shadow-read", shadow);
             }
             units.put(unit.name(), u);
         }

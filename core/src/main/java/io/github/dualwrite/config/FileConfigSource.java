@@ -67,7 +67,7 @@ public final class FileConfigSource implements AutoCloseable {
 
     /** Watches {@code file} with the defaults: 300 ms debounce, 2 s polling fallback. */
     public static FileConfigSource watch(Path file, MigrationControl control) {
-        return builder(file, control).start();
+        return builder(file, control).build();
     }
 
     /** Configures a watcher. */
@@ -249,7 +249,7 @@ public final class FileConfigSource implements AutoCloseable {
         }
 
         /** Reads the file once now, then watches it. */
-        public FileConfigSource start() {
+        public FileConfigSource build() {
             return new FileConfigSource(this);
         }
 

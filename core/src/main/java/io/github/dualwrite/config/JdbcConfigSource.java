@@ -62,6 +62,14 @@ public final class JdbcConfigSource implements AutoCloseable {
         this.poller = scheduler.scheduleWithFixedDelay(this::checkQuietly, poll, poll, TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Watches the row {@code default} of {@code dualwrite_config} in {@code dataSource} every 5 s (creating the
+     * table if absent), like {@link FileConfigSource#watch} does for a file.
+     */
+    public static JdbcConfigSource watch(DataSource dataSource, MigrationControl control) {
+        return builder(dataSource, control).build();
+    }
+
     /** Configures a source over {@code dataSource}. */
     public static Builder builder(DataSource dataSource, MigrationControl control) {
         return new Builder(dataSource, control);
@@ -260,7 +268,7 @@ public final class JdbcConfigSource implements AutoCloseable {
         }
 
         /** Creates the table if absent, reads the row once now, then polls it. */
-        public JdbcConfigSource start() {
+        public JdbcConfigSource build() {
             return new JdbcConfigSource(this);
         }
     }

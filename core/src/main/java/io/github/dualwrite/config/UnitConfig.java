@@ -254,17 +254,27 @@ public record UnitConfig(String name, String routingColumn, Map<String, TableCon
      *
      * @param sampleRate share of reads sampled, 0.0 (off) to 1.0 (every read)
      */
-    public record ShadowRead(double sampleRate) {
+    public record ShadowRead(double sampleRate, java.util.Set<String> ignoredColumns) {
 
         /** Shadow reads switched off. */
         public static final ShadowRead OFF = new ShadowRead(0.0);
 
-        /** Validates the rate. */
+        /** Validates the rate; column names are compared case-insensitively. */
         public ShadowRead {
             if (!(sampleRate >= 0.0 && sampleRate <= 1.0)) {
                 throw new InvalidConfigException(java.util.List.of(new ConfigProblem("sample-rate",
                         sampleRate + " is out of range 0.0..1.0 (a share of reads: 0.01 = 1%)")));
             }
+            java.util.Set<String> lower = new java.util.TreeSet<>();
+            for (String c : ignoredColumns == null ? java.util.Set.<String>of() : ignoredColumns) {
+                lower.add(c.toLowerCase(java.util.Locale.ROOT));
+            }
+            ignoredColumns = java.util.Collections.unmodifiableSet(lower);
+        }
+
+        /** Sampling at {@code sampleRate}, every column compared. */
+        public ShadowRead(double sampleRate) {
+            this(sampleRate, java.util.Set.of());
         }
 
         /** Whether any read is sampled. */

@@ -41,40 +41,143 @@ public final class FallbackJournal implements Journal {
         this.file = file;
         this.nanoTime = nanoTime;
         this.warn = warn;
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        this.workers = new java.util.concurrent.ThreadPoolExecutor(0, TABLE_WORKERS, 60, java.util.concurrent.TimeUnit.SECONDS,
+                new java.util.concurrent.SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "dualwrite-journal-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
         replayFile();
     }
 
+    /** Table writes in flight at most (hung ones included); beyond, entries go to the file at once. */
+    static final int TABLE_WORKERS = 4;
+    /** How long a caller waits for the table before the entries go to the file. */
+    static final long TABLE_TIMEOUT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
+    /** After a failure the table is skipped for this long, doubling while it keeps failing, up to 30 s. */
+    static final long FIRST_COOL_DOWN_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+    static final long MAX_COOL_DOWN_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+
+    private final java.util.concurrent.ThreadPoolExecutor workers;
+    /** While the table is sick: skip it until this nanoTime, and how long the next pause is. */
+    private long skipTableUntil;
+    private long coolDown = FIRST_COOL_DOWN_NANOS;
+    private boolean sick;
+
+    /**
+     * Stores the entries: in the table when it is healthy (waiting at most 2 s for it), else in the file. A
+     * table that failed or hung is skipped for a cool-down (1 s, doubling up to 30 s while it keeps failing),
+     * so a sick journal database costs a business call at most one wait per cool-down. What went to the file
+     * moves into the table in the background once the table takes writes again.
+     */
     @Override
     public void record(List<JournalEntry> entries) {
         if (entries.isEmpty()) {
             return;
         }
+        Exception tableFailure;
+        if (tableWorthTrying()) {
+            try {
+                tableWithin(entries);
+                tableHealthy();
+                listeners.recorded(entries);
+                if (!file.isEmpty()) {
+                    replayInBackground();
+                }
+                return;
+            } catch (SQLException | RuntimeException | java.util.concurrent.TimeoutException e) {
+                tableSick();
+                tableFailure = e;
+            }
+        } else {
+            tableFailure = new SQLException("skipped while the table recovers from an earlier failure");
+        }
         try {
-            table.tryRecord(entries);
+            file.tryAppend(entries);
+            toFile.addAndGet(entries.size());
             listeners.recorded(entries);
-            if (!file.isEmpty() && replaying.compareAndSet(false, true)) {
+            warnFallback(entries.size(), tableFailure);
+        } catch (IOException | RuntimeException fileFailure) {
+            for (JournalEntry entry : entries) {
+                lost.incrementAndGet();
+                log.error("dualwrite journal LOST an entry: table {} failed ({}) and file {} failed ({}): {}",
+                        table.table(), tableFailure.getMessage(), file.file(), fileFailure.getMessage(),
+                        entry.describe());
+            }
+        }
+    }
+
+    /**
+     * Ends the table's cool-down now: the next entries try the table again (for an operator who fixed the
+     * journal's database and does not want to wait).
+     */
+    public void retryTable() {
+        tableHealthy();
+    }
+
+    private synchronized boolean tableWorthTrying() {
+        return !sick || nanoTime.getAsLong() - skipTableUntil >= 0;
+    }
+
+    private synchronized void tableHealthy() {
+        sick = false;
+        coolDown = FIRST_COOL_DOWN_NANOS;
+    }
+
+    private synchronized void tableSick() {
+        skipTableUntil = nanoTime.getAsLong() + coolDown;
+        coolDown = sick ? Math.min(coolDown * 2, MAX_COOL_DOWN_NANOS) : coolDown;
+        sick = true;
+    }
+
+    /** Writes to the table on a worker, waiting at most {@link #TABLE_TIMEOUT_NANOS}. */
+    private void tableWithin(List<JournalEntry> entries) throws SQLException, java.util.concurrent.TimeoutException {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        try {
+            workers.execute(() -> {
                 try {
-                    replayFile(); // one business thread moves the file back; the others do not wait for it
+                    table.tryRecord(entries);
+                    done.complete(null);
+                } catch (Throwable t) {
+                    done.completeExceptionally(t);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException busy) {
+            throw new SQLException("all " + TABLE_WORKERS + " journal table writers are waiting for the database");
+        }
+        try {
+            done.get(TABLE_TIMEOUT_NANOS, java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.TimeoutException("interrupted while waiting for the journal table");
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SQLException sql) {
+                throw sql;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new SQLException("journal table write failed: " + cause, cause);
+        }
+    }
+
+    /** Moves the file into the table on a journal worker: never on the business call's thread. */
+    private void replayInBackground() {
+        if (!replaying.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            workers.execute(() -> {
+                try {
+                    replayFile();
                 } finally {
                     replaying.set(false);
                 }
-            }
-            return;
-        } catch (SQLException | RuntimeException tableFailure) {
-            try {
-                file.tryAppend(entries);
-                toFile.addAndGet(entries.size());
-                listeners.recorded(entries);
-                warnFallback(entries.size(), tableFailure);
-                return;
-            } catch (IOException | RuntimeException fileFailure) {
-                for (JournalEntry entry : entries) {
-                    lost.incrementAndGet();
-                    log.error("dualwrite journal LOST an entry: table {} failed ({}) and file {} failed ({}): {}",
-                            table.table(), tableFailure.getMessage(), file.file(), fileFailure.getMessage(),
-                            entry.describe());
-                }
-            }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException busy) {
+            replaying.set(false); // every worker waits for the table: the next healthy write tries again
         }
     }
 
@@ -220,6 +323,7 @@ public final class FallbackJournal implements Journal {
 
     @Override
     public void close() {
+        workers.shutdown();
         table.close();
         file.close();
     }

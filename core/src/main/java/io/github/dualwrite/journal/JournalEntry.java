@@ -95,7 +95,9 @@ public record JournalEntry(Long id, String entryId, Instant createdAt, String un
         /** The statement was marked to run on one side only (old-only, skip-secondary); the repairer copies the rows. */
         SKIPPED,
         /** A person decided which side is behind after a conflict; the repairer copies without conflict checks. */
-        RESOLVED
+        RESOLVED,
+        /** A sampled shadow read found the user's rows different on the two sides, and still after a re-check. */
+        SHADOW_MISMATCH
     }
 
     /** Checks the required parts. */

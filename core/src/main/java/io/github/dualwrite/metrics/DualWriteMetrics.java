@@ -103,6 +103,14 @@ public final class DualWriteMetrics implements MeterBinder {
                 "outcome", "failure");
         stat(registry, "dualwrite.secondary.writes", "secondary writes", DualWriteStats::breakerRejections,
                 "outcome", "breaker.open");
+        stat(registry, "dualwrite.secondary.timeouts", "secondary calls abandoned at the deadline",
+                DualWriteStats::secondaryTimeouts);
+        gauge(registry, "dualwrite.secondary.stuck", "secondary calls past their deadline still running", dataSource,
+                ds -> ds.stats().secondaryStuck(), Tags.empty());
+        stat(registry, "dualwrite.shadow.reads", "sampled reads compared with the other side", DualWriteStats::shadowReads,
+                "outcome", "compared");
+        stat(registry, "dualwrite.shadow.reads", "sampled reads compared with the other side",
+                DualWriteStats::shadowMismatches, "outcome", "mismatch");
         stat(registry, "dualwrite.secondary.row.count.mismatches", "secondary row counts unlike the authority's",
                 DualWriteStats::rowCountMismatches);
         stat(registry, "dualwrite.statements.unkeyed", "dual writes without routing key", DualWriteStats::unkeyed);

@@ -39,7 +39,7 @@ class FileConfigSourceTest {
         write(file, V1);
         MigrationControl control = MigrationControl.empty(java.time.Clock.systemUTC());
         try (FileConfigSource source = FileConfigSource.builder(file, control).debounce(Duration.ofMillis(50))
-                .pollInterval(Duration.ofMillis(100)).start()) {
+                .pollInterval(Duration.ofMillis(100)).build()) {
             assertThat(control.current().version()).isEqualTo(1);
             assertThat(control.current().source()).isEqualTo("file:" + file.toAbsolutePath().normalize());
             write(file, V1.replace("OLD_ONLY", "DUAL_WRITE"));
@@ -54,7 +54,7 @@ class FileConfigSourceTest {
         write(file, V1);
         MigrationControl control = MigrationControl.empty(java.time.Clock.systemUTC());
         try (FileConfigSource source = FileConfigSource.builder(file, control).debounce(Duration.ofMillis(50))
-                .pollInterval(Duration.ofMillis(100)).start()) {
+                .pollInterval(Duration.ofMillis(100)).build()) {
             String next = V1.replace("OLD_ONLY", "DUAL_WRITE");
             write(file, next.substring(0, next.indexOf("tables:") + 12)); // cut in the middle of a list
             Poll.until(Duration.ofSeconds(20), () -> control.rejectedCount() >= 1);
@@ -79,7 +79,7 @@ class FileConfigSourceTest {
         write(file, "units.points.routing-column=user_id\nunits.points.tables=points_detail\nunits.points.stage=OLD_ONLY\n");
         MigrationControl control = MigrationControl.empty(java.time.Clock.systemUTC());
         try (FileConfigSource source = FileConfigSource.builder(file, control).useWatchService(false)
-                .debounce(Duration.ofMillis(20)).pollInterval(Duration.ofMillis(50)).start()) {
+                .debounce(Duration.ofMillis(20)).pollInterval(Duration.ofMillis(50)).build()) {
             assertThat(stage(control)).isEqualTo(Stage.OLD_ONLY);
             write(file, "units.points.routing-column=user_id\nunits.points.tables=points_detail\n"
                     + "units.points.stage=DUAL_WRITE\n# a longer file, so the size changes too\n");
@@ -92,7 +92,7 @@ class FileConfigSourceTest {
         Path file = dir.resolve("dualwrite.yaml");
         MigrationControl control = MigrationControl.empty(java.time.Clock.systemUTC());
         try (FileConfigSource source = FileConfigSource.builder(file, control).useWatchService(false)
-                .pollInterval(Duration.ofHours(1)).start()) {
+                .pollInterval(Duration.ofHours(1)).build()) {
             assertThat(control.current().version()).isZero();
             write(file, V1);
             assertThat(source.checkNow()).isNotNull();

@@ -36,28 +36,6 @@ class JournalTest {
     }
 
     @Test
-    void theTableJournalStoresReadsAndCountsEntries() {
-        checkTableJournal(h2("journal_table", "MySQL"));
-    }
-
-    static void checkTableJournal(DataSource ds) {
-        JdbcJournal journal = new JdbcJournal(ds);
-        journal.record(List.of(entry("1"), entry("2")));
-        assertThat(journal.pendingCount()).isEqualTo(2);
-        List<JournalEntry> read = journal.read(0, 10);
-        assertThat(read).hasSize(2);
-        JournalEntry first = read.get(0);
-        assertThat(first.id()).isPositive();
-        assertThat(first.routingKey()).isEqualTo("1");
-        assertThat(first.failedSide()).isEqualTo(Side.NEW);
-        assertThat(first.reason()).isEqualTo(JournalEntry.Reason.ERROR);
-        assertThat(first.createdAt()).isEqualTo(Instant.parse("2026-11-21T08:00:00Z"));
-        assertThat(first.params()).isEqualTo("[1,\"1\"]");
-        assertThat(journal.read(first.id(), 10)).extracting(JournalEntry::routingKey).containsExactly("2");
-        assertThat(journal.lostCount()).isZero();
-    }
-
-    @Test
     void theJournalTableDdlRunsOnPostgresqlSyntax() throws Exception {
         DataSource pg = h2("journal_pg", "PostgreSQL");
         try (Connection c = pg.getConnection(); Statement s = c.createStatement()) {
@@ -86,19 +64,47 @@ class JournalTest {
     @Test
     void theFallbackJournalUsesTheFileWhileTheTableIsDownAndMovesItBack() throws Exception {
         FaultyDataSource faulty = FaultyDataSource.wrap(h2("journal_fallback", "MySQL"));
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(5);
         FallbackJournal journal = new FallbackJournal(new JdbcJournal(faulty.dataSource()),
-                new FileJournal(dir.resolve("fallback.jsonl")));
+                new FileJournal(dir.resolve("fallback.jsonl")), nanos::get, w -> { });
         faulty.set(Fault.DOWN);
         journal.record(List.of(entry("1")));
-        journal.record(List.of(entry("2")));
-        assertThat(journal.fileFallbackCount()).isEqualTo(2);
-        assertThat(journal.lostCount()).isZero();
         faulty.set(Fault.NONE);
+        journal.record(List.of(entry("2")));
+        assertThat(journal.fileFallbackCount()).as("the table is skipped during its cool-down").isEqualTo(2);
+        assertThat(journal.lostCount()).isZero();
+        nanos.addAndGet(java.util.concurrent.TimeUnit.SECONDS.toNanos(1));
         journal.record(List.of(entry("3")));
+        // the file moves back in the background, not on the recording thread
+        io.github.dualwrite.testing.Poll.until(java.time.Duration.ofSeconds(20),
+                () -> new FileJournal(dir.resolve("fallback.jsonl")).isEmpty());
         assertThat(journal.read(0, 10)).extracting(JournalEntry::routingKey).containsExactlyInAnyOrder("1", "2", "3");
-        assertThat(new FileJournal(dir.resolve("fallback.jsonl")).isEmpty()).isTrue();
         assertThat(journal.replayFile()).isZero();
         assertThat(journal.pendingCount()).isEqualTo(3);
+    }
+
+    @Test
+    void aHangingJournalTableCostsOneBoundedWaitPerCoolDown() throws Exception {
+        FaultyDataSource faulty = FaultyDataSource.wrap(h2("journal_hang", "MySQL"));
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(5);
+        JdbcJournal table = new JdbcJournal(faulty.dataSource());
+        table.createIfAbsent();
+        FallbackJournal journal = new FallbackJournal(table, new FileJournal(dir.resolve("hang.jsonl")), nanos::get,
+                w -> { });
+        faulty.set(Fault.HANG);
+        journal.record(List.of(entry("1"))); // waits for the table at most 2 s, then the file
+        journal.record(List.of(entry("2"))); // the table is not tried during the cool-down
+        nanos.addAndGet(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(999));
+        journal.record(List.of(entry("3")));
+        assertThat(faulty.hanging()).as("only the first write reached the hung table").isEqualTo(1);
+        assertThat(journal.fileFallbackCount()).isEqualTo(3);
+        faulty.set(Fault.NONE);
+        nanos.addAndGet(java.util.concurrent.TimeUnit.SECONDS.toNanos(1));
+        journal.record(List.of(entry("4")));
+        io.github.dualwrite.testing.Poll.until(java.time.Duration.ofSeconds(20),
+                () -> new FileJournal(dir.resolve("hang.jsonl")).isEmpty() && table.pendingCount() == 4);
+        assertThat(journal.read(0, 10)).extracting(JournalEntry::routingKey).containsExactlyInAnyOrder("1", "2", "3", "4");
+        assertThat(journal.lostCount()).isZero();
     }
 
     @Test

@@ -3,17 +3,15 @@ package io.github.dualwrite.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.dualwrite.config.RoutingKey;
-import io.github.dualwrite.testing.MariaDbServer;
+import io.github.dualwrite.testing.MariaDbDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
-import com.zaxxer.hikari.HikariDataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The documented bucket functions agree with what an operator computes in SQL:
@@ -21,22 +19,8 @@ import org.junit.jupiter.api.Test;
  */
 class RoutingKeyMariaDbIT {
 
-    private static final String DB = MariaDbServer.uniqueName("buckets");
-    private static HikariDataSource pool;
-
-    @BeforeAll
-    static void createDatabase() {
-        MariaDbServer.createDatabase(DB);
-        pool = MariaDbServer.pool(DB, 2);
-    }
-
-    @AfterAll
-    static void dropDatabase() {
-        if (pool != null) {
-            pool.close();
-        }
-        MariaDbServer.dropDatabase(DB);
-    }
+    @RegisterExtension
+    static final MariaDbDatabase DB = new MariaDbDatabase("buckets", 2);
 
     @Test
     void javaAndSqlAgreeOnEveryBucket() throws Exception {
@@ -44,13 +28,13 @@ class RoutingKeyMariaDbIT {
         for (int i = 0; i < 500; i++) {
             texts.add("user-" + (i * 7_919));
         }
-        assertThat(sqlBuckets(pool, "SELECT CRC32(?) % 10000", texts)).isEqualTo(
+        assertThat(sqlBuckets(DB.pool(), "SELECT CRC32(?) % 10000", texts)).isEqualTo(
                 texts.stream().map(t -> RoutingKey.of(t).bucket()).toList());
         List<String> ids = new ArrayList<>();
         for (long i = 0; i < 500; i++) {
             ids.add(Long.toString(i * 1_234_567_891L));
         }
-        assertThat(sqlBuckets(pool, "SELECT MOD(CAST(? AS SIGNED), 10000)", ids)).isEqualTo(
+        assertThat(sqlBuckets(DB.pool(), "SELECT MOD(CAST(? AS SIGNED), 10000)", ids)).isEqualTo(
                 ids.stream().map(t -> RoutingKey.of(t).bucket()).toList());
     }
 

@@ -79,7 +79,7 @@ class RepairerTest extends StackContract {
         write("INSERT INTO points_detail (id, user_id, amount) VALUES (1, 3, 1)");
         stack.newSide().set(Fault.NONE);
         MutableClock clock = new MutableClock(Instant.parse("2026-11-21T09:00:00Z"));
-        newSide.set(Fault.EXECUTE); // the repair's statements fail: not a side that is down
+        newSide.set(Fault.DATA_ERROR); // the repair's statements are refused: not a side that is down
         Repairer repairer = Repairer.builder(stack.dataSource().journal(), rowSync).owner("r").clock(clock)
                 .maxAttempts(3).backoff(Duration.ofSeconds(10), Duration.ofMinutes(5)).build();
         assertThat(repairer.runOnce()).isEqualTo(new Repairer.Run(1, 0, 1, 0));
@@ -92,7 +92,7 @@ class RepairerTest extends StackContract {
         clock.advance(Duration.ofSeconds(20));
         assertThat(repairer.runOnce()).isEqualTo(new Repairer.Run(1, 0, 0, 1));
         assertThat(only().status()).isEqualTo(JournalEntry.Status.DEAD);
-        assertThat(only().errorMessage()).contains("gave up after 3 attempts").contains("injected: execution failed");
+        assertThat(only().errorMessage()).contains("gave up after 3 attempts").contains("injected: constraint violation");
         assertThat(repairer.deadCount()).isEqualTo(1);
     }
 

@@ -33,15 +33,26 @@ public final class FaultyDataSource {
         EXECUTE,
         /** Executions of anything but a SELECT throw. */
         WRITES,
+        /**
+         * Executions of anything but a SELECT are refused by the database as wrong data (SQLState 23000, a
+         * constraint violation): the side answers, it is not sick.
+         */
+        DATA_ERROR,
         /** {@code commit()} throws. */
         COMMIT,
         /** Batches run, but report every count as SUCCESS_NO_INFO (-2), as rewriting drivers do. */
-        NO_INFO_COUNTS
+        NO_INFO_COUNTS,
+        /**
+         * Every execution and commit hangs (as on a host that stopped answering) until the fault is changed;
+         * then it runs.
+         */
+        HANG
     }
 
     private final DataSource target;
     private final AtomicReference<Fault> fault = new AtomicReference<>(Fault.NONE);
     private final AtomicInteger injected = new AtomicInteger();
+    private final AtomicInteger hanging = new AtomicInteger();
 
     private FaultyDataSource(DataSource target) {
         this.target = target;
@@ -84,6 +95,26 @@ public final class FaultyDataSource {
                 });
     }
 
+    /** Blocks the calling thread while the fault is {@link Fault#HANG}, like a socket read nobody answers. */
+    private void hangWhileHanging() {
+        if (fault.get() == Fault.HANG) {
+            injected.incrementAndGet();
+            hanging.incrementAndGet();
+            try {
+                while (fault.get() == Fault.HANG) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                }
+            } finally {
+                hanging.decrementAndGet();
+            }
+        }
+    }
+
+    /** Calls hanging right now. */
+    public int hanging() {
+        return hanging.get();
+    }
+
     private Connection wrapConnection(Connection c) {
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
                 (proxy, method, args) -> {
@@ -91,9 +122,12 @@ public final class FaultyDataSource {
                     // a commit is commit(), or a return to auto-commit with a transaction open (JDBC commits then)
                     boolean commits = name.equals("commit") || name.equals("setAutoCommit") && Boolean.TRUE.equals(args[0])
                             && !c.getAutoCommit();
+                    if (commits) {
+                        hangWhileHanging();
+                    }
                     if (commits && fault.get() == Fault.COMMIT) {
                         injected.incrementAndGet();
-                        throw new SQLException("injected: commit failed");
+                        throw new SQLException("injected: commit failed", "08S01");
                     }
                     Object result = invoke(c, method, args);
                     if (result instanceof CallableStatement) {
@@ -113,12 +147,17 @@ public final class FaultyDataSource {
         InvocationHandler h = (proxy, method, args) -> {
             String name = method.getName();
             if (name.startsWith("execute")) {
+                hangWhileHanging();
                 String sql = preparedSql != null ? preparedSql : args != null && args.length > 0 && args[0] instanceof String t ? t : "";
                 Fault f = fault.get();
                 boolean select = sql.trim().toLowerCase(java.util.Locale.ROOT).startsWith("select");
+                if (f == Fault.DATA_ERROR && !select) {
+                    injected.incrementAndGet();
+                    throw new java.sql.SQLIntegrityConstraintViolationException("injected: constraint violation", "23000");
+                }
                 if (f == Fault.EXECUTE || f == Fault.WRITES && !select) {
                     injected.incrementAndGet();
-                    throw new SQLException("injected: execution failed");
+                    throw new SQLException("injected: execution failed", "08S01");
                 }
             }
             Object result = invoke(s, method, args);

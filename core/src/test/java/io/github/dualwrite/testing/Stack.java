@@ -159,6 +159,9 @@ public final class Stack implements AutoCloseable {
         oldSide.set(FaultyDataSource.Fault.NONE).resetCount();
         newSide.set(FaultyDataSource.Fault.NONE).resetCount();
         dataSource.resetCircuitBreakers();
+        if (dataSource.journal() instanceof io.github.dualwrite.journal.FallbackJournal fallback) {
+            fallback.retryTable();
+        }
         try {
             table.createIfAbsent();
         } catch (java.sql.SQLException e) {

@@ -277,7 +277,7 @@ public final class DualWriteInterceptor implements Interceptor {
     }
 
     /** Counters since start. */
-    public Stats statistics() {
+    public Stats stats() {
         return new Stats(calls.sum(), keyed.sum(), newSideCalls.sum(), cacheClears.sum());
     }
 

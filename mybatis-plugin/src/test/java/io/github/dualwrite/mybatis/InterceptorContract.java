@@ -64,7 +64,7 @@ abstract class InterceptorContract extends StackContract {
     @AfterEach
     void nothingLeftOnTheThread() {
         assertThat(stack.dataSource().explain("SELECT memo FROM points_memo WHERE id = ?", 1L).keySource())
-                .as("no key or hint left on the thread").isEqualTo("none");
+                .as("no key or hint left on the thread").isEqualTo(io.github.dualwrite.StatementRoute.KeySource.NONE);
     }
 
     /** The same detail row on both sides, with note "old" and "new". */
@@ -191,9 +191,9 @@ abstract class InterceptorContract extends StackContract {
         try (SqlSession session = factory.openSession(true)) {
             DetailMapper m = session.getMapper(DetailMapper.class);
             assertThatThrownBy(() -> m.insert(new Detail(1L, GRAY, 5, "duplicate"))).isInstanceOf(PersistenceException.class);
-            assertThat(stack.dataSource().explain("SELECT note FROM points_detail WHERE id = ?", 1L).keySource()).isEqualTo("none");
+            assertThat(stack.dataSource().explain("SELECT note FROM points_detail WHERE id = ?", 1L).keySource()).isEqualTo(io.github.dualwrite.StatementRoute.KeySource.NONE);
             assertThat(m.noteByParams(GRAY, 1)).isEqualTo("new");
-            assertThat(stack.dataSource().explain("SELECT note FROM points_detail WHERE id = ?", 1L).keySource()).isEqualTo("none");
+            assertThat(stack.dataSource().explain("SELECT note FROM points_detail WHERE id = ?", 1L).keySource()).isEqualTo(io.github.dualwrite.StatementRoute.KeySource.NONE);
         }
     }
 
@@ -293,7 +293,7 @@ abstract class InterceptorContract extends StackContract {
     void aSwitchedReadIsNotAnsweredFromTheOtherSidesCache() {
         seed(1, GRAY);
         stack.stage(Stage.DUAL_WRITE);
-        long clears = interceptor.statistics().cacheClears();
+        long clears = interceptor.stats().cacheClears();
         SqlSessionFactory unguarded = Sessions.factory(stack.dataSource());
         // auto-commit sessions: inside a transaction the engine keeps the first read's side on purpose (G6)
         try (SqlSession guardedSession = factory.openSession(true); SqlSession plainSession = unguarded.openSession(true)) {
@@ -306,7 +306,7 @@ abstract class InterceptorContract extends StackContract {
             // what MyBatis does on its own: the session's cache answers with the old side's rows
             assertThat(plain.notesOfUser(GRAY)).containsExactly("old");
         }
-        assertThat(interceptor.statistics().cacheClears()).isEqualTo(clears + 1);
+        assertThat(interceptor.stats().cacheClears()).isEqualTo(clears + 1);
         SqlSessionFactory perStatement = Sessions.factory(stack.dataSource(), LocalCacheScope.STATEMENT);
         try (SqlSession session = perStatement.openSession(true)) {
             DetailMapper m = session.getMapper(DetailMapper.class);
@@ -329,8 +329,8 @@ abstract class InterceptorContract extends StackContract {
             assertThat(m.noteByParams(GRAY, 1)).isEqualTo("new");
             assertThat(m.updateById(new Detail(1L, GRAY, 0, "once"))).isEqualTo(1);
         }
-        assertThat(outer.statistics().calls()).isEqualTo(2);
-        assertThat(inner.statistics().calls()).isZero();
+        assertThat(outer.stats().calls()).isEqualTo(2);
+        assertThat(inner.stats().calls()).isZero();
         assertThat(note(Side.NEW, 1)).isEqualTo("once");
         assertThat(stack.journalTable().read(0, 10)).isEmpty();
     }

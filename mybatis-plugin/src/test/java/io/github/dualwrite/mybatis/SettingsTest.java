@@ -78,8 +78,8 @@ class SettingsTest {
                 stack.stage(Stage.DUAL_WRITE);
                 assertThat(m.notesOfUser(7)).containsExactly("old");
             }
-            assertThat(interceptor.statistics().cacheClears()).isEqualTo(1);
-            assertThat(stack.dataSource().explain("SELECT note FROM points_detail WHERE id = ?", 1L).keySource()).isEqualTo("none");
+            assertThat(interceptor.stats().cacheClears()).isEqualTo(1);
+            assertThat(stack.dataSource().explain("SELECT note FROM points_detail WHERE id = ?", 1L).keySource()).isEqualTo(io.github.dualwrite.StatementRoute.KeySource.NONE);
         }
     }
 }

@@ -87,8 +87,8 @@ public final class Walkthrough {
         JdbcDataSource h2 = new JdbcDataSource();
         h2.setURL("jdbc:h2:mem:walkthrough_config;DB_CLOSE_DELAY=-1;MODE=MySQL");
         MigrationControl otherInstance = MigrationControl.empty(Clock.systemUTC());
-        try (JdbcConfigSource ops = JdbcConfigSource.builder(h2, control).pollInterval(Duration.ofHours(1)).start();
-             JdbcConfigSource other = JdbcConfigSource.builder(h2, otherInstance).pollInterval(Duration.ofHours(1)).start()) {
+        try (JdbcConfigSource ops = JdbcConfigSource.builder(h2, control).pollInterval(Duration.ofHours(1)).build();
+             JdbcConfigSource other = JdbcConfigSource.builder(h2, otherInstance).pollInterval(Duration.ofHours(1)).build()) {
             long version = ops.publish(Documents.document("DUAL_WRITE", "READ_NEW", 5_000), MigrationConfig.Format.YAML, "walkthrough");
             out.println("published row version " + version + " to dualwrite_config");
             print(ops.checkNow());

@@ -1,0 +1,385 @@
+package io.github.dualwrite;
+
+import io.github.dualwrite.config.Side;
+import java.sql.Array;
+import java.sql.Blob;
+import java.sql.CallableStatement;
+import java.sql.Clob;
+import java.sql.Connection;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import java.sql.DatabaseMetaData;
+import java.sql.NClob;
+import java.sql.PreparedStatement;
+import java.sql.SQLClientInfoException;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.SQLXML;
+import java.sql.Statement;
+import java.sql.Struct;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The plumbing half of the dual-write connection: the statement factories funnel into three methods, and
+ * what belongs to no side in particular (metadata, LOB factories, type map, client info) is answered by the
+ * home side, the one the units' authorities are on.
+ */
+abstract class HomeSideConnection implements Connection {
+
+    private static final Logger log = LoggerFactory.getLogger(HomeSideConnection.class);
+
+    private boolean readOnly;
+    private Integer isolation;
+    private Integer holdability;
+    private Executor networkExecutor;
+    private Integer networkTimeout;
+    private String catalog;
+    private String schema;
+
+    /** The physical connection of {@code side}, opened on first use. */
+    abstract Connection physical(Side side) throws SQLException;
+
+    /** The side that answers for both: where the units' authorities are. */
+    abstract Side homeSide();
+
+    /** The physical connections opened so far, by side ordinal (null where none). */
+    abstract Connection[] opened();
+
+    /** Throws when this connection is closed. */
+    abstract void checkOpen() throws SQLException;
+
+    /**
+     * Applies a setting to every open side; a secondary side that refuses it may be dropped (see the
+     * implementation).
+     */
+    abstract void forEachSide(PhysicalAction action) throws SQLException;
+
+    /** A setting applied to a physical connection. */
+    @FunctionalInterface
+    interface PhysicalAction {
+        void apply(Connection c) throws SQLException;
+    }
+
+    /** Gives a physical connection just opened the settings the application made so far. */
+    final void configureNew(Side side, Connection c) throws SQLException {
+        if (readOnly) {
+            c.setReadOnly(true);
+        }
+        if (isolation != null) {
+            c.setTransactionIsolation(isolation);
+        }
+        if (holdability != null) {
+            c.setHoldability(holdability);
+        }
+        if (networkTimeout != null) {
+            c.setNetworkTimeout(networkExecutor, networkTimeout);
+        }
+        if (side == Side.OLD && catalog != null) {
+            c.setCatalog(catalog);
+        }
+        if (side == Side.OLD && schema != null) {
+            c.setSchema(schema);
+        }
+    }
+
+    /** A plain statement with these options. */
+    abstract Statement newStatement(StatementOptions options) throws SQLException;
+
+    /** A prepared statement of {@code sql} with these options. */
+    abstract PreparedStatement prepare(String sql, StatementOptions options) throws SQLException;
+
+    /** A callable statement. */
+    abstract CallableStatement call(String sql, int type, int concurrency, int holdability) throws SQLException;
+
+    // ------------------------------------------------------------------ statements
+
+    @Override
+    public Statement createStatement() throws SQLException {
+        return createStatement(-1, -1, -1);
+    }
+
+    @Override
+    public Statement createStatement(int resultSetType, int resultSetConcurrency) throws SQLException {
+        return createStatement(resultSetType, resultSetConcurrency, -1);
+    }
+
+    @Override
+    public Statement createStatement(int resultSetType, int resultSetConcurrency, int resultSetHoldability)
+            throws SQLException {
+        return newStatement(new StatementOptions(resultSetType, resultSetConcurrency, resultSetHoldability,
+                Statement.NO_GENERATED_KEYS, null, null));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql) throws SQLException {
+        return prepare(sql, StatementOptions.DEFAULT);
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
+        return prepare(sql, new StatementOptions(resultSetType, resultSetConcurrency, -1, Statement.NO_GENERATED_KEYS,
+                null, null));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int resultSetType, int resultSetConcurrency,
+                                              int resultSetHoldability) throws SQLException {
+        return prepare(sql, new StatementOptions(resultSetType, resultSetConcurrency, resultSetHoldability,
+                Statement.NO_GENERATED_KEYS, null, null));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
+        return prepare(sql, new StatementOptions(-1, -1, -1, autoGeneratedKeys, null, null));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
+        return prepare(sql, new StatementOptions(-1, -1, -1, Statement.RETURN_GENERATED_KEYS, columnIndexes.clone(), null));
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
+        return prepare(sql, new StatementOptions(-1, -1, -1, Statement.RETURN_GENERATED_KEYS, null, columnNames.clone()));
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql) throws SQLException {
+        return call(sql, -1, -1, -1);
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency) throws SQLException {
+        return call(sql, resultSetType, resultSetConcurrency, -1);
+    }
+
+    @Override
+    public CallableStatement prepareCall(String sql, int resultSetType, int resultSetConcurrency,
+                                         int resultSetHoldability) throws SQLException {
+        return call(sql, resultSetType, resultSetConcurrency, resultSetHoldability);
+    }
+
+    // ------------------------------------------------------------------ the rest: the old side speaks for both
+
+    /** The home side's metadata; its {@code getConnection()} is this connection, never a physical one. */
+    @Override
+    public DatabaseMetaData getMetaData() throws SQLException {
+        DatabaseMetaData md = physical(homeSide()).getMetaData();
+        return (DatabaseMetaData) java.lang.reflect.Proxy.newProxyInstance(DatabaseMetaData.class.getClassLoader(),
+                new Class<?>[] {DatabaseMetaData.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        return this;
+                    }
+                    if (method.getName().equals("unwrap") && ((Class<?>) args[0]).isInstance(proxy)) {
+                        return proxy;
+                    }
+                    try {
+                        return method.invoke(md, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Override
+    public String nativeSQL(String sql) throws SQLException {
+        return physical(homeSide()).nativeSQL(sql);
+    }
+
+    @Override
+    public SQLWarning getWarnings() throws SQLException {
+        checkOpen();
+        return opened()[0] == null ? null : opened()[0].getWarnings();
+    }
+
+    @Override
+    public void clearWarnings() throws SQLException {
+        checkOpen();
+        for (Connection c : opened()) {
+            if (c != null) {
+                c.clearWarnings();
+            }
+        }
+    }
+
+    @Override
+    public Map<String, Class<?>> getTypeMap() throws SQLException {
+        return physical(homeSide()).getTypeMap();
+    }
+
+    @Override
+    public void setTypeMap(Map<String, Class<?>> map) throws SQLException {
+        physical(homeSide()).setTypeMap(map);
+    }
+
+    @Override
+    public Clob createClob() throws SQLException {
+        return physical(homeSide()).createClob();
+    }
+
+    @Override
+    public Blob createBlob() throws SQLException {
+        return physical(homeSide()).createBlob();
+    }
+
+    @Override
+    public NClob createNClob() throws SQLException {
+        return physical(homeSide()).createNClob();
+    }
+
+    @Override
+    public SQLXML createSQLXML() throws SQLException {
+        return physical(homeSide()).createSQLXML();
+    }
+
+    @Override
+    public Array createArrayOf(String typeName, Object[] elements) throws SQLException {
+        return physical(homeSide()).createArrayOf(typeName, elements);
+    }
+
+    @Override
+    public Struct createStruct(String typeName, Object[] attributes) throws SQLException {
+        return physical(homeSide()).createStruct(typeName, attributes);
+    }
+
+    /** Whether the home side answers; a sick secondary does not make the connection invalid. */
+    @Override
+    public boolean isValid(int timeout) throws SQLException {
+        return !isClosed() && physical(homeSide()).isValid(timeout);
+    }
+
+    @Override
+    public void setClientInfo(String name, String value) throws SQLClientInfoException {
+        for (Connection c : opened()) {
+            if (c != null) {
+                c.setClientInfo(name, value);
+            }
+        }
+    }
+
+    @Override
+    public void setClientInfo(Properties properties) throws SQLClientInfoException {
+        for (Connection c : opened()) {
+            if (c != null) {
+                c.setClientInfo(properties);
+            }
+        }
+    }
+
+    @Override
+    public String getClientInfo(String name) throws SQLException {
+        return physical(homeSide()).getClientInfo(name);
+    }
+
+    @Override
+    public Properties getClientInfo() throws SQLException {
+        return physical(homeSide()).getClientInfo();
+    }
+
+    // ------------------------------------------------------------------ settings forwarded to both sides
+
+    @Override
+    public void setReadOnly(boolean value) throws SQLException {
+        checkOpen();
+        forEachSide(c -> c.setReadOnly(value));
+        readOnly = value;
+    }
+
+    @Override
+    public boolean isReadOnly() throws SQLException {
+        checkOpen();
+        return readOnly;
+    }
+
+    @Override
+    public void setTransactionIsolation(int level) throws SQLException {
+        checkOpen();
+        forEachSide(c -> c.setTransactionIsolation(level));
+        isolation = level;
+    }
+
+    @Override
+    public int getTransactionIsolation() throws SQLException {
+        checkOpen();
+        return isolation != null ? isolation : physical(homeSide()).getTransactionIsolation();
+    }
+
+    @Override
+    public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
+        checkOpen();
+        forEachSide(c -> c.setNetworkTimeout(executor, milliseconds));
+        networkExecutor = executor;
+        networkTimeout = milliseconds;
+    }
+
+    @Override
+    public int getNetworkTimeout() throws SQLException {
+        checkOpen();
+        return networkTimeout != null ? networkTimeout : physical(homeSide()).getNetworkTimeout();
+    }
+
+    @Override
+    public void setHoldability(int value) throws SQLException {
+        checkOpen();
+        forEachSide(c -> c.setHoldability(value));
+        holdability = value;
+    }
+
+    @Override
+    public int getHoldability() throws SQLException {
+        checkOpen();
+        return holdability != null ? holdability : physical(homeSide()).getHoldability();
+    }
+
+    /** Applies to the old side only: the new side's physical databases are named by ShardingSphere. */
+    @Override
+    public void setCatalog(String value) throws SQLException {
+        checkOpen();
+        catalog = value;
+        if (opened()[0] != null) {
+            opened()[0].setCatalog(value);
+        }
+    }
+
+    @Override
+    public String getCatalog() throws SQLException {
+        checkOpen();
+        return physical(homeSide()).getCatalog();
+    }
+
+    /** Applies to the old side only, like {@link #setCatalog}. */
+    @Override
+    public void setSchema(String value) throws SQLException {
+        checkOpen();
+        schema = value;
+        if (opened()[0] != null) {
+            opened()[0].setSchema(value);
+        }
+    }
+
+    @Override
+    public String getSchema() throws SQLException {
+        checkOpen();
+        return physical(homeSide()).getSchema();
+    }
+
+    static void rollbackQuietly(Connection c) {
+        if (c != null) {
+            try {
+                c.rollback();
+            } catch (SQLException | RuntimeException e) {
+                log.debug("dualwrite: rollback of a physical connection failed", e);
+            }
+        }
+    }
+
+    static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException | RuntimeException e) {
+            log.debug("dualwrite: closing a physical connection failed", e);
+        }
+    }
+}
