@@ -157,7 +157,7 @@ public class DualWriteAutoConfiguration {
         DualWriteProperties.ConfigTable t = properties.getConfigTable();
         DataSource holder = beans.getBean(t.getDataSource(), DataSource.class);
         return JdbcConfigSource.builder(holder, dataSource.control())
-                .table(t.getTable()).name(t.getName()).pollInterval(t.getPollInterval()).start();
+                .table(t.getTable()).name(t.getName()).pollInterval(t.getPollInterval()).build();
     }
 
     /** The live switch: a config centre's refresh that touches the document re-applies it. */
