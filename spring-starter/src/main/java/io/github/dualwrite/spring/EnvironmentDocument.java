@@ -203,8 +203,13 @@ final class EnvironmentDocument {
         if (!gray.isEmpty()) {
             out.put("gray", gray);
         }
-        if (u.getShadowRead().getSampleRate() != null) {
-            out.put("shadow-read", Map.of("sample-rate", u.getShadowRead().getSampleRate()));
+        Map<String, Object> shadow = new LinkedHashMap<>();
+        putIf(shadow, "sample-rate", u.getShadowRead().getSampleRate());
+        if (!u.getShadowRead().getIgnoreColumns().isEmpty()) {
+            shadow.put("ignore-columns", new ArrayList<>(u.getShadowRead().getIgnoreColumns()));
+        }
+        if (!shadow.isEmpty()) {
+            out.put("shadow-read", shadow);
         }
         return out;
     }

@@ -25,7 +25,7 @@ public class UnitProperties {
     /** Gray share: the users that are in the gray stage instead of the base stage. */
     private final Gray gray = new Gray();
 
-    /** Shadow reads (accepted by the document; the engine does not run them yet). */
+    /** Shadow reads: a sampled share of reads also runs on the other side and is compared. */
     private final ShadowRead shadowRead = new ShadowRead();
 
     public String getRoutingColumn() {
@@ -162,12 +162,23 @@ public class UnitProperties {
         /** Share of reads compared against the other side, 0.0..1.0. */
         private Double sampleRate;
 
+        /** Columns left out of the comparison (e.g. columns the new schema fills differently). */
+        private List<String> ignoreColumns = new ArrayList<>();
+
         public Double getSampleRate() {
             return sampleRate;
         }
 
         public void setSampleRate(Double sampleRate) {
             this.sampleRate = sampleRate;
+        }
+
+        public List<String> getIgnoreColumns() {
+            return ignoreColumns;
+        }
+
+        public void setIgnoreColumns(List<String> ignoreColumns) {
+            this.ignoreColumns = ignoreColumns;
         }
     }
 }

@@ -39,6 +39,7 @@ class DualWritePropertiesTest {
                   blacklist: [42]
                 shadow-read:
                   sample-rate: 0.01
+                  ignore-columns: [gmt_modified]
               coupons:
                 routing-column: owner_id
                 tables: [coupon, coupon_log]
