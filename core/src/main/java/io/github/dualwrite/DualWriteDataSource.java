@@ -103,6 +103,18 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
         return engine.explain(sql, params);
     }
 
+    /**
+     * The state of the circuit breaker in front of each side when that side is secondary ({@code CLOSED},
+     * {@code OPEN}, {@code HALF_OPEN}, ...), for status pages and health checks.
+     */
+    public Map<io.github.dualwrite.config.Side, String> breakerStates() {
+        Map<io.github.dualwrite.config.Side, String> out = new java.util.EnumMap<>(io.github.dualwrite.config.Side.class);
+        for (io.github.dualwrite.config.Side side : io.github.dualwrite.config.Side.values()) {
+            out.put(side, engine.breaker(side).getState().name());
+        }
+        return out;
+    }
+
     /** Counters since this DataSource was built. */
     public DualWriteStats stats() {
         return engine.stats();
