@@ -29,10 +29,6 @@ final class DualWriteConnection extends HomeSideConnection {
 
     private final Engine engine;
     private final Connection[] physical = new Connection[2];
-    /** Bumped when a side is detached (see {@link #onSecondary}); statements drop that side's statements. */
-    private final java.util.concurrent.atomic.AtomicIntegerArray generation = new java.util.concurrent.atomic.AtomicIntegerArray(2);
-    /** On a secondary worker: the generation of the side its call belongs to. */
-    private static final ThreadLocal<Integer> WORKER_GENERATION = new ThreadLocal<>();
     private final List<TrackedStatement> statements = new ArrayList<>();
     private boolean autoCommit = true;
     /** The current transaction, null in auto-commit mode and before a transaction's first statement. */
@@ -41,8 +37,11 @@ final class DualWriteConnection extends HomeSideConnection {
     private Side held;
     private boolean closed;
 
+    private final Sides sides;
+
     DualWriteConnection(Engine engine) {
         this.engine = engine;
+        this.sides = new Sides(engine, physical);
     }
 
     Engine engine() {
@@ -109,58 +108,20 @@ final class DualWriteConnection extends HomeSideConnection {
         }
     }
 
-    /** Where the whole application lives: the new side once every unit is NEW_ONLY, else the old one. */
+    /** Where the whole application lives (see {@link SideRules#homeSide}). */
     @Override
     Side homeSide() {
-        io.github.dualwrite.config.MigrationConfig config = table().snapshot().config();
-        if (config.units().isEmpty()) {
-            return Side.OLD;
-        }
-        for (io.github.dualwrite.config.UnitConfig u : config.units().values()) {
-            if (u.stage() != io.github.dualwrite.config.Stage.NEW_ONLY || u.hasGray()) {
-                return Side.OLD;
-            }
-        }
-        return Side.NEW;
+        return SideRules.homeSide(table());
     }
 
-    /**
-     * Whether a statement can skip planning: it touches no migrated table, or only units whose users are
-     * all on one side (and, with tables that are not migrated, that side is the old one). Returns that
-     * side, or null when the statement must be planned at each execution.
-     */
+    /** The side a statement always runs on under {@code table}, or null (see {@link SideRules#fixedSide}). */
     Side fixedSide(SqlShape shape, RoutingTable table) {
-        if (shape.problem() != null || shape.kind() == SqlKind.TRANSACTION_CONTROL || shape.kind() == SqlKind.OTHER_WRITE) {
-            return null;
-        }
-        Side side = null;
-        boolean unmigrated = false;
-        for (String t : shape.tables()) {
-            io.github.dualwrite.config.UnitConfig u = table.unitOf(t);
-            if (u == null) {
-                unmigrated = true;
-                continue;
-            }
-            if (!table.isSingleSided(u) || engine.dirtyKeys().any(u.name())) {
-                return null; // users on two sides, or users whose rows are behind: plan every execution
-            }
-            io.github.dualwrite.config.TableConfig config = u.table(t).orElseThrow();
-            if (shape.insert() != null && config.idSource().injects()
-                    && shape.insert().columnIndex(config.primaryKey().get(0)) < 0) {
-                return null; // an INSERT without its id column: every execution takes ids from the id source
-            }
-            Side s = u.stage().authority();
-            if (side != null && s != side) {
-                return null;
-            }
-            side = s;
-        }
-        if (side == null) {
-            side = Side.OLD;
-        } else if (unmigrated && side != Side.OLD) {
-            return null;
-        }
-        return side;
+        return SideRules.fixedSide(shape, table, engine.dirtyKeys());
+    }
+
+    /** The side a stored procedure may run on (see {@link SideRules#callSide}). */
+    Side callSide(String sql) throws SQLException {
+        return SideRules.callSide(sql, table(), engine.dirtyKeys());
     }
 
     /** Whether the current transaction already writes with an authority other than {@code side}. */
@@ -202,24 +163,18 @@ final class DualWriteConnection extends HomeSideConnection {
     @Override
     Connection physical(Side side) throws SQLException {
         checkOpen();
-        int i = side.ordinal();
-        Integer owner = WORKER_GENERATION.get();
-        synchronized (this) {
-            checkOwner(owner, i);
-            if (physical[i] != null) {
-                return physical[i];
-            }
+        Integer owner = Sides.owner();
+        Connection open = sides.current(owner, side);
+        if (open != null) {
+            return open;
         }
-        Connection c = engine.dataSource(side).getConnection(); // may wait for the pool: never under the lock
+        Connection c = engine.dataSource(side).getConnection(); // may wait for the pool: never under a lock
         try {
             if (!autoCommit) {
                 c.setAutoCommit(false);
             }
             configureNew(side, c);
-            synchronized (this) {
-                checkOwner(owner, i);
-                physical[i] = c;
-            }
+            sides.install(owner, side, c);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(c);
             throw e;
@@ -227,81 +182,22 @@ final class DualWriteConnection extends HomeSideConnection {
         return c;
     }
 
-    /** A worker whose call was abandoned at its deadline must not open or use the side's next connection. */
-    private void checkOwner(Integer owner, int side) throws SQLException {
-        if (owner != null && owner != generation.get(side)) {
-            throw new SQLException("dualwrite: this secondary call was abandoned at its deadline", "08003");
-        }
-    }
-
     /** Which physical connection of a side statements may use: a detached one is never used again. */
     int generation(Side side) {
-        return generation.get(side.ordinal());
+        return sides.generation(side);
     }
 
-    /**
-     * Runs secondary work on a worker within the secondary deadline (see {@link SecondaryRunner}). When the
-     * deadline passes or the connection breaks, the side is detached: its physical connection is aborted where
-     * the driver allows it and closed once the hung call returns, and the next call opens a new one.
-     */
+    /** Runs secondary work within the secondary deadline (see {@link Sides#onSecondary}). */
     <T> T onSecondary(Side side, String what, SecondaryRunner.Call<T> call) throws SQLException {
-        int owner = generation.get(side.ordinal());
-        try {
-            return engine.onSecondary(side, what, () -> {
-                WORKER_GENERATION.set(owner);
-                try {
-                    return call.run();
-                } finally {
-                    WORKER_GENERATION.remove();
-                }
-            });
-        } catch (SecondaryRunner.TimedOut t) {
-            detach(side, t.stuck());
-            throw t;
-        } catch (SQLException | RuntimeException e) {
-            if (SecondaryRunner.connectivity(e)) {
-                detach(side, java.util.concurrent.CompletableFuture.completedFuture(null));
-            }
-            throw e;
-        }
+        return sides.onSecondary(side, what, call);
     }
 
-    /** {@link #onSecondary} for an action on the side's open physical connection, if any; never throws. */
     private void onSecondaryQuietly(Side side, String what, PhysicalAction action) {
-        Connection c;
-        synchronized (this) {
-            c = physical[side.ordinal()];
-        }
-        if (c == null) {
-            return;
-        }
-        try {
-            onSecondary(side, what, () -> {
-                action.apply(c);
-                return null;
-            });
-        } catch (SQLException | RuntimeException e) {
-            log.debug("dualwrite: {} on {} failed", what, side, e);
-        }
+        sides.onSecondaryQuietly(side, what, action);
     }
 
-    /** Forgets the side's physical connection: aborted now where possible, closed when {@code stuck} returns. */
     private void detach(Side side, java.util.concurrent.CompletableFuture<?> stuck) {
-        Connection c;
-        synchronized (this) {
-            c = physical[side.ordinal()];
-            physical[side.ordinal()] = null;
-            generation.incrementAndGet(side.ordinal());
-        }
-        if (c == null) {
-            return;
-        }
-        try {
-            c.abort(Runnable::run); // frees a hung socket read (HikariCP, plain drivers; ShardingSphere cannot)
-        } catch (SQLException | RuntimeException | LinkageError notSupported) {
-            log.debug("dualwrite: cannot abort the {} connection: {}", side, notSupported.toString());
-        }
-        engine.closeLater(c, stuck);
+        sides.detach(side, stuck);
     }
 
     /**
@@ -675,28 +571,6 @@ final class DualWriteConnection extends HomeSideConnection {
         CallableStatement call = CallableStatements.prepare(this, sql, type, concurrency, holdability);
         statements.add((TrackedStatement) call);
         return call;
-    }
-
-    /**
-     * The side a stored procedure may run on: the one every unit is on (the old side without units). Refused
-     * while any unit writes both sides, or has users whose rows are behind: a procedure's writes can be
-     * neither repeated nor checked.
-     */
-    Side callSide(String sql) throws SQLException {
-        RoutingTable table = table();
-        Side side = null;
-        for (io.github.dualwrite.config.UnitConfig u : table.snapshot().config().units().values()) {
-            Side s = u.stage().authority();
-            if (!table.isSingleSided(u) || engine.dirtyKeys().any(u.name()) || side != null && s != side) {
-                throw Planner.reject("stored procedure call `" + Planner.abbreviate(sql) + "` while unit " + u.name()
-                        + " is in stage " + (u.hasGray() ? u.stage() + " (gray " + u.gray().stage() + ")" : u.stage())
-                        + (side != null && s != side ? " and another unit is on " + side : "")
-                        + ": what a procedure writes can be neither repeated on the other side nor checked; call it"
-                        + " through each side's own DataSource, or once every unit is OLD_ONLY or NEW_ONLY");
-            }
-            side = s;
-        }
-        return side == null ? Side.OLD : side;
     }
 
     private <T extends TrackedStatement> T track(T statement) {
