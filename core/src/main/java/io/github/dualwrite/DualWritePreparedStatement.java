@@ -115,7 +115,9 @@ final class DualWritePreparedStatement extends RecordingPreparedStatement {
 
     /** The pass-through statement with the recorded parameters bound (setters only record them). */
     private PreparedStatement bindDirect() throws SQLException {
-        direct.clearParameters();
+        if (params.takeCleared()) {
+            direct.clearParameters(); // JDBC keeps parameters until cleared: only clear what the application did
+        }
         params.bindAll(direct);
         return direct;
     }

@@ -176,5 +176,16 @@ final class Params {
         }
         count = 0;
         notRepeatable = null;
+        cleared = true;
+    }
+
+    /** Set by {@link #clear}: a statement these values were bound to still holds the old ones. */
+    private boolean cleared;
+
+    /** Whether {@link #clear} ran since the last call; resets the mark. */
+    boolean takeCleared() {
+        boolean was = cleared;
+        cleared = false;
+        return was;
     }
 }
