@@ -369,7 +369,7 @@ class ReliabilityIT {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try {
-                lockAccount(c, user);
+                PointsLedger.lockAccount(c, user);
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO points_detail (user_id, amount, note,"
                         + " gmt_modified) VALUES (?, ?, ?, CURRENT_TIMESTAMP(3))", Statement.RETURN_GENERATED_KEYS)) {
                     ps.setLong(1, user);
@@ -381,7 +381,7 @@ class ReliabilityIT {
                         id = keys.getLong(1);
                     }
                 }
-                changeBalance(c, user, amount);
+                PointsLedger.changeBalance(c, user, amount);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -400,7 +400,7 @@ class ReliabilityIT {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             try {
-                lockAccount(c, user);
+                PointsLedger.lockAccount(c, user);
                 int deleted;
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM points_detail WHERE user_id = ? AND id = ?")) {
                     ps.setLong(1, user);
@@ -411,7 +411,7 @@ class ReliabilityIT {
                     c.rollback(); // another writer deleted it first
                     return;
                 }
-                changeBalance(c, user, -amount);
+                PointsLedger.changeBalance(c, user, -amount);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -419,28 +419,6 @@ class ReliabilityIT {
             }
         }
         ledger.deleted(user, id, amount);
-    }
-
-    private static void lockAccount(Connection c, long user) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT balance FROM points_account WHERE user_id = ? FOR UPDATE")) {
-            ps.setLong(1, user);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new IllegalStateException("no account for user " + user + " on the authority");
-                }
-            }
-        }
-    }
-
-    private static void changeBalance(Connection c, long user, long amount) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE points_account SET balance = balance + ?,"
-                + " gmt_modified = CURRENT_TIMESTAMP(3) WHERE user_id = ?")) {
-            ps.setLong(1, amount);
-            ps.setLong(2, user);
-            if (ps.executeUpdate() != 1) {
-                throw new IllegalStateException("the balance of user " + user + " did not change on the authority");
-            }
-        }
     }
 
     // ------------------------------------------------------------------ the oracle

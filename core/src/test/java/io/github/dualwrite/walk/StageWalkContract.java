@@ -521,7 +521,7 @@ abstract class StageWalkContract {
         try (Connection c = stack.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try {
-                lockAccount(c, user);
+                PointsLedger.lockAccount(c, user);
                 try (PreparedStatement ps = c.prepareStatement("INSERT INTO points_detail (user_id, amount, note,"
                         + " gmt_modified) VALUES (?, ?, ?, CURRENT_TIMESTAMP(3))", Statement.RETURN_GENERATED_KEYS)) {
                     ps.setLong(1, user);
@@ -533,7 +533,7 @@ abstract class StageWalkContract {
                         id = keys.getLong(1);
                     }
                 }
-                changeBalance(c, user, amount);
+                PointsLedger.changeBalance(c, user, amount);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -561,7 +561,7 @@ abstract class StageWalkContract {
         try (Connection c = stack.dataSource().getConnection()) {
             c.setAutoCommit(false);
             try {
-                lockAccount(c, user);
+                PointsLedger.lockAccount(c, user);
                 int deleted;
                 try (PreparedStatement ps = c.prepareStatement("DELETE FROM points_detail WHERE user_id = ? AND id = ?")) {
                     ps.setLong(1, user);
@@ -572,7 +572,7 @@ abstract class StageWalkContract {
                     c.rollback(); // another writer deleted it first: nothing to acknowledge
                     return;
                 }
-                changeBalance(c, user, -amount);
+                PointsLedger.changeBalance(c, user, -amount);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -580,28 +580,6 @@ abstract class StageWalkContract {
             }
         }
         ledger.deleted(user, id, amount);
-    }
-
-    private static void lockAccount(Connection c, long user) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT balance FROM points_account WHERE user_id = ? FOR UPDATE")) {
-            ps.setLong(1, user);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new IllegalStateException("no account for user " + user + " on the authority");
-                }
-            }
-        }
-    }
-
-    private static void changeBalance(Connection c, long user, long amount) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE points_account SET balance = balance + ?,"
-                + " gmt_modified = CURRENT_TIMESTAMP(3) WHERE user_id = ?")) {
-            ps.setLong(1, amount);
-            ps.setLong(2, user);
-            if (ps.executeUpdate() != 1) {
-                throw new IllegalStateException("the balance of user " + user + " did not change on the authority");
-            }
-        }
     }
 
     /** Read-your-writes: the caller who was just told the row is there must see it, whatever side serves reads. */

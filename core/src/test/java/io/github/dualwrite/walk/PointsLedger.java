@@ -1,0 +1,37 @@
+package io.github.dualwrite.walk;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/** The statements of a points-ledger transaction the load suites share: lock the account, move the balance. */
+final class PointsLedger {
+
+    private PointsLedger() {
+    }
+
+    /** Locks the user's account row on the authority ({@code FOR UPDATE}); the account must exist. */
+    static void lockAccount(Connection c, long user) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT balance FROM points_account WHERE user_id = ? FOR UPDATE")) {
+            ps.setLong(1, user);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new IllegalStateException("no account for user " + user + " on the authority");
+                }
+            }
+        }
+    }
+
+    /** Adds {@code amount} to the user's balance; exactly one row must change. */
+    static void changeBalance(Connection c, long user, long amount) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE points_account SET balance = balance + ?,"
+                + " gmt_modified = CURRENT_TIMESTAMP(3) WHERE user_id = ?")) {
+            ps.setLong(1, amount);
+            ps.setLong(2, user);
+            if (ps.executeUpdate() != 1) {
+                throw new IllegalStateException("the balance of user " + user + " did not change on the authority");
+            }
+        }
+    }
+}
