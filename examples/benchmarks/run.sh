@@ -15,6 +15,8 @@ case " $* " in *" --quick "*) rows=200000 ;; esac
 mariadb_flag=""
 case " $* " in *" --no-mariadb "*) mariadb_flag="--no-mariadb" ;; esac
 java -Xmx3g -cp "$jar" io.github.dualwrite.benchmarks.SyncRates --rows "$rows" $mariadb_flag
+# what an ASYNC dual write costs its caller (timed per call, the lanes running between calls)
+java -cp "$jar" io.github.dualwrite.benchmarks.AsyncRates $mariadb_flag
 # the stage ramp on MariaDB: NEW_PRIMARY vs READ_NEW throughput, and how fast a repairer drains an outage
 if [ -z "$mariadb_flag" ]; then
   quick_flag=""

@@ -24,6 +24,10 @@ interface BatchInvocation {
     BatchRun run(Side side, List<Integer> rows, Rewrite rewrite, List<List<Object>> ids, List<Object[]> calls,
                  Invocation.Keys keys, boolean secondary) throws SQLException;
 
+    /** The rows {@code rows} on {@code side} detached from the statement, as {@link #run} would bind them (ASYNC). */
+    SecondaryWork.Replay replay(Side side, List<Integer> rows, Rewrite rewrite, List<List<Object>> ids,
+                                List<Object[]> calls);
+
     /** The generated keys of the last batch on {@code side}. */
     ResultSet generatedKeys(Side side) throws SQLException;
 }

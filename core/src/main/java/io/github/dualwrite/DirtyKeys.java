@@ -89,8 +89,17 @@ final class DirtyKeys implements Journal.Listener {
         }
     }
 
-    /** Sides behind for a user's rows: {@link #OLD_BEHIND}, {@link #NEW_BEHIND}, both or 0. */
+    /**
+     * Sides behind for a user's rows: {@link #OLD_BEHIND}, {@link #NEW_BEHIND}, both or 0. Counts unresolved
+     * journal entries and ASYNC secondary writes still queued in this process.
+     */
     int behind(String unit, RoutingKey user) {
+        int queuedBits = queuedKeys.get() == 0 ? 0 : queued(unit, user);
+        return journalBehind(unit, user) | queuedBits;
+    }
+
+    /** {@link #behind} counting unresolved journal entries only. */
+    int journalBehind(String unit, RoutingKey user) {
         View v = view;
         if (v.isEmpty()) {
             return 0;
@@ -98,6 +107,38 @@ final class DirtyKeys implements Journal.Listener {
         Integer wide = v.wide.get(unit);
         Mark mark = v.keys.get(new Key(unit, user));
         return (wide == null ? 0 : wide) | (mark == null ? 0 : mark.bits());
+    }
+
+    /** ASYNC secondary writes queued and not yet run or journaled, by user: they hold the user like an entry. */
+    private final Map<Key, Mark> queued = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger queuedKeys = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Whether any ASYNC write is queued at all (one read: the common answer is no). */
+    boolean anyQueued() {
+        return queuedKeys.get() != 0;
+    }
+
+    /** Sides with ASYNC writes of the user still queued. */
+    int queued(String unit, RoutingKey user) {
+        Mark m = queued.get(new Key(unit, user));
+        return m == null ? 0 : m.bits();
+    }
+
+    /** Counts an ASYNC write of {@code user} queued for {@code side} ({@code delta} 1) or finished (-1). */
+    void queued(String unit, RoutingKey user, Side side, int delta) {
+        queued.compute(new Key(unit, user), (k, m) -> {
+            Mark next = (m == null ? new Mark(0, 0) : m).plus(Mark.of(side, delta));
+            if (next.bits() == 0 || next.oldBehind() < 0 || next.newBehind() < 0) {
+                if (m != null) {
+                    queuedKeys.decrementAndGet();
+                }
+                return null;
+            }
+            if (m == null) {
+                queuedKeys.incrementAndGet();
+            }
+            return next;
+        });
     }
 
     /** Whether any user of {@code unit} has rows behind. */

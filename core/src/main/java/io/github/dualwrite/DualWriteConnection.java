@@ -367,6 +367,20 @@ final class DualWriteConnection extends HomeSideConnection {
     }
 
     private void commit(TxState t) throws SQLException {
+        if (!Boolean.TRUE.equals(t.async) || t.secondaryWrites.isEmpty()) {
+            commit(t, AsyncLanes.Place.NONE);
+            return;
+        }
+        // ASYNC: the transaction takes its users' place in the order before its authority commits (see AsyncLanes)
+        try (AsyncLanes.Place place = engine.lanes().place(t.stamp(), ASYNC_COMMIT_PLACE_NANOS)) {
+            commit(t, place);
+        }
+    }
+
+    /** How long an ASYNC transaction's commit waits for its users' place in the order before journaling instead. */
+    private static final long ASYNC_COMMIT_PLACE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    private void commit(TxState t, AsyncLanes.Place place) throws SQLException {
         Side first = t.authority(homeSide());
         Connection a = physical[first.ordinal()];
         Connection b = physical[first.other().ordinal()];
@@ -411,6 +425,19 @@ final class DualWriteConnection extends HomeSideConnection {
             }
         }
         engine.journal(entries);
+        if (Boolean.TRUE.equals(t.async) && !t.secondaryWrites.isEmpty()) {
+            if (place.held()) {
+                // committed: its ASYNC writes go to their lane as one transaction, holding its fence until they ran
+                engine.lanes().submit(t.asyncSide, List.copyOf(t.secondaryWrites), t.stamp(), t.takeFences());
+            } else {
+                List<JournalEntry> skipped = new ArrayList<>();
+                for (SecondaryWork w : t.secondaryWrites) {
+                    skipped.addAll(w.everything(engine.clock().instant(), JournalEntry.Reason.ASYNC_SKIPPED, null,
+                            "not run: other writes of its users held their place in the ASYNC order at its commit"));
+                }
+                engine.journal(skipped);
+            }
+        }
         if (secondFailed != null) {
             throw secondFailed;
         }

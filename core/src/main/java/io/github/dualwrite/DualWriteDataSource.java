@@ -74,7 +74,8 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
         this.engine = new Engine(b.oldDataSource, b.newDataSource, b.control,
                 new SqlClassifier(b.sqlDialect, b.classifierCacheSize), journal, b.clock,
                 new Engine.Options(b.sequence, b.sequenceMargin, b.generators, b.maxDirtyKeys, b.dirtyKeysRefresh,
-                        b.scheduler != null ? b.scheduler : ownScheduler, b.maxBufferedSecondaryBytes));
+                        b.scheduler != null ? b.scheduler : ownScheduler, b.maxBufferedSecondaryBytes,
+                        b.async));
         this.gate = new JournalGate(journal, b.clock);
         this.clock = b.clock;
         control.addGate(gate);
@@ -231,8 +232,36 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
         private int maxDirtyKeys = 100_000;
         private Duration dirtyKeysRefresh = Duration.ofSeconds(5);
         private ScheduledExecutorService scheduler;
+        private int asyncLanes = AsyncLanes.Settings.DEFAULTS.lanes();
+        private int asyncQueueCapacity = AsyncLanes.Settings.DEFAULTS.capacity();
+        private Duration asyncDrainTimeout = AsyncLanes.Settings.DEFAULTS.drain();
+        private AsyncLanes.Settings async;
 
         private Builder() {
+        }
+
+        /**
+         * Threads that run {@code secondary.mode: ASYNC} writes, each for its share of the users, in order per
+         * user; default 8. Checked with the other lane settings when the data source is built.
+         */
+        public Builder asyncLanes(int value) {
+            this.asyncLanes = value;
+            return this;
+        }
+
+        /**
+         * Writes (or committed transactions) each ASYNC lane queues; beyond, a write is journaled at once on the
+         * caller's thread and copied by the repairer. Default 1024.
+         */
+        public Builder asyncQueueCapacity(int value) {
+            this.asyncQueueCapacity = value;
+            return this;
+        }
+
+        /** How long {@code close()} lets the ASYNC lanes run what is queued before journaling the rest; default 10 s. */
+        public Builder asyncDrainTimeout(Duration value) {
+            this.asyncDrainTimeout = value;
+            return this;
         }
 
         /**
@@ -379,6 +408,7 @@ public final class DualWriteDataSource implements DataSource, AutoCloseable {
                         + " missing: " + (oldDataSource == null ? "oldDataSource " : "")
                         + (newDataSource == null ? "newDataSource " : "") + (control == null ? "control" : ""));
             }
+            async = new AsyncLanes.Settings(asyncLanes, asyncQueueCapacity, asyncDrainTimeout); // checked before anything starts
             return new DualWriteDataSource(this);
         }
     }

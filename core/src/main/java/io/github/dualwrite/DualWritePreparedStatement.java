@@ -286,6 +286,13 @@ final class DualWritePreparedStatement extends RecordingPreparedStatement {
             ranOn(side, ps, secondary);
             return ps.executeUpdate();
         }
+
+        @Override
+        public SecondaryWork.Replay replay(Side side, Rewrite rewrite, List<Object> ids, Object[] calls) {
+            return Replays.prepared(shapeOn(side).sql(), List.of(paramsFor(side, params, newSide)), rewrite,
+                    ids == null ? null : java.util.Collections.singletonList(ids),
+                    calls == null ? null : java.util.Collections.singletonList(calls), false);
+        }
     }
 
     /** The physical statement that last ran on {@code side}: its generated keys are the ones to read. */
@@ -489,6 +496,24 @@ final class DualWritePreparedStatement extends RecordingPreparedStatement {
                     ps.addBatch();
                 }
             });
+        }
+
+        @Override
+        public SecondaryWork.Replay replay(Side side, List<Integer> which, Rewrite rewrite, List<List<Object>> ids,
+                                           List<Object[]> calls) {
+            List<Params> bound = new ArrayList<>(which.size());
+            List<List<Object>> rowIds = ids == null ? null : new ArrayList<>(which.size());
+            List<Object[]> rowCalls = calls == null ? null : new ArrayList<>(which.size());
+            for (int i : which) {
+                bound.add(paramsFor(side, rows.get(i), newSideOf(newSides, i)));
+                if (rowIds != null) {
+                    rowIds.add(ids.get(i));
+                }
+                if (rowCalls != null) {
+                    rowCalls.add(calls.get(i));
+                }
+            }
+            return Replays.prepared(shapeOn(side).sql(), bound, rewrite, rowIds, rowCalls, true);
         }
 
         @Override

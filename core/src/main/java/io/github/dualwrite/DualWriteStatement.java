@@ -288,6 +288,14 @@ class DualWriteStatement extends ConfiguredStatement implements TrackedStatement
             ran(side, ps, secondary);
             return ps.executeUpdate();
         }
+
+        @Override
+        public SecondaryWork.Replay replay(Side side, Rewrite rewrite, List<Object> ids, Object[] calls) {
+            return rewrite == null ? Replays.plain(List.of(sql), false)
+                    : Replays.prepared(sql, java.util.Collections.singletonList(null), rewrite,
+                    ids == null ? null : java.util.Collections.singletonList(ids),
+                    calls == null ? null : java.util.Collections.singletonList(calls), false);
+        }
     }
 
     /** The physical statement that last ran on each side (its generated keys are the ones to read). */

@@ -19,9 +19,12 @@ package io.github.dualwrite;
  * @param shadowReads         sampled reads compared with the other side
  * @param shadowMismatches    shadow reads whose rows still differed after the re-check
  * @param secondaryStuck      secondary calls past their deadline that have not returned yet (now, not a total)
+ * @param asyncQueued         ASYNC secondary writes (or transactions) queued or running now
+ * @param asyncDropped        ASYNC secondary writes journaled because a lane's queue was full or closed
  */
 public record DualWriteStats(long readsOld, long readsNew, long writes, long passThrough, long secondaryWrites,
                              long secondaryFailures, long rowCountMismatches, long breakerRejections, long journaled,
                              long journalLost, long unkeyed, long rejected, long secondaryTimeouts,
-                             long shadowReads, long shadowMismatches, long secondaryStuck) {
+                             long shadowReads, long shadowMismatches, long secondaryStuck, long asyncQueued,
+                             long asyncDropped) {
 }

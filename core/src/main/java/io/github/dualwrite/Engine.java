@@ -68,6 +68,7 @@ final class Engine {
     private volatile Breakers breakers;
     private final SecondaryRunner runner = new SecondaryRunner(MAX_SECONDARY_WORKERS);
     private final ShadowReads shadows;
+    private final AsyncLanes lanes;
     /** Secondary calls past their deadline that have not returned yet, by side. */
     private final java.util.concurrent.atomic.AtomicIntegerArray stuck = new java.util.concurrent.atomic.AtomicIntegerArray(2);
     /** Secondary calls in flight at most, stuck ones included. */
@@ -100,6 +101,7 @@ final class Engine {
         dirty.refreshQuietly();
         Duration every = options.dirtyKeysRefresh();
         this.shadows = new ShadowReads(this, options.scheduler());
+        this.lanes = new AsyncLanes(this, options.async());
         Duration timeout = control.current().config().secondary().timeout();
         for (Side side : Side.values()) {
             PoolCheck.advise(dataSource(side), side, timeout).forEach(advice -> log.warn("dualwrite: {}", advice));
@@ -118,10 +120,12 @@ final class Engine {
      * @param maxDirtyKeys     users with unrepaired entries tracked one by one before a whole unit counts
      * @param dirtyKeysRefresh how often the guard re-reads the journal (other instances' entries)
      * @param scheduler        runs the refresh
+     * @param maxBufferedSecondaryBytes bytes of parameters a transaction keeps for its secondary writes
+     * @param async            the ASYNC mode's lanes
      */
     public record Options(SegmentSequence sequence, long sequenceMargin, Map<String, IdGenerator> generators,
                           int maxDirtyKeys, Duration dirtyKeysRefresh, ScheduledExecutorService scheduler,
-                          long maxBufferedSecondaryBytes) {
+                          long maxBufferedSecondaryBytes, AsyncLanes.Settings async) {
     }
 
     /** Bytes of parameters a transaction keeps for its secondary writes by default (16 MiB). */
@@ -135,10 +139,6 @@ final class Engine {
     /** Refuses documents this engine cannot honour, so they never become the document in force. */
     private List<ConfigProblem> supported(MigrationConfig config) {
         List<ConfigProblem> problems = new ArrayList<>();
-        if (config.secondary().mode() == MigrationConfig.WriteMode.ASYNC) {
-            problems.add(new ConfigProblem("secondary.mode", "ASYNC is not supported by this version of the"
-                    + " dual-write engine; use SYNC"));
-        }
         for (UnitConfig unit : config.units().values()) {
             for (TableConfig t : unit.tables().values()) {
                 String path = "units." + unit.name() + ".tables." + t.name() + ".id-source";
@@ -280,6 +280,7 @@ final class Engine {
     /** Stops the refresh of the read-your-writes guard and the secondary workers. */
     public void close() {
         refresh.cancel(false);
+        lanes.close(); // before the workers it runs on
         runner.close();
         shadows.close();
     }
@@ -304,6 +305,16 @@ final class Engine {
         }
     }
 
+    /** The ASYNC mode's lanes. */
+    AsyncLanes lanes() {
+        return lanes;
+    }
+
+    /** Whether the document in force runs secondary writes ASYNC. */
+    boolean asyncMode() {
+        return control.current().config().secondary().mode() == MigrationConfig.WriteMode.ASYNC;
+    }
+
     /** Samples reads for comparison with the other side (shadow reads). */
     ShadowReads shadows() {
         return shadows;
@@ -325,7 +336,8 @@ final class Engine {
         return new DualWriteStats(s.readsOld.sum(), s.readsNew.sum(), s.writes.sum(), s.passThrough.sum(),
                 s.secondaryWrites.sum(), s.secondaryFailures.sum(), s.rowCountMismatches.sum(),
                 s.breakerRejections.sum(), s.journaled.sum(), journal.lostCount(), s.unkeyed.sum(), s.rejected.sum(),
-                s.secondaryTimeouts.sum(), s.shadowReads.sum(), s.shadowMismatches.sum(), stuck.get(0) + stuck.get(1));
+                s.secondaryTimeouts.sum(), s.shadowReads.sum(), s.shadowMismatches.sum(), stuck.get(0) + stuck.get(1),
+                lanes.queued(), s.asyncDropped.sum());
     }
 
     /**
@@ -389,6 +401,22 @@ final class Engine {
             breakers = b;
         }
         return side == Side.OLD ? b.old : b.neu;
+    }
+
+    /**
+     * Whether the breaker in front of {@code side} refuses calls now. Asked without taking a call's permission;
+     * an OPEN breaker whose wait is over moves to HALF_OPEN here, as it would for a call.
+     */
+    boolean breakerOpen(Side side) {
+        CircuitBreaker b = breaker(side);
+        if (b.getState() != CircuitBreaker.State.OPEN) {
+            return false;
+        }
+        if (b.tryAcquirePermission()) {
+            b.releasePermission();
+            return false;
+        }
+        return true;
     }
 
     /** Closes both breakers. */

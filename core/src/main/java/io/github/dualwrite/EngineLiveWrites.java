@@ -7,7 +7,10 @@ import io.github.dualwrite.sync.RowSync;
 import java.sql.SQLException;
 import java.time.Duration;
 
-/** The engine's view of live writes, for repairs in the same process: routes with holds, and the key fence. */
+/**
+ * The engine's view of live writes, for repairs in the same process: routes with holds, the key fence, and the
+ * ASYNC lane of the user (its queued writes wait while the rows are copied, see {@link AsyncLanes#repairing}).
+ */
 final class EngineLiveWrites implements RowSync.LiveWrites {
 
     private final Engine engine;
@@ -35,6 +38,19 @@ final class EngineLiveWrites implements RowSync.LiveWrites {
             throw new SQLException("dualwrite: writes of user " + routingKey + " in unit " + unit + " taking "
                     + first.other() + " first were still running after " + timeout + "; try again", "40001");
         }
-        return ticket;
+        Fence lane;
+        try {
+            lane = engine.lanes().repairing(unit, RoutingKey.of(routingKey), timeout);
+        } catch (SQLException busy) {
+            ticket.close();
+            throw busy;
+        }
+        return () -> {
+            try {
+                lane.close();
+            } finally {
+                ticket.close();
+            }
+        };
     }
 }

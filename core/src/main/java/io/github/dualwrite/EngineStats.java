@@ -20,4 +20,5 @@ final class EngineStats {
     final LongAdder shadowReads = new LongAdder();
     final LongAdder shadowMismatches = new LongAdder();
     final LongAdder shadowSkipped = new LongAdder();
+    final LongAdder asyncDropped = new LongAdder();
 }

@@ -47,6 +47,26 @@ final class Execution {
     private final DualWriteConnection conn;
     private final Engine engine;
 
+    /** How the secondary half of the write in progress runs, decided before its authority runs. */
+    private enum Mode {
+        /** In the caller's thread, the authority's row locks held until it ran. */
+        SYNC,
+        /** Queued on its users' lane after the authority committed ({@link AsyncLanes}). */
+        ASYNC,
+        /** Journaled without being tried: the breaker was open when the write began. */
+        BREAKER_OPEN,
+        /** Journaled: a SYNC transaction meets users whose ASYNC writes are still queued (it would overtake them). */
+        QUEUED,
+        /** Journaled: an ASYNC write that could not take its place in its users' order in time. */
+        UNORDERED
+    }
+
+    private Mode mode = Mode.SYNC;
+    /** The users' stripe generations, taken before the authority ran (ASYNC only). */
+    private AsyncLanes.Stamp stamp;
+    /** The auto-commit write's fence, whose tickets an ASYNC write takes along until its secondary ran. */
+    private WriteFence current;
+
     Execution(DualWriteConnection conn) {
         this.conn = conn;
         this.engine = conn.engine();
@@ -93,8 +113,11 @@ final class Execution {
             out = new Outcome(inv.update(plan.authority(), callerKeys, false), null, null);
         } else {
             try (RowSync.LiveWrites.Fence fence = fence(List.of(plan))) {
-                out = holding(plan.authority(), plan.secondary() != null, plan, values,
-                        () -> dual(inv, plan, values, callerKeys));
+                boolean sync = decide(List.of(plan)) == Mode.SYNC;
+                try (AsyncLanes.Place place = place()) {
+                    out = holding(plan.authority(), sync && plan.secondary() != null, plan, values,
+                            () -> dual(inv, plan, values, callerKeys));
+                }
             }
         }
         st.finished(out);
@@ -157,7 +180,8 @@ final class Execution {
         Object[] secondaryCalls = calls;
         runSecondary(b, SecondaryWork.statement(plan, values, copied, n, () -> new long[] {rewrite == null
                 ? inv.update(b, Invocation.Keys.NONE, true)
-                : inv.update(b, rewrite, secondaryIds, secondaryCalls, Invocation.Keys.NONE, true)}));
+                : inv.update(b, rewrite, secondaryIds, secondaryCalls, Invocation.Keys.NONE, true)},
+                () -> inv.replay(b, rewrite, secondaryIds, secondaryCalls)));
         return new Outcome(n, null, keys);
     }
 
@@ -176,7 +200,11 @@ final class Execution {
     private <T> T batch(List<Plan> plans, SideWork<T> work) throws SQLException {
         Side a = BatchPlans.commonPrimary(plans);
         try (RowSync.LiveWrites.Fence fence = fence(plans)) {
-            return holding(a, plans.stream().anyMatch(p -> p.secondary() != null), plans.get(0), null, () -> work.run(a));
+            boolean sync = decide(plans) == Mode.SYNC;
+            try (AsyncLanes.Place place = place()) {
+                return holding(a, sync && plans.stream().anyMatch(p -> p.secondary() != null), plans.get(0), null,
+                        () -> work.run(a));
+            }
         }
     }
 
@@ -238,7 +266,8 @@ final class Execution {
             } else {
                 Rewrite rewrite = rb;
                 runSecondary(b, SecondaryWork.rows(plans, values, ids, counts, dual,
-                        () -> inv.run(b, dual, rewrite, ids, calls, Invocation.Keys.NONE, true).countsOrThrow()));
+                        () -> inv.run(b, dual, rewrite, ids, calls, Invocation.Keys.NONE, true).countsOrThrow(),
+                        () -> inv.replay(b, dual, rewrite, ids, calls)));
             }
         }
         run.rethrow();
@@ -274,8 +303,9 @@ final class Execution {
                     : plans.get(i).bindVolatile() ? "a plain-statement batch cannot bind the values of non-deterministic calls" : null);
             if (!dual.isEmpty()) {
                 Side b = plans.get(dual.get(0)).secondary();
+                List<String> rows = dual.stream().map(sqls::get).toList();
                 runSecondary(b, SecondaryWork.rows(plans, null, ids, counts, dual,
-                        () -> BatchRun.of(st.plainOn(b, true), dual.stream().map(sqls::get).toList()).countsOrThrow()));
+                        () -> BatchRun.of(st.plainOn(b, true), rows).countsOrThrow(), () -> Replays.plain(rows, true)));
             }
             run.rethrow();
             return counts;
@@ -375,14 +405,121 @@ final class Execution {
             }
         }
         if (tickets == null) {
+            current = null;
             return NO_FENCE;
         }
         if (!conn.autoCommitMode()) {
             conn.tx().hold(tickets);
+            current = null;
             return NO_FENCE;
         }
-        List<KeyFence.Ticket> held = tickets;
-        return () -> held.forEach(KeyFence.Ticket::close);
+        current = new WriteFence(tickets);
+        return current;
+    }
+
+    /** An auto-commit write's tickets: closed after the write, or handed to its ASYNC secondary half. */
+    private static final class WriteFence implements RowSync.LiveWrites.Fence {
+        private List<KeyFence.Ticket> tickets;
+
+        WriteFence(List<KeyFence.Ticket> tickets) {
+            this.tickets = tickets;
+        }
+
+        /** The tickets, for whoever closes them now; this fence then closes nothing. */
+        List<KeyFence.Ticket> handOver() {
+            List<KeyFence.Ticket> t = tickets;
+            tickets = List.of();
+            return t;
+        }
+
+        @Override
+        public void close() {
+            handOver().forEach(KeyFence.Ticket::close);
+        }
+    }
+
+    /**
+     * Decides how the secondary half of a write with these plans runs ({@link Mode}), before its authority runs:
+     * ASYNC when the document says so (pinned for a transaction at its first write) or when earlier ASYNC writes
+     * of its users are still queued (it queues behind them).
+     */
+    private Mode decide(List<Plan> plans) {
+        Side secondary = null;
+        for (Plan p : plans) {
+            if (p.secondary() != null) {
+                secondary = p.secondary();
+            }
+        }
+        boolean queued = secondary != null && queuedUsers(plans);
+        boolean async;
+        if (conn.autoCommitMode()) {
+            async = engine.asyncMode() || queued;
+        } else {
+            TxState t = conn.tx();
+            if (t.async == null && secondary != null) {
+                t.async = engine.asyncMode();
+            }
+            async = Boolean.TRUE.equals(t.async);
+        }
+        if (secondary == null) {
+            mode = Mode.SYNC;
+        } else if (async) {
+            mode = Mode.ASYNC;
+        } else if (queued) {
+            mode = Mode.QUEUED;
+        } else {
+            mode = engine.breakerOpen(secondary) ? Mode.BREAKER_OPEN : Mode.SYNC;
+        }
+        stamp = mode == Mode.ASYNC ? engine.lanes().stamp(plans) : null;
+        return mode;
+    }
+
+    /**
+     * An auto-commit ASYNC write's place in its users' order, held from before its authority runs until it is
+     * queued (a transaction takes it at its commit); when it cannot be had in time the write is journaled.
+     */
+    private AsyncLanes.Place place() {
+        if (mode != Mode.ASYNC || !conn.autoCommitMode()) {
+            return AsyncLanes.Place.NONE;
+        }
+        AsyncLanes.Place place = engine.lanes().place(stamp, engine.secondaryDeadlineNanos());
+        if (!place.held()) {
+            mode = Mode.UNORDERED;
+        }
+        return place;
+    }
+
+    private boolean queuedUsers(List<Plan> plans) {
+        DirtyKeys dirty = engine.dirtyKeys();
+        if (!dirty.anyQueued()) {
+            return false;
+        }
+        for (Plan p : plans) {
+            if (p.dual() && p.unit() != null) {
+                for (RoutingKey k : p.keys()) {
+                    if (dirty.queued(p.unit().name(), k) != 0) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Queues detached work on its users' lane, or keeps it for the transaction's commit. */
+    private void queue(Side side, SecondaryWork work) {
+        SecondaryWork detached;
+        try {
+            detached = work.detached();
+        } catch (RuntimeException e) {
+            conn.journal(work.everything(now(), JournalEntry.Reason.ERROR, e, "could not be queued ASYNC"));
+            return;
+        }
+        if (conn.autoCommitMode()) {
+            engine.lanes().submit(side, List.of(detached), stamp, current == null ? List.of() : current.handOver());
+        } else {
+            conn.tx().queue(side, detached, stamp);
+        }
     }
 
     /**
@@ -395,12 +532,29 @@ final class Execution {
         EngineStats stats = engine.counters();
         Instant now = now();
         boolean autoCommit = conn.autoCommitMode();
+        if (mode == Mode.ASYNC) {
+            queue(side, work);
+            return;
+        }
+        if (mode == Mode.QUEUED || mode == Mode.UNORDERED) {
+            conn.journal(work.everything(now, JournalEntry.Reason.ASYNC_SKIPPED, null, mode == Mode.QUEUED
+                    ? "not run: ASYNC writes of its users were still queued, a SYNC transaction would overtake them"
+                    : "not run: other ASYNC writes of its users held their place in the order for too long"));
+            return;
+        }
         if (!autoCommit && conn.tx().secondaryAbandoned) {
             conn.journal(work.everything(now, JournalEntry.Reason.ERROR, null,
                     "not run: the secondary transaction was abandoned after an earlier failure"));
             return;
         }
         CircuitBreaker breaker = engine.breaker(side);
+        if (mode == Mode.BREAKER_OPEN) {
+            stats.breakerRejections.increment();
+            String why = "not run: the circuit breaker in front of " + side + " is OPEN";
+            engine.secondaryFailed(work.unit(), side, why);
+            conn.journal(work.everything(now, JournalEntry.Reason.BREAKER_OPEN, null, why));
+            return;
+        }
         CircuitBreaker.State state = breaker.getState();
         if (!breaker.tryAcquirePermission()) {
             stats.breakerRejections.increment();

@@ -39,6 +39,12 @@ interface Invocation {
     long update(Side side, Rewrite rewrite, List<Object> ids, Object[] calls, Keys keys, boolean secondary)
             throws SQLException;
 
+    /**
+     * The secondary run on {@code side} detached from the statement (ASYNC): as written, or through
+     * {@code rewrite} (null for none) with the ids of its rows and the values of its calls.
+     */
+    SecondaryWork.Replay replay(Side side, Rewrite rewrite, List<Object> ids, Object[] calls);
+
     /** Runs a query. */
     ResultSet query(Side side) throws SQLException;
 

@@ -20,36 +20,54 @@ final class SecondaryWork {
         long[] run() throws SQLException;
     }
 
+    /**
+     * The secondary statement or batch detached from the application's statement (its SQL and a copy of its
+     * values), run later on a connection of its own: the ASYNC mode's work.
+     */
+    @FunctionalInterface
+    interface Replay {
+        long[] run(java.sql.Connection c, int timeoutSeconds) throws SQLException;
+    }
+
+    /** Makes the {@link Replay} of a write when it is to run ASYNC (copies the values only then). */
+    @FunctionalInterface
+    interface Detach {
+        Replay replay();
+    }
+
     private final List<Plan> plans;
     private final List<Object[]> values;
     private final List<List<Object>> ids;
     private final long[] expected;
     private final boolean batch;
     private final Call call;
+    private final Detach detach;
+    private Replay replay;
     private long[] got;
 
     private SecondaryWork(List<Plan> plans, List<Object[]> values, List<List<Object>> ids, long[] expected,
-                          boolean batch, Call call) {
+                          boolean batch, Call call, Detach detach) {
         this.plans = plans;
         this.values = values;
         this.ids = ids;
         this.expected = expected;
         this.batch = batch;
         this.call = call;
+        this.detach = detach;
     }
 
     /** One statement that affected {@code expected} rows on the authority. */
-    static SecondaryWork statement(Plan plan, Object[] values, List<Object> ids, long expected, Call call) {
+    static SecondaryWork statement(Plan plan, Object[] values, List<Object> ids, long expected, Call call, Detach detach) {
         List<Object[]> v = new ArrayList<>(1);
         v.add(values);
         List<List<Object>> i = new ArrayList<>(1);
         i.add(ids);
-        return new SecondaryWork(List.of(plan), v, i, new long[] {expected}, false, call);
+        return new SecondaryWork(List.of(plan), v, i, new long[] {expected}, false, call, detach);
     }
 
     /** The rows {@code which} of a batch, whose authority counts are {@code counts}; null values for plain SQL. */
     static SecondaryWork rows(List<Plan> plans, List<Object[]> values, List<List<Object>> ids, long[] counts,
-                              List<Integer> which, Call call) {
+                              List<Integer> which, Call call, Detach detach) {
         List<Plan> p = new ArrayList<>(which.size());
         List<Object[]> v = new ArrayList<>(which.size());
         List<List<Object>> i = new ArrayList<>(which.size());
@@ -61,7 +79,29 @@ final class SecondaryWork {
             i.add(ids.get(row));
             expected[k] = counts[row];
         }
-        return new SecondaryWork(p, v, i, expected, true, call);
+        return new SecondaryWork(p, v, i, expected, true, call, detach);
+    }
+
+    /** This work detached from the application's statement, to run later with {@link #runOn} (ASYNC). */
+    SecondaryWork detached() {
+        SecondaryWork d = new SecondaryWork(plans, values, ids, expected, batch, null, null);
+        d.replay = detach.replay();
+        return d;
+    }
+
+    /** Whether this work lost its replay (kept by key only, see {@link #keysOnly}): it cannot run ASYNC. */
+    boolean detachedReplayMissing() {
+        return replay == null;
+    }
+
+    /** Runs detached work on {@code c}, a connection of the secondary side. */
+    void runOn(java.sql.Connection c, int timeoutSeconds) throws SQLException {
+        got = replay.run(c, timeoutSeconds);
+    }
+
+    /** The plans of the rows, for their users. */
+    List<Plan> plans() {
+        return plans;
     }
 
     /** An estimate of the bytes this work keeps: its parameter values. */
@@ -93,7 +133,7 @@ final class SecondaryWork {
             keys.add(id);
         }
         // the call has run; it is dropped too, as it may hold the statement's values
-        SecondaryWork compact = new SecondaryWork(plans, none, keys, expected, batch, null);
+        SecondaryWork compact = new SecondaryWork(plans, none, keys, expected, batch, null, null);
         compact.got = got;
         return compact;
     }

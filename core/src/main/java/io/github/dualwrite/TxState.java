@@ -27,6 +27,40 @@ final class TxState {
     boolean secondaryBehind;
     /** The key fence tickets of the transaction's dual writes, closed when it ends. */
     private List<KeyFence.Ticket> fences;
+    /** Whether its secondary writes run ASYNC (kept in {@link #secondaryWrites} until the commit); null undecided. */
+    Boolean async;
+    /** The secondary side of its ASYNC writes. */
+    Side asyncSide;
+    /** The stripe generations its ASYNC writes saw, one stamp per write. */
+    private final List<AsyncLanes.Stamp> stamps = new ArrayList<>();
+
+    /** Keeps an ASYNC write until the commit queues it. */
+    void queue(Side side, SecondaryWork work, AsyncLanes.Stamp stamp) {
+        asyncSide = side;
+        keep(work);
+        stamps.add(stamp);
+    }
+
+    /** The stamps of the ASYNC writes as one. */
+    AsyncLanes.Stamp stamp() {
+        int n = stamps.stream().mapToInt(s -> s.stripes().length).sum();
+        int[] stripes = new int[n];
+        long[] seen = new long[n];
+        int i = 0;
+        for (AsyncLanes.Stamp s : stamps) {
+            System.arraycopy(s.stripes(), 0, stripes, i, s.stripes().length);
+            System.arraycopy(s.seen(), 0, seen, i, s.seen().length);
+            i += s.stripes().length;
+        }
+        return new AsyncLanes.Stamp(stripes, seen);
+    }
+
+    /** The fence tickets, for the ASYNC writes to close once they ran; the transaction then closes none. */
+    List<KeyFence.Ticket> takeFences() {
+        List<KeyFence.Ticket> t = fences == null ? List.of() : fences;
+        fences = null;
+        return t;
+    }
 
     void hold(List<KeyFence.Ticket> tickets) {
         if (fences == null) {

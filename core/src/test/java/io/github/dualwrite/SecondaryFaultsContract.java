@@ -168,8 +168,9 @@ abstract class SecondaryFaultsContract {
         assertThat(pair.queryOld("SELECT amount FROM points_detail WHERE id = 1")).containsExactly(Map.of("amount", 1L));
         assertThat(pair.queryNew("SELECT amount FROM points_detail WHERE id = 1"))
                 .as("the new side ran before the failed commit").containsExactly(Map.of("amount", 50L));
-        // the journal table is on the old database, which could not commit either: the entry is in the file
-        assertThat(((FallbackJournal) stack.dataSource().journal()).replayFile()).isEqualTo(1);
+        // the journal table is on the old database: the entry is there (one row needs no commit of its own) or, when
+        // the table could not take it, in the file, moved into the table now
+        ((FallbackJournal) stack.dataSource().journal()).replayFile();
         assertThat(journal()).singleElement().satisfies(e -> {
             assertThat(e.reason()).isEqualTo(JournalEntry.Reason.COMMIT_FAILED);
             assertThat(e.failedSide()).isEqualTo(Side.NEW);

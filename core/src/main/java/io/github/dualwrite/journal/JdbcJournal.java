@@ -132,6 +132,10 @@ public final class JdbcJournal implements Journal {
         }
         createIfAbsent();
         try (Connection c = dataSource.getConnection()) {
+            if (entries.size() == 1 && !skipKnown && c.getAutoCommit()) {
+                insert(c, entries, false); // one row is atomic by itself: no transaction, two round trips fewer
+                return;
+            }
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try {

@@ -97,7 +97,14 @@ public record JournalEntry(Long id, String entryId, Instant createdAt, String un
         /** A person decided which side is behind after a conflict; the repairer copies without conflict checks. */
         RESOLVED,
         /** A sampled shadow read found the user's rows different on the two sides, and still after a re-check. */
-        SHADOW_MISMATCH
+        SHADOW_MISMATCH,
+        /** ASYNC: the lane's queue was full, or the data source closed before the write ran. */
+        ASYNC_DROPPED,
+        /**
+         * ASYNC: not run because running it could apply it twice or out of order (its users were repaired or
+         * behind meanwhile, or a transaction spanned several lanes); the repairer copies the rows instead.
+         */
+        ASYNC_SKIPPED
     }
 
     /** Checks the required parts. */

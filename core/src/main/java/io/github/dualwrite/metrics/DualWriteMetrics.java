@@ -109,6 +109,10 @@ public final class DualWriteMetrics implements MeterBinder {
                 DualWriteStats::secondaryTimeouts);
         gauge(registry, "dualwrite.secondary.stuck", "secondary calls past their deadline still running", dataSource,
                 ds -> ds.stats().secondaryStuck(), Tags.empty());
+        gauge(registry, "dualwrite.async.queued", "ASYNC secondary writes queued or running", dataSource,
+                ds -> ds.stats().asyncQueued(), Tags.empty());
+        stat(registry, "dualwrite.async.dropped", "ASYNC secondary writes journaled because a lane was full or closed",
+                DualWriteStats::asyncDropped);
         stat(registry, "dualwrite.shadow.reads", "sampled reads compared with the other side", DualWriteStats::shadowReads,
                 "outcome", "compared");
         stat(registry, "dualwrite.shadow.reads", "sampled reads compared with the other side",

@@ -34,6 +34,7 @@ public final class Stack implements AutoCloseable {
     private final boolean ownsPair;
     private final Path ownDir;
     private TableConfig.IdSource ids = TableConfig.IdSource.SEQUENCE;
+    private MigrationConfig.WriteMode mode = MigrationConfig.WriteMode.SYNC;
 
     /** A stack over {@code pair}, its fallback journal file in {@code journalDir}, everything OLD_ONLY. */
     public Stack(DbPair pair, Path journalDir) {
@@ -107,6 +108,12 @@ public final class Stack implements AutoCloseable {
         return this;
     }
 
+    /** How later {@link #stage} calls run secondary writes: SYNC (the default) or ASYNC. */
+    public Stack mode(MigrationConfig.WriteMode value) {
+        this.mode = value;
+        return this;
+    }
+
     /** Moves every unit to {@code stage}, {@code ratio} basis points of users in {@code grayStage}. */
     public Stack stage(Stage stage, Stage grayStage, int ratio) {
         return stage(stage, grayStage, ratio, MigrationConfig.UnkeyedPolicy.EXECUTE_BOTH);
@@ -114,7 +121,8 @@ public final class Stack implements AutoCloseable {
 
     /** Like {@link #stage(Stage, Stage, int)} with another unkeyed policy. */
     public Stack stage(Stage stage, Stage grayStage, int ratio, MigrationConfig.UnkeyedPolicy policy) {
-        control.apply(config(stage, grayStage, ratio, policy, ids), "test").orThrow();
+        MigrationConfig c = config(stage, grayStage, ratio, policy, ids);
+        control.apply(c.withSecondary(c.secondary().withMode(mode)), "test").orThrow();
         return this;
     }
 
@@ -158,6 +166,7 @@ public final class Stack implements AutoCloseable {
     /** Empties both sides and the journal table. */
     public void reset() {
         ids = TableConfig.IdSource.SEQUENCE;
+        mode = MigrationConfig.WriteMode.SYNC;
         pair.truncateAll();
         oldSide.set(FaultyDataSource.Fault.NONE).resetCount();
         newSide.set(FaultyDataSource.Fault.NONE).resetCount();

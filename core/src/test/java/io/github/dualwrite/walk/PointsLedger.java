@@ -23,6 +23,35 @@ final class PointsLedger {
         }
     }
 
+    /**
+     * One "earn" transaction on {@code c}: locks the account, inserts a detail row (id generated), moves the
+     * balance, commits (rolls back on any failure). Returns the detail's id.
+     */
+    static long earn(Connection c, long user, long amount) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            lockAccount(c, user);
+            long id;
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO points_detail (user_id, amount, note,"
+                    + " gmt_modified) VALUES (?, ?, ?, CURRENT_TIMESTAMP(3))", java.sql.Statement.RETURN_GENERATED_KEYS)) {
+                ps.setLong(1, user);
+                ps.setLong(2, amount);
+                ps.setString(3, "earn");
+                ps.executeUpdate();
+                try (ResultSet keys = ps.getGeneratedKeys()) {
+                    keys.next();
+                    id = keys.getLong(1);
+                }
+            }
+            changeBalance(c, user, amount);
+            c.commit();
+            return id;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        }
+    }
+
     /** Adds {@code amount} to the user's balance; exactly one row must change. */
     static void changeBalance(Connection c, long user, long amount) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE points_account SET balance = balance + ?,"

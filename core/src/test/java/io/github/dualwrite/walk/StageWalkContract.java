@@ -23,7 +23,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -519,26 +518,7 @@ abstract class StageWalkContract {
     private void insertDetail(long user, long amount) throws SQLException {
         long id;
         try (Connection c = stack.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                PointsLedger.lockAccount(c, user);
-                try (PreparedStatement ps = c.prepareStatement("INSERT INTO points_detail (user_id, amount, note,"
-                        + " gmt_modified) VALUES (?, ?, ?, CURRENT_TIMESTAMP(3))", Statement.RETURN_GENERATED_KEYS)) {
-                    ps.setLong(1, user);
-                    ps.setLong(2, amount);
-                    ps.setString(3, "earn");
-                    ps.executeUpdate();
-                    try (ResultSet keys = ps.getGeneratedKeys()) {
-                        keys.next();
-                        id = keys.getLong(1);
-                    }
-                }
-                PointsLedger.changeBalance(c, user, amount);
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
+            id = PointsLedger.earn(c, user, amount);
         }
         insertedIn.put(id, steps);
         try {

@@ -7,6 +7,7 @@ import io.github.dualwrite.config.Stage;
 import io.github.dualwrite.config.UnitConfig;
 import io.github.dualwrite.journal.JdbcJournal;
 import io.github.dualwrite.testing.DbPair;
+import io.github.dualwrite.testing.FaultyDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -53,6 +54,8 @@ public class EngineBenchmark {
     private DbPair pair;
     private DualWriteDataSource passThrough;
     private DualWriteDataSource dual;
+    private DualWriteDataSource outageSync;
+    private Connection outageSyncConnection;
     private Connection bareOld;
     private Connection bareNew;
     private Connection passConnection;
@@ -66,25 +69,50 @@ public class EngineBenchmark {
             pair.updateOld("INSERT INTO points_account (id, user_id, balance) VALUES (?, ?, 0)", user, user);
             pair.updateNew("INSERT INTO points_account (id, user_id, balance) VALUES (?, ?, 0)", user, user);
         }
-        passThrough = dataSource(Stage.OLD_ONLY);
-        dual = dataSource(Stage.DUAL_WRITE);
+        passThrough = dataSource(pair, Stage.OLD_ONLY, MigrationConfig.WriteMode.SYNC, pair.newDataSource());
+        dual = dataSource(pair, Stage.DUAL_WRITE, MigrationConfig.WriteMode.SYNC, pair.newDataSource());
+        // the outage: the new side refuses connections, the breaker opened on the first calls and stays open
+        javax.sql.DataSource down = FaultyDataSource.wrap(pair.newDataSource()).set(FaultyDataSource.Fault.DOWN).dataSource();
+        outageSync = dataSource(pair, Stage.DUAL_WRITE, MigrationConfig.WriteMode.SYNC, down, "dualwrite_journal_outage");
         bareOld = pair.oldDataSource().getConnection();
         bareNew = pair.newDataSource().getConnection();
         passConnection = passThrough.getConnection();
         dualConnection = dual.getConnection();
+        outageSyncConnection = outageSync.getConnection();
+        for (int i = 0; i < 200 && !"OPEN".equals(outageSync.breakerStates().get(io.github.dualwrite.config.Side.NEW)); i++) {
+            update(outageSyncConnection, user());
+        }
+        if (!"OPEN".equals(outageSync.breakerStates().get(io.github.dualwrite.config.Side.NEW))) {
+            throw new IllegalStateException("the breaker did not open: " + outageSync.breakerStates());
+        }
     }
 
-    private DualWriteDataSource dataSource(Stage stage) {
+    static DualWriteDataSource dataSource(DbPair pair, Stage stage, MigrationConfig.WriteMode mode,
+                                          javax.sql.DataSource newSide) {
+        return dataSource(pair, stage, mode, newSide, io.github.dualwrite.journal.JdbcJournal.DEFAULT_TABLE);
+    }
+
+    /** Like the above with its own journal table (an outage's entries would hold the users of the others). */
+    static DualWriteDataSource dataSource(DbPair pair, Stage stage, MigrationConfig.WriteMode mode,
+                                          javax.sql.DataSource newSide, String journalTable) {
         UnitConfig points = UnitConfig.builder("points").tables("points_account", "points_detail").stage(stage).build();
-        MigrationControl control = MigrationControl.start(MigrationConfig.builder().unit(points).build(), "benchmark");
-        return DualWriteDataSource.builder().oldDataSource(pair.oldDataSource()).newDataSource(pair.newDataSource())
-                .control(control).journal(new JdbcJournal(pair.oldDataSource())).build();
+        // a breaker that, once open, stays open for the whole run (the outage benchmarks measure that state)
+        MigrationConfig.CircuitBreaker breaker = new MigrationConfig.CircuitBreaker(50, 100, java.time.Duration.ofSeconds(10),
+                20, 20, java.time.Duration.ofHours(1), 10);
+        MigrationControl control = MigrationControl.start(MigrationConfig.builder().unit(points)
+                .secondary(new MigrationConfig.Secondary(mode, java.time.Duration.ofSeconds(2), breaker)).build(), "benchmark");
+        return DualWriteDataSource.builder().oldDataSource(pair.oldDataSource()).newDataSource(newSide)
+                .control(control).journal(new JdbcJournal(pair.oldDataSource(), journalTable,
+                        io.github.dualwrite.journal.JournalPolicy.DEFAULTS)).build();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws SQLException {
-        for (Connection c : new Connection[] {bareOld, bareNew, passConnection, dualConnection}) {
+        for (Connection c : new Connection[] {bareOld, bareNew, passConnection, dualConnection, outageSyncConnection}) {
             c.close();
+        }
+        for (DualWriteDataSource ds : new DualWriteDataSource[] {passThrough, dual, outageSync}) {
+            ds.close();
         }
         pair.close();
     }
@@ -145,5 +173,11 @@ public class EngineBenchmark {
     @Benchmark
     public int updateDualWrite() throws SQLException {
         return update(dualConnection, user());
+    }
+
+    /** DUAL_WRITE SYNC while the new side is down and the breaker open: old, then the journal entry. */
+    @Benchmark
+    public int updateOutageSync() throws SQLException {
+        return update(outageSyncConnection, user());
     }
 }

@@ -21,6 +21,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * RATIO passthrough_select 1.04            OLD_ONLY select through dual write / bare HikariCP (H2)
  * RATIO passthrough_update 1.02            OLD_ONLY update / bare HikariCP (H2)
  * RATIO dualwrite_sync_update 1.03         DUAL_WRITE update / (old update + new update) (H2)
+ * RATIO outage_update 1.9                  DUAL_WRITE SYNC, new side down and breaker open / OLD_ONLY update
+ *                                          (the ASYNC figures come from AsyncRates, a timed harness)
  * RATIO ..._mariadb                        the same on the local MariaDB
  * NS classifier_cache_hit 25.0             ns/op
  * NS router_route_long 30.1                ns/op
@@ -68,6 +70,7 @@ public final class Suite {
             ratio("passthrough_update" + suffix, medians.get("updatePassThrough@" + db), medians.get("updateBareOld@" + db));
             ratio("dualwrite_sync_update" + suffix, medians.get("updateDualWrite@" + db),
                     medians.get("updateBareOld@" + db) + medians.get("updateBareNew@" + db));
+            ratio("outage_update" + suffix, medians.get("updateOutageSync@" + db), medians.get("updatePassThrough@" + db));
         }
         ns("classifier_cache_hit", medians.get("classifyCacheHit"));
         ns("router_route_long", medians.get("routeLongKey"));
