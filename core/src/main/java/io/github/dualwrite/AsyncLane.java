@@ -25,13 +25,14 @@ final class AsyncLane implements Runnable {
     private final AtomicInteger size = new AtomicInteger();
     private final int capacity;
     private final Thread thread;
+    /** The thread starts with the first work: a data source that never runs ASYNC keeps no polling threads. */
+    private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean closed;
 
     AsyncLane(String name, int capacity) {
         this.capacity = capacity;
         this.thread = new Thread(this, name);
         thread.setDaemon(true);
-        thread.start();
     }
 
     /** Queues {@code work}; false when the queue is full or the lane closed (the caller journals it). */
@@ -44,6 +45,9 @@ final class AsyncLane implements Runnable {
             return false;
         }
         queue.offer(work);
+        if (!started.get() && started.compareAndSet(false, true)) {
+            thread.start();
+        }
         if (closed && queue.remove(work)) {
             size.decrementAndGet(); // closed meanwhile and not yet drained: the caller journals it
             return false;
