@@ -500,7 +500,9 @@ final class DualWriteConnection extends HomeSideConnection {
         Connection b = physical[first.other().ordinal()];
         if (b != null && !t.secondaryAbandoned) {
             try {
-                sides[first.other().ordinal()] = name == null ? b.setSavepoint() : b.setSavepoint(name);
+                // on a worker within the secondary deadline, like every other secondary call
+                sides[first.other().ordinal()] = onSecondary(first.other(), "savepoint",
+                        () -> name == null ? b.setSavepoint() : b.setSavepoint(name));
             } catch (SQLException | RuntimeException e) {
                 if (t.holdsAuthoritativeWrites(first.other())) {
                     throw e;
@@ -526,7 +528,10 @@ final class DualWriteConnection extends HomeSideConnection {
         Connection b = physical[first.other().ordinal()];
         if (b != null && !t.secondaryAbandoned) {
             try {
-                rollbackTo(b, sp.side(first.other()));
+                onSecondary(first.other(), "rollback to a savepoint", () -> {
+                    rollbackTo(b, sp.side(first.other()));
+                    return null;
+                });
             } catch (SQLException | RuntimeException e) {
                 if (t.holdsAuthoritativeWrites(first.other())) {
                     throw e;
@@ -567,7 +572,10 @@ final class DualWriteConnection extends HomeSideConnection {
         Savepoint own = sp.side(first.other());
         if (b != null && own != null && !t.secondaryAbandoned) {
             try {
-                b.releaseSavepoint(own);
+                onSecondary(first.other(), "release of a savepoint", () -> {
+                    b.releaseSavepoint(own);
+                    return null;
+                });
             } catch (SQLException | RuntimeException e) {
                 log.debug("dualwrite: releasing a savepoint on the secondary failed", e);
             }

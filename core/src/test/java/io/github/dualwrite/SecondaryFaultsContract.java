@@ -330,6 +330,29 @@ abstract class SecondaryFaultsContract {
     }
 
     @Test
+    void aSecondaryThatHangsOnASavepointIsAbandonedAtTheDeadlineAndTheAuthorityCommits() throws Exception {
+        secondaryTimeout(Duration.ofMillis(200), MigrationConfig.CircuitBreaker.DEFAULTS);
+        try (Connection c = stack.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (1, 24, 1)");
+            stack.newSide().set(Fault.HANG);
+            java.sql.Savepoint sp = c.setSavepoint(); // hangs on the new side: abandoned at the deadline
+            assertThat(stack.newSide().hanging()).as("the caller went on while the savepoint call hangs").isEqualTo(1);
+            write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (2, 24, 1)");
+            c.rollback(sp);
+            write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (3, 24, 1)");
+            c.commit();
+        }
+        assertThat(pair.queryOld("SELECT id FROM points_detail ORDER BY id")).extracting(r -> r.get("id"))
+                .containsExactly(1L, 3L);
+        // the abandoned secondary transaction held row 1; row 3 was written after it: both journaled
+        assertThat(journal()).extracting(JournalEntry::primaryKey).contains("[1]", "[3]");
+        stack.newSide().set(Fault.NONE);
+        io.github.dualwrite.testing.Poll.until(Duration.ofSeconds(20), () -> stack.dataSource().stats().secondaryStuck() == 0);
+        assertThat(pair.countNew("points_detail")).as("the abandoned transaction was rolled back, not committed").isZero();
+    }
+
+    @Test
     void aConstraintViolationOnTheSecondaryIsJournaledWithoutOpeningTheBreaker() throws Exception {
         MigrationConfig.CircuitBreaker tight = new MigrationConfig.CircuitBreaker(50, 100, Duration.ofSeconds(5), 4, 4,
                 Duration.ofMinutes(10), 1);

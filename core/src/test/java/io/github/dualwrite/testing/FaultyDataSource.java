@@ -43,8 +43,8 @@ public final class FaultyDataSource {
         /** Batches run, but report every count as SUCCESS_NO_INFO (-2), as rewriting drivers do. */
         NO_INFO_COUNTS,
         /**
-         * Every execution and commit hangs (as on a host that stopped answering) until the fault is changed;
-         * then it runs.
+         * Every execution, commit and savepoint call hangs (as on a host that stopped answering) until the fault is
+         * changed; then it runs.
          */
         HANG
     }
@@ -122,7 +122,9 @@ public final class FaultyDataSource {
                     // a commit is commit(), or a return to auto-commit with a transaction open (JDBC commits then)
                     boolean commits = name.equals("commit") || name.equals("setAutoCommit") && Boolean.TRUE.equals(args[0])
                             && !c.getAutoCommit();
-                    if (commits) {
+                    boolean savepoint = name.equals("setSavepoint") || name.equals("releaseSavepoint")
+                            || name.equals("rollback") && args != null && args.length == 1;
+                    if (commits || savepoint) {
                         hangWhileHanging();
                     }
                     if (commits && fault.get() == Fault.COMMIT) {
