@@ -123,7 +123,8 @@ final class AsyncLanes implements AutoCloseable {
      * Stripes are taken in ascending order, so writes of several users cannot wait for each other in a cycle.
      */
     Place place(Stamp stamp, long timeoutNanos) {
-        int[] stripes = java.util.Arrays.stream(stamp.stripes()).distinct().sorted().toArray();
+        int[] stripes = stamp.stripes().length <= 1 ? stamp.stripes()
+                : java.util.Arrays.stream(stamp.stripes()).distinct().sorted().toArray();
         ReentrantLock[] taken = new ReentrantLock[stripes.length];
         long deadline = System.nanoTime() + timeoutNanos;
         for (int i = 0; i < stripes.length; i++) {
@@ -154,20 +155,26 @@ final class AsyncLanes implements AutoCloseable {
 
     /** The generations of the users of the dual plans, taken before the authority runs. */
     Stamp stamp(List<Plan> plans) {
-        List<Integer> stripes = new ArrayList<>(2);
+        int n = 0;
+        for (Plan p : plans) {
+            if (p.dual() && p.unit() != null) {
+                n += p.keys().size();
+            }
+        }
+        int[] stripes = new int[n]; // the common write has one user: no boxing, no stream on this path
+        int i = 0;
         for (Plan p : plans) {
             if (p.dual() && p.unit() != null) {
                 for (RoutingKey k : p.keys()) {
-                    stripes.add(stripe(p.unit().name(), k));
+                    stripes[i++] = stripe(p.unit().name(), k);
                 }
             }
         }
-        int[] s = stripes.stream().mapToInt(Integer::intValue).toArray();
-        long[] seen = new long[s.length];
-        for (int i = 0; i < s.length; i++) {
-            seen[i] = generations.get(s[i]);
+        long[] seen = new long[n];
+        for (int k = 0; k < n; k++) {
+            seen[k] = generations.get(stripes[k]);
         }
-        return new Stamp(s, seen);
+        return new Stamp(stripes, seen);
     }
 
     /** Writes (or transactions) queued and running now. */
