@@ -174,6 +174,67 @@ abstract class AsyncSecondaryContract {
         assertThat(stack.dataSource().stats().secondaryWrites()).isGreaterThanOrEqualTo(1200);
     }
 
+    /**
+     * The place, deterministically: the first write of a user is held on the old side after its authority
+     * statement committed and before it is queued; the second write of the user must wait for it (queued first,
+     * it would leave the new side with the first write's value while the old side has the second's).
+     */
+    @Test
+    void aWriteHeldBetweenItsAuthorityAndItsQueueKeepsTheNextWriteOfItsUserBehindIt() throws Exception {
+        try (Connection c = stack.dataSource().getConnection()) {
+            openAccounts(c, 1);
+        }
+        quiet(stack.dataSource());
+        java.util.concurrent.CountDownLatch paused = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        stack.oldSide().afterExecute(sql -> {
+            if (Thread.currentThread().getName().equals("first-writer") && sql.startsWith("UPDATE points_account")) {
+                paused.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        java.util.concurrent.FutureTask<Long> first = writer("UPDATE points_account SET balance = 1 WHERE user_id = 1");
+        java.util.concurrent.FutureTask<Long> second = writer("UPDATE points_account SET balance = 2 WHERE user_id = 1");
+        Thread firstThread = new Thread(first, "first-writer");
+        Thread secondThread = new Thread(second, "second-writer");
+        try {
+            firstThread.start();
+            assertThat(paused.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the first write reached its authority").isTrue();
+            secondThread.start();
+            Poll.until(Duration.ofSeconds(10), () -> second.isDone() || waitsInPlace(secondThread));
+            assertThat(second.isDone()).as("the second write returned while the first one was not queued yet").isFalse();
+        } finally {
+            release.countDown();
+        }
+        assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1L);
+        assertThat(second.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1L);
+        quiet(stack.dataSource());
+        assertThat(journal()).as("both ran in order on the secondary").isEmpty();
+        assertThat(balances(true)).containsEntry(1L, 2L);
+        assertThat(balances(false)).containsEntry(1L, 2L);
+    }
+
+    private java.util.concurrent.FutureTask<Long> writer(String sql) {
+        return new java.util.concurrent.FutureTask<>(() -> {
+            try (Connection c = stack.dataSource().getConnection()) {
+                return update(c, sql);
+            }
+        });
+    }
+
+    private static boolean waitsInPlace(Thread t) {
+        for (StackTraceElement frame : t.getStackTrace()) {
+            if (frame.getClassName().endsWith(".AsyncLanes") && frame.getMethodName().equals("place")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     @Test
     void writersRacingOnOneHotUserLeaveTheSecondaryWithTheAuthoritysLastValue() throws Exception {
         try (Connection c = stack.dataSource().getConnection()) {

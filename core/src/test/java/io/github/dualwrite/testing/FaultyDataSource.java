@@ -53,6 +53,7 @@ public final class FaultyDataSource {
     private final AtomicReference<Fault> fault = new AtomicReference<>(Fault.NONE);
     private final AtomicInteger injected = new AtomicInteger();
     private final AtomicInteger hanging = new AtomicInteger();
+    private volatile java.util.function.Consumer<String> afterExecute = sql -> { };
 
     private FaultyDataSource(DataSource target) {
         this.target = target;
@@ -110,6 +111,15 @@ public final class FaultyDataSource {
         }
     }
 
+    /**
+     * Runs {@code hook} on the calling thread after each execution that succeeded, with its SQL (after an
+     * auto-commit statement: after it committed), to hold a caller at that point; {@code null} removes it.
+     */
+    public FaultyDataSource afterExecute(java.util.function.Consumer<String> hook) {
+        afterExecute = hook == null ? sql -> { } : hook;
+        return this;
+    }
+
     /** Calls hanging right now. */
     public int hanging() {
         return hanging.get();
@@ -163,6 +173,10 @@ public final class FaultyDataSource {
                 }
             }
             Object result = invoke(s, method, args);
+            if (name.startsWith("execute")) {
+                afterExecute.accept(preparedSql != null ? preparedSql
+                        : args != null && args.length > 0 && args[0] instanceof String t ? t : "");
+            }
             if (name.equals("executeBatch") && fault.get() == Fault.NO_INFO_COUNTS) {
                 int[] counts = ((int[]) result).clone();
                 java.util.Arrays.fill(counts, Statement.SUCCESS_NO_INFO);
