@@ -181,14 +181,41 @@ abstract class AsyncSecondaryContract {
      */
     @Test
     void aWriteHeldBetweenItsAuthorityAndItsQueueKeepsTheNextWriteOfItsUserBehindIt() throws Exception {
+        heldFirstWriteKeepsTheSecondBehind("UPDATE points_account", c -> update(c, "UPDATE points_account SET balance = 1 WHERE user_id = 1"));
+    }
+
+    /** The same for a transaction: it takes its users' place before its authority commits, until it is queued. */
+    @Test
+    void aTransactionHeldBetweenItsCommitAndItsQueueKeepsTheNextWriteOfItsUserBehindIt() throws Exception {
+        heldFirstWriteKeepsTheSecondBehind("COMMIT", c -> {
+            c.setAutoCommit(false);
+            long n = update(c, "UPDATE points_account SET balance = 1 WHERE user_id = 1");
+            c.commit();
+            c.setAutoCommit(true);
+            return n;
+        });
+    }
+
+    /** Work of a writer that returns the authority's count. */
+    @FunctionalInterface
+    private interface CountingWriter {
+        long run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Holds {@code first} on the old side right after its call that starts with {@code holdAt} succeeded, starts a
+     * second write of the same user (balance 2), checks that it waits for the first's place instead of returning,
+     * then lets both go and checks the new side ends with the second write's value, nothing journaled.
+     */
+    private void heldFirstWriteKeepsTheSecondBehind(String holdAt, CountingWriter first) throws Exception {
         try (Connection c = stack.dataSource().getConnection()) {
             openAccounts(c, 1);
         }
         quiet(stack.dataSource());
         java.util.concurrent.CountDownLatch paused = new java.util.concurrent.CountDownLatch(1);
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
-        stack.oldSide().afterExecute(sql -> {
-            if (Thread.currentThread().getName().equals("first-writer") && sql.startsWith("UPDATE points_account")) {
+        stack.oldSide().afterSuccess(sql -> {
+            if (Thread.currentThread().getName().equals("first-writer") && sql.startsWith(holdAt)) {
                 paused.countDown();
                 try {
                     release.await();
@@ -197,31 +224,30 @@ abstract class AsyncSecondaryContract {
                 }
             }
         });
-        java.util.concurrent.FutureTask<Long> first = writer("UPDATE points_account SET balance = 1 WHERE user_id = 1");
-        java.util.concurrent.FutureTask<Long> second = writer("UPDATE points_account SET balance = 2 WHERE user_id = 1");
-        Thread firstThread = new Thread(first, "first-writer");
-        Thread secondThread = new Thread(second, "second-writer");
+        java.util.concurrent.FutureTask<Long> one = writer(first);
+        java.util.concurrent.FutureTask<Long> two = writer(c -> update(c, "UPDATE points_account SET balance = 2 WHERE user_id = 1"));
+        Thread secondThread = new Thread(two, "second-writer");
         try {
-            firstThread.start();
-            assertThat(paused.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the first write reached its authority").isTrue();
+            new Thread(one, "first-writer").start();
+            assertThat(paused.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the first write reached " + holdAt).isTrue();
             secondThread.start();
-            Poll.until(Duration.ofSeconds(10), () -> second.isDone() || waitsInPlace(secondThread));
-            assertThat(second.isDone()).as("the second write returned while the first one was not queued yet").isFalse();
+            Poll.until(Duration.ofSeconds(10), () -> two.isDone() || waitsInPlace(secondThread));
+            assertThat(two.isDone()).as("the second write returned while the first one was not queued yet").isFalse();
         } finally {
             release.countDown();
         }
-        assertThat(first.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1L);
-        assertThat(second.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1L);
+        assertThat(one.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1L);
+        assertThat(two.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1L);
         quiet(stack.dataSource());
         assertThat(journal()).as("both ran in order on the secondary").isEmpty();
         assertThat(balances(true)).containsEntry(1L, 2L);
         assertThat(balances(false)).containsEntry(1L, 2L);
     }
 
-    private java.util.concurrent.FutureTask<Long> writer(String sql) {
+    private java.util.concurrent.FutureTask<Long> writer(CountingWriter work) {
         return new java.util.concurrent.FutureTask<>(() -> {
             try (Connection c = stack.dataSource().getConnection()) {
-                return update(c, sql);
+                return work.run(c);
             }
         });
     }

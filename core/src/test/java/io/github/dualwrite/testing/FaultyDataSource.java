@@ -53,7 +53,7 @@ public final class FaultyDataSource {
     private final AtomicReference<Fault> fault = new AtomicReference<>(Fault.NONE);
     private final AtomicInteger injected = new AtomicInteger();
     private final AtomicInteger hanging = new AtomicInteger();
-    private volatile java.util.function.Consumer<String> afterExecute = sql -> { };
+    private volatile java.util.function.Consumer<String> afterSuccess = sql -> { };
 
     private FaultyDataSource(DataSource target) {
         this.target = target;
@@ -113,10 +113,11 @@ public final class FaultyDataSource {
 
     /**
      * Runs {@code hook} on the calling thread after each execution that succeeded, with its SQL (after an
-     * auto-commit statement: after it committed), to hold a caller at that point; {@code null} removes it.
+     * auto-commit statement: after it committed), and after each commit that succeeded, with {@code "COMMIT"}:
+     * to hold a caller at that point. {@code null} removes it.
      */
-    public FaultyDataSource afterExecute(java.util.function.Consumer<String> hook) {
-        afterExecute = hook == null ? sql -> { } : hook;
+    public FaultyDataSource afterSuccess(java.util.function.Consumer<String> hook) {
+        afterSuccess = hook == null ? sql -> { } : hook;
         return this;
     }
 
@@ -142,6 +143,9 @@ public final class FaultyDataSource {
                         throw new SQLException("injected: commit failed", "08S01");
                     }
                     Object result = invoke(c, method, args);
+                    if (commits) {
+                        afterSuccess.accept("COMMIT");
+                    }
                     if (result instanceof CallableStatement) {
                         return result;
                     }
@@ -174,7 +178,7 @@ public final class FaultyDataSource {
             }
             Object result = invoke(s, method, args);
             if (name.startsWith("execute")) {
-                afterExecute.accept(preparedSql != null ? preparedSql
+                afterSuccess.accept(preparedSql != null ? preparedSql
                         : args != null && args.length > 0 && args[0] instanceof String t ? t : "");
             }
             if (name.equals("executeBatch") && fault.get() == Fault.NO_INFO_COUNTS) {

@@ -168,7 +168,7 @@ public final class Stack implements AutoCloseable {
         ids = TableConfig.IdSource.SEQUENCE;
         mode = MigrationConfig.WriteMode.SYNC;
         pair.truncateAll();
-        oldSide.set(FaultyDataSource.Fault.NONE).resetCount().afterExecute(null);
+        oldSide.set(FaultyDataSource.Fault.NONE).resetCount().afterSuccess(null);
         newSide.set(FaultyDataSource.Fault.NONE).resetCount();
         dataSource.resetCircuitBreakers();
         if (dataSource.journal() instanceof io.github.dualwrite.journal.FallbackJournal fallback) {
