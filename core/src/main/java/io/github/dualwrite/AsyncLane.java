@@ -12,7 +12,7 @@ import java.util.concurrent.locks.LockSupport;
  * it. A caller that signalled the lane thread would pay for the wake-up, and on a small machine the woken thread
  * often takes the caller's own core (the scheduler runs a just-woken thread where its waker ran) so the caller
  * waited for the secondary after all; measured on 2 cores: 85-145 µs per call with a signalling executor. The
- * lane polls instead: at once while it has work, then sleeping from 50 µs up to 5 ms while it finds none; the
+ * lane polls instead: at once while it has work, then sleeping from 1 ms up to 10 ms while it finds none; the
  * secondary write starts at most that late.
  */
 final class AsyncLane implements Runnable {
