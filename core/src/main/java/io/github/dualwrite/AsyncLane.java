@@ -64,9 +64,14 @@ final class AsyncLane implements Runnable {
     public void run() {
         long idle = MIN_IDLE_NANOS;
         while (true) {
+            if (Thread.currentThread().isInterrupted()) {
+                // stopNow: what is still queued is the closer's to journal; taking it here would run it (or fail
+                // it at once, interrupted) while the closer drains the same queue
+                return;
+            }
             Runnable work = queue.poll();
             if (work == null) {
-                if (closed || Thread.currentThread().isInterrupted()) {
+                if (closed) {
                     return;
                 }
                 LockSupport.parkNanos(idle);
