@@ -179,25 +179,29 @@ public final class FileJournal implements Journal {
     /** Hands every complete entry to {@code action}, line by line, oldest first. */
     private synchronized void forEach(Consumer<JournalEntry> action) throws IOException {
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            String line;
-            int number = 0;
-            while ((line = reader.readLine()) != null) {
-                number++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JournalEntry entry;
-                try {
-                    entry = EntryJson.read(line);
-                } catch (IOException | RuntimeException e) {
-                    log.warn("dualwrite journal file {} line {} is not a complete entry (cut by a crash?); skipped"
-                            + " ({} characters)", file, number, line.length());
-                    continue;
-                }
-                action.accept(entry);
-            }
+            readLines(reader, action);
         } catch (NoSuchFileException e) {
             // nothing journaled yet
+        }
+    }
+
+    private void readLines(BufferedReader reader, Consumer<JournalEntry> action) throws IOException {
+        String line;
+        int number = 0;
+        while ((line = reader.readLine()) != null) {
+            number++;
+            if (line.isBlank()) {
+                continue;
+            }
+            JournalEntry entry;
+            try {
+                entry = EntryJson.read(line);
+            } catch (IOException | RuntimeException e) {
+                log.warn("dualwrite journal file {} line {} is not a complete entry (cut by a crash?); skipped"
+                        + " ({} characters)", file, number, line.length());
+                continue;
+            }
+            action.accept(entry);
         }
     }
 
@@ -208,34 +212,120 @@ public final class FileJournal implements Journal {
     }
 
     /**
-     * Hands every entry to {@code sink}, {@link #DRAIN_CHUNK} at a time, and empties the file once the sink took
-     * them all, holding the file throughout, so that an entry appended meanwhile is neither lost nor moved
-     * twice. When the sink fails half-way the file is left as it was: the sink must accept an entry twice (the
-     * table skips entry ids it holds).
+     * Hands every entry to {@code sink}, {@link #DRAIN_CHUNK} at a time, then cuts the entries it took from the
+     * file. The sink runs without the file's lock (it writes to a database, which may hang): appends go on
+     * meanwhile, after the part being moved, and stay in the file. One drain at a time: another one finding a
+     * drain under way returns 0 at once. When the sink fails half-way the file is left as it was: the sink must
+     * accept an entry twice (the table skips entry ids it holds).
      *
      * @return how many entries were moved
      * @throws Exception what the sink threw; the file is left as it was
      */
-    synchronized int drain(Sink sink) throws Exception {
-        List<JournalEntry> chunk = new ArrayList<>(DRAIN_CHUNK);
-        int[] moved = {0};
+    int drain(Sink sink) throws Exception {
+        if (!draining.tryLock()) {
+            return 0;
+        }
         try {
-            forEach(e -> {
-                chunk.add(e);
-                if (chunk.size() == DRAIN_CHUNK) {
+            long taken;
+            synchronized (this) {
+                taken = Files.exists(file) ? Files.size(file) : 0; // whole lines: appends write them under this lock
+            }
+            if (taken == 0) {
+                return 0;
+            }
+            List<JournalEntry> chunk = new ArrayList<>(DRAIN_CHUNK);
+            int[] moved = {0};
+            try {
+                forEachUpTo(taken, e -> {
+                    chunk.add(e);
+                    if (chunk.size() == DRAIN_CHUNK) {
+                        handOver(sink, chunk, moved);
+                    }
+                });
+                if (!chunk.isEmpty()) {
                     handOver(sink, chunk, moved);
                 }
-            });
-            if (!chunk.isEmpty()) {
-                handOver(sink, chunk, moved);
+            } catch (SinkFailed failed) {
+                throw failed.cause;
             }
-        } catch (SinkFailed failed) {
-            throw failed.cause;
+            cut(taken);
+            return moved[0];
+        } finally {
+            draining.unlock();
         }
-        if (moved[0] > 0) {
+    }
+
+    /** Held by the one drain under way (never while waiting for the file's own lock to be given back). */
+    private final java.util.concurrent.locks.ReentrantLock draining = new java.util.concurrent.locks.ReentrantLock();
+
+    /** The complete entries in the file's first {@code bytes} bytes, oldest first, read without the file's lock. */
+    private void forEachUpTo(long bytes, Consumer<JournalEntry> action) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file);
+             BufferedReader reader = new BufferedReader(new java.io.InputStreamReader(new Prefix(in, bytes),
+                     StandardCharsets.UTF_8))) {
+            readLines(reader, action);
+        }
+    }
+
+    /** Removes the file's first {@code bytes} bytes (entries moved elsewhere), keeping what was appended after. */
+    private synchronized void cut(long bytes) throws IOException {
+        long size = Files.exists(file) ? Files.size(file) : 0;
+        if (size < bytes) {
+            return; // emptied meanwhile (clear): what is there now was never handed over
+        }
+        if (size == bytes) {
             clear();
+            return;
         }
-        return moved[0];
+        Path rest = file.resolveSibling(file.getFileName() + ".rest");
+        try (FileChannel from = FileChannel.open(file, StandardOpenOption.READ);
+             FileChannel to = FileChannel.open(rest, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                     StandardOpenOption.TRUNCATE_EXISTING)) {
+            long at = bytes;
+            while (at < size) {
+                at += from.transferTo(at, size - at, to);
+            }
+            to.force(true);
+        }
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(rest, OWNER_FILE);
+        }
+        Files.move(rest, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** The first {@code limit} bytes of a stream. */
+    private static final class Prefix extends java.io.FilterInputStream {
+        private long left;
+
+        Prefix(java.io.InputStream in, long limit) {
+            super(in);
+            this.left = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int b = super.read();
+            if (b >= 0) {
+                left--;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) {
+                return -1;
+            }
+            int n = super.read(b, off, (int) Math.min(len, left));
+            if (n > 0) {
+                left -= n;
+            }
+            return n;
+        }
     }
 
     private static void handOver(Sink sink, List<JournalEntry> chunk, int[] moved) {

@@ -48,6 +48,60 @@ class JournalTest {
         }
     }
 
+    /**
+     * The file's drain moves entries into the table: a table that hangs must not hold the file, or every business
+     * call that falls back to the file waits for that database too (seen: 10 s stalls while the old side hung).
+     */
+    @Test
+    void appendsGoOnWhileADrainWaitsForItsDatabaseAndStayInTheFile() throws Exception {
+        FileJournal file = new FileJournal(dir.resolve("drain.jsonl"));
+        file.tryAppend(List.of(entry("1"), entry("2")));
+        java.util.concurrent.CountDownLatch inSink = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        List<JournalEntry> moved = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<Integer> drain = pool.submit(() -> file.drain(entries -> {
+                moved.addAll(entries);
+                inSink.countDown();
+                release.await(); // a table that stopped answering
+            }));
+            assertThat(inSink.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            java.util.concurrent.Future<?> append = pool.submit(() -> {
+                file.tryAppend(List.of(entry("3")));
+                return null;
+            });
+            io.github.dualwrite.testing.Poll.until(java.time.Duration.ofSeconds(10), append::isDone);
+            append.get();
+            int second = file.drain(entries -> {
+                throw new AssertionError("a second drain ran while one was under way");
+            });
+            assertThat(second).isZero();
+            release.countDown();
+            assertThat(drain.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(2);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+        assertThat(moved).extracting(JournalEntry::routingKey).containsExactly("1", "2");
+        assertThat(file.readAll()).as("appended during the drain, not moved").extracting(JournalEntry::routingKey)
+                .containsExactly("3");
+        int rest = file.drain(entries -> { });
+        assertThat(rest).isEqualTo(1);
+        assertThat(file.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aDrainWhoseTableFailsLeavesTheFileAsItWas() throws Exception {
+        FileJournal file = new FileJournal(dir.resolve("failed.jsonl"));
+        file.tryAppend(List.of(entry("1"), entry("2")));
+        java.sql.SQLException down = new java.sql.SQLException("table down");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> file.drain(entries -> {
+            throw down;
+        })).isSameAs(down);
+        assertThat(file.readAll()).extracting(JournalEntry::routingKey).containsExactly("1", "2");
+    }
+
     @Test
     void theFileJournalSurvivesARestartAndSkipsALineCutByACrash() throws Exception {
         Path file = dir.resolve("j/journal.jsonl");
