@@ -129,6 +129,9 @@ public final class FileJournal implements Journal {
         if (posix) {
             ownerOnly(file);
         }
+        if (!endsWithNewLine(file)) {
+            lines.insert(0, '\n'); // a line cut by a crash must not swallow the first entry appended after it
+        }
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND)) {
             ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
@@ -136,6 +139,17 @@ public final class FileJournal implements Journal {
                 channel.write(bytes);
             }
             channel.force(true);
+        }
+    }
+
+    private static boolean endsWithNewLine(Path file) throws IOException {
+        if (!Files.exists(file) || Files.size(file) == 0) {
+            return true;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer last = ByteBuffer.allocate(1);
+            channel.read(last, channel.size() - 1);
+            return last.get(0) == '\n';
         }
     }
 

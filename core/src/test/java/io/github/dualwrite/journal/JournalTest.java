@@ -111,6 +111,9 @@ class JournalTest {
         assertThat(restarted.readAll()).extracting(JournalEntry::routingKey).containsExactly("1", "2");
         assertThat(restarted.pendingCount()).isEqualTo(2);
         assertThat(restarted.read(1, 10)).extracting(JournalEntry::id).containsExactly(2L);
+        restarted.tryAppend(List.of(entry("3")));
+        assertThat(restarted.readAll()).as("the entry appended after the cut line is whole")
+                .extracting(JournalEntry::routingKey).containsExactly("1", "2", "3");
         restarted.clear();
         assertThat(restarted.isEmpty()).isTrue();
     }

@@ -169,7 +169,7 @@ class ReliabilityIT {
         reset(stage);
         long journaledBefore = ds.stats().journaled();
         running.set(true);
-        ExecutorService load = Executors.newFixedThreadPool(WRITERS + READERS + 1);
+        ExecutorService load = Executors.newFixedThreadPool(WRITERS + READERS + 2);
         List<Future<?>> workers = new ArrayList<>();
         for (int i = 0; i < WRITERS; i++) {
             workers.add(load.submit(this::writer));
@@ -182,6 +182,7 @@ class ReliabilityIT {
         if (racingRepairs) {
             workers.add(load.submit(this::rowSyncs));
         }
+        workers.add(load.submit(() -> watchStalls(name)));
         try {
             pause(HEALTHY);
             inFault = true;
@@ -420,6 +421,7 @@ class ReliabilityIT {
     private void timed(String what, Op op) {
         boolean fault = inFault;
         long start = System.nanoTime();
+        inFlight.put(Thread.currentThread(), start);
         try {
             op.run();
         } catch (SQLException | RuntimeException e) {
@@ -429,9 +431,40 @@ class ReliabilityIT {
                 log.warn("reliability: business error in {}", what, e);
             }
         } finally {
+            inFlight.remove(Thread.currentThread());
             long took = System.nanoTime() - start;
             (fault || inFault ? faultLatencies : healthyLatencies).add(took);
             ops.incrementAndGet();
+        }
+    }
+
+    /** Business calls under way: their thread and when they began. */
+    private final Map<Thread, Long> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * While the load runs: the first time a business call has been running for over 3 s, every thread's stack at
+     * WARN (once per scenario), so that a stall seen by the p99 gate shows where the callers waited.
+     */
+    private void watchStalls(String scenario) {
+        boolean dumped = false;
+        while (running.get() && !dumped) {
+            long now = System.nanoTime();
+            for (Map.Entry<Thread, Long> call : inFlight.entrySet()) {
+                if (now - call.getValue() > TimeUnit.SECONDS.toNanos(3)) {
+                    StringBuilder dump = new StringBuilder();
+                    Thread.getAllStackTraces().forEach((t, frames) -> {
+                        dump.append('\n').append('"').append(t.getName()).append("\" ").append(t.getState());
+                        for (int i = 0; i < Math.min(frames.length, 40); i++) {
+                            dump.append("\n    at ").append(frames[i]);
+                        }
+                    });
+                    log.warn("reliability: {} mode {}: business call on {} running for {} ms; all threads:{}", scenario,
+                            mode, call.getKey().getName(), TimeUnit.NANOSECONDS.toMillis(now - call.getValue()), dump);
+                    dumped = true;
+                    break;
+                }
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
         }
     }
 
