@@ -22,9 +22,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -212,8 +215,8 @@ abstract class AsyncSecondaryContract {
             openAccounts(c, 1);
         }
         quiet(stack.dataSource());
-        java.util.concurrent.CountDownLatch paused = new java.util.concurrent.CountDownLatch(1);
-        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch paused = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         stack.oldSide().afterSuccess(sql -> {
             if (Thread.currentThread().getName().equals("first-writer") && sql.startsWith(holdAt)) {
                 paused.countDown();
@@ -224,28 +227,28 @@ abstract class AsyncSecondaryContract {
                 }
             }
         });
-        java.util.concurrent.FutureTask<Long> one = writer(first);
-        java.util.concurrent.FutureTask<Long> two = writer(c -> update(c, "UPDATE points_account SET balance = 2 WHERE user_id = 1"));
+        FutureTask<Long> one = writer(first);
+        FutureTask<Long> two = writer(c -> update(c, "UPDATE points_account SET balance = 2 WHERE user_id = 1"));
         Thread secondThread = new Thread(two, "second-writer");
         try {
             new Thread(one, "first-writer").start();
-            assertThat(paused.await(10, java.util.concurrent.TimeUnit.SECONDS)).as("the first write reached " + holdAt).isTrue();
+            assertThat(paused.await(10, TimeUnit.SECONDS)).as("the first write reached " + holdAt).isTrue();
             secondThread.start();
             Poll.until(Duration.ofSeconds(10), () -> two.isDone() || waitsInPlace(secondThread));
             assertThat(two.isDone()).as("the second write returned while the first one was not queued yet").isFalse();
         } finally {
             release.countDown();
         }
-        assertThat(one.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1L);
-        assertThat(two.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1L);
+        assertThat(one.get(10, TimeUnit.SECONDS)).isEqualTo(1L);
+        assertThat(two.get(10, TimeUnit.SECONDS)).isEqualTo(1L);
         quiet(stack.dataSource());
         assertThat(journal()).as("both ran in order on the secondary").isEmpty();
         assertThat(balances(true)).containsEntry(1L, 2L);
         assertThat(balances(false)).containsEntry(1L, 2L);
     }
 
-    private java.util.concurrent.FutureTask<Long> writer(CountingWriter work) {
-        return new java.util.concurrent.FutureTask<>(() -> {
+    private FutureTask<Long> writer(CountingWriter work) {
+        return new FutureTask<>(() -> {
             try (Connection c = stack.dataSource().getConnection()) {
                 return work.run(c);
             }

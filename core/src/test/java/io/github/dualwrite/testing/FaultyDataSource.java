@@ -162,9 +162,11 @@ public final class FaultyDataSource {
     private <S extends Statement> S wrapStatement(S s, Class<S> type, String preparedSql) {
         InvocationHandler h = (proxy, method, args) -> {
             String name = method.getName();
-            if (name.startsWith("execute")) {
+            boolean executes = name.startsWith("execute");
+            String sql = !executes ? null : preparedSql != null ? preparedSql
+                    : args != null && args.length > 0 && args[0] instanceof String t ? t : "";
+            if (executes) {
                 hangWhileHanging();
-                String sql = preparedSql != null ? preparedSql : args != null && args.length > 0 && args[0] instanceof String t ? t : "";
                 Fault f = fault.get();
                 boolean select = sql.trim().toLowerCase(java.util.Locale.ROOT).startsWith("select");
                 if (f == Fault.DATA_ERROR && !select) {
@@ -177,9 +179,8 @@ public final class FaultyDataSource {
                 }
             }
             Object result = invoke(s, method, args);
-            if (name.startsWith("execute")) {
-                afterSuccess.accept(preparedSql != null ? preparedSql
-                        : args != null && args.length > 0 && args[0] instanceof String t ? t : "");
+            if (executes) {
+                afterSuccess.accept(sql);
             }
             if (name.equals("executeBatch") && fault.get() == Fault.NO_INFO_COUNTS) {
                 int[] counts = ((int[]) result).clone();
