@@ -123,7 +123,16 @@ public final class JdbcJournal implements Journal {
 
     /** Stores entries that may already be stored (a replay): those with a known entry id are skipped. */
     void replay(List<JournalEntry> entries) throws SQLException {
-        store(entries, true);
+        try {
+            store(entries, true);
+        } catch (SQLException e) {
+            if (e.getSQLState() == null || !e.getSQLState().startsWith("23")) {
+                throw e;
+            }
+            // one of them was stored between the check and the insert (a table write that hung, then went through):
+            // rolled back whole, and the next check sees it
+            store(entries, true);
+        }
     }
 
     private void store(List<JournalEntry> entries, boolean skipKnown) throws SQLException {

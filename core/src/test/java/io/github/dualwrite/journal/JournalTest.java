@@ -91,6 +91,28 @@ class JournalTest {
         assertThat(file.isEmpty()).isTrue();
     }
 
+    /** A table write that hung stores its entry late, while the file (where it went meanwhile) is replayed. */
+    @Test
+    void aReplayRacingTheLateStoreOfOneOfItsEntriesStoresEachOnce() throws Exception {
+        FaultyDataSource faulty = FaultyDataSource.wrap(h2("journal_race", "MySQL"));
+        JdbcJournal table = new JdbcJournal(faulty.dataSource());
+        table.createIfAbsent();
+        JournalEntry late = entry("1");
+        java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+        faulty.afterSuccess(sql -> {
+            if (sql.startsWith("SELECT 1 FROM") && once.compareAndSet(false, true)) {
+                try {
+                    table.tryRecord(List.of(late)); // after the replay's check, before its insert
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        table.replay(List.of(late, entry("2")));
+        assertThat(once).isTrue();
+        assertThat(table.read(0, 10)).extracting(JournalEntry::routingKey).containsExactlyInAnyOrder("1", "2");
+    }
+
     @Test
     void aDrainWhoseTableFailsLeavesTheFileAsItWas() throws Exception {
         FileJournal file = new FileJournal(dir.resolve("failed.jsonl"));
