@@ -384,11 +384,7 @@ final class AsyncLanes implements AutoCloseable {
 
         private void abort(Connection c) {
             if (c != null) {
-                try {
-                    c.abort(Runnable::run);
-                } catch (SQLException | RuntimeException | LinkageError notSupported) {
-                    log.debug("dualwrite: cannot abort the {} connection: {}", side, notSupported.toString());
-                }
+                engine.abortLater(c, side, null); // the worker's try-with-resources closes it when its call returns
             }
         }
 

@@ -320,9 +320,12 @@ final class Engine {
         return shadows;
     }
 
-    /** Closes a detached connection in the background once its hung call returned. */
-    void closeLater(Connection c, java.util.concurrent.CompletableFuture<?> after) {
-        runner.closeLater(c, after);
+    /**
+     * Aborts a connection whose call hung, in the background (see {@link SecondaryRunner#abortLater}), and
+     * closes it once {@code after} completes ({@code null}: its user closes it).
+     */
+    void abortLater(Connection c, Side side, java.util.concurrent.CompletableFuture<?> after) {
+        runner.abortLater(c, after, e -> log.debug("dualwrite: cannot abort the {} connection: {}", side, e.toString()));
     }
 
     /** How long a caller waits for the secondary at most. */

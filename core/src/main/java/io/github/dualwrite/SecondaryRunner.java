@@ -130,6 +130,25 @@ final class SecondaryRunner implements AutoCloseable {
         }));
     }
 
+    /**
+     * Aborts {@code c} on a background thread, to free a worker whose socket read hangs, then closes it once
+     * {@code after} completes (null: never, its user closes it). Never on the caller's thread: an abort may
+     * itself reach the hung host (MariaDB Connector/J opens a new connection to send {@code KILL}; seen holding
+     * a business call for the whole outage), and neither a caller nor an ASYNC lane may wait for that.
+     */
+    void abortLater(java.sql.Connection c, CompletableFuture<?> after, java.util.function.Consumer<Throwable> cannot) {
+        closers.execute(() -> {
+            try {
+                c.abort(Runnable::run);
+            } catch (SQLException | RuntimeException | LinkageError notSupported) {
+                cannot.accept(notSupported); // ShardingSphere cannot: the worker waits for the driver's own timeout
+            }
+            if (after != null) {
+                closeLater(c, after);
+            }
+        });
+    }
+
     private final java.util.concurrent.ExecutorService closers = java.util.concurrent.Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "dualwrite-secondary-closer");
         t.setDaemon(true);

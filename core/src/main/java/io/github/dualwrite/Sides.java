@@ -114,11 +114,6 @@ final class Sides {
         if (c == null) {
             return;
         }
-        try {
-            c.abort(Runnable::run); // frees a hung socket read (HikariCP, plain drivers; ShardingSphere cannot)
-        } catch (SQLException | RuntimeException | LinkageError notSupported) {
-            log.debug("dualwrite: cannot abort the {} connection: {}", side, notSupported.toString());
-        }
-        engine.closeLater(c, stuck);
+        engine.abortLater(c, side, stuck); // frees a hung socket read (HikariCP, plain drivers; ShardingSphere cannot)
     }
 }

@@ -303,8 +303,11 @@ abstract class AsyncSecondaryContract {
             }
             assertThat(stack.newSide().hanging()).as("the new side still hangs while those calls returned").isPositive();
             assertThat(balance(c, 2)).isEqualTo(expected.get(2L));
-            // the lane gives up on the hung write at the deadline and journals what it could not run
+            // the lane gives up on the hung write at the deadline and journals what it could not run, while the
+            // side still hangs (the connection's abort, which reaches the host too, is no lane's to wait for)
             Poll.until(Duration.ofSeconds(30), () -> stack.dataSource().stats().secondaryTimeouts() > 0);
+            Poll.until(Duration.ofSeconds(30), () -> !journal().isEmpty());
+            assertThat(stack.newSide().hanging()).as("the new side still hangs").isPositive();
         } finally {
             stack.newSide().set(Fault.NONE);
         }

@@ -280,16 +280,19 @@ abstract class SecondaryFaultsContract {
         secondaryTimeout(Duration.ofMillis(200), MigrationConfig.CircuitBreaker.DEFAULTS);
         long timeoutsBefore = stack.dataSource().stats().secondaryTimeouts();
         stack.newSide().set(Fault.HANG);
-        try (Connection c = stack.dataSource().getConnection()) {
-            for (long id = 1; id <= 4; id++) {
-                write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (?, 21, 1)", id);
-                // returned while the new side still hangs: the caller did not wait for it
-                assertThat(stack.newSide().hanging()).as("calls still hanging after write " + id).isEqualTo((int) id);
+        // bounded: a caller held by the detached connection's abort (which reaches the hung host too) fails here
+        io.github.dualwrite.testing.Poll.returns(Duration.ofSeconds(30), "writes while the new side hangs", () -> {
+            try (Connection c = stack.dataSource().getConnection()) {
+                for (long id = 1; id <= 4; id++) {
+                    write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (?, 21, 1)", id);
+                    // returned while the new side still hangs: the caller did not wait for it
+                    assertThat(stack.newSide().hanging()).as("calls still hanging after write " + id).isEqualTo((int) id);
+                }
+                // four calls are stuck: the side hangs, the next one is journaled without waiting at all
+                write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (5, 21, 1)");
+                assertThat(stack.newSide().hanging()).isEqualTo(4);
             }
-            // four calls are stuck: the side hangs, the next one is journaled without waiting at all
-            write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (5, 21, 1)");
-            assertThat(stack.newSide().hanging()).isEqualTo(4);
-        }
+        });
         assertThat(pair.countOld("points_detail")).isEqualTo(5);
         assertThat(journal()).hasSize(5).allSatisfy(e -> assertThat(e.failedSide()).isEqualTo(Side.NEW));
         assertThat(journal()).filteredOn(e -> e.errorMessage().contains("did not return within 225 ms")).hasSize(4);
@@ -312,15 +315,17 @@ abstract class SecondaryFaultsContract {
     @Test
     void aSecondaryThatHangsInATransactionIsAbandonedAndTheAuthorityCommits() throws Exception {
         secondaryTimeout(Duration.ofMillis(200), MigrationConfig.CircuitBreaker.DEFAULTS);
-        try (Connection c = stack.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (1, 22, 1)");
-            stack.newSide().set(Fault.HANG);
-            write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (2, 22, 1)");
-            write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (3, 22, 1)");
-            c.commit();
-            assertThat(stack.newSide().hanging()).as("the caller never waited for the hung call").isEqualTo(1);
-        }
+        io.github.dualwrite.testing.Poll.returns(Duration.ofSeconds(30), "a transaction while the new side hangs", () -> {
+            try (Connection c = stack.dataSource().getConnection()) {
+                c.setAutoCommit(false);
+                write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (1, 22, 1)");
+                stack.newSide().set(Fault.HANG);
+                write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (2, 22, 1)");
+                write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (3, 22, 1)");
+                c.commit();
+                assertThat(stack.newSide().hanging()).as("the caller never waited for the hung call").isEqualTo(1);
+            }
+        });
         assertThat(pair.countOld("points_detail")).isEqualTo(3);
         // everything the abandoned secondary transaction held or was asked is journaled: rows 1, 2, 3
         assertThat(journal()).extracting(JournalEntry::primaryKey).containsExactlyInAnyOrder("[1]", "[2]", "[3]");
@@ -332,17 +337,19 @@ abstract class SecondaryFaultsContract {
     @Test
     void aSecondaryThatHangsOnASavepointIsAbandonedAtTheDeadlineAndTheAuthorityCommits() throws Exception {
         secondaryTimeout(Duration.ofMillis(200), MigrationConfig.CircuitBreaker.DEFAULTS);
-        try (Connection c = stack.dataSource().getConnection()) {
-            c.setAutoCommit(false);
-            write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (1, 24, 1)");
-            stack.newSide().set(Fault.HANG);
-            java.sql.Savepoint sp = c.setSavepoint(); // hangs on the new side: abandoned at the deadline
-            assertThat(stack.newSide().hanging()).as("the caller went on while the savepoint call hangs").isEqualTo(1);
-            write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (2, 24, 1)");
-            c.rollback(sp);
-            write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (3, 24, 1)");
-            c.commit();
-        }
+        io.github.dualwrite.testing.Poll.returns(Duration.ofSeconds(30), "a transaction while the new side hangs", () -> {
+            try (Connection c = stack.dataSource().getConnection()) {
+                c.setAutoCommit(false);
+                write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (1, 24, 1)");
+                stack.newSide().set(Fault.HANG);
+                java.sql.Savepoint sp = c.setSavepoint(); // hangs on the new side: abandoned at the deadline
+                assertThat(stack.newSide().hanging()).as("the caller went on while the savepoint call hangs").isEqualTo(1);
+                write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (2, 24, 1)");
+                c.rollback(sp);
+                write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (3, 24, 1)");
+                c.commit();
+            }
+        });
         assertThat(pair.queryOld("SELECT id FROM points_detail ORDER BY id")).extracting(r -> r.get("id"))
                 .containsExactly(1L, 3L);
         // the abandoned secondary transaction held row 1; row 3 was written after it: both journaled

@@ -44,7 +44,7 @@ public final class FaultyDataSource {
         NO_INFO_COUNTS,
         /**
          * Every execution, commit and savepoint call hangs (as on a host that stopped answering) until the fault is
-         * changed; then it runs.
+         * changed; then it runs. So does {@code Connection.abort}, which some drivers send to the host.
          */
         HANG
     }
@@ -111,6 +111,13 @@ public final class FaultyDataSource {
         }
     }
 
+    /** {@link #hangWhileHanging} without counting. */
+    private void blockWhileHanging() {
+        while (fault.get() == Fault.HANG) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+        }
+    }
+
     /**
      * Runs {@code hook} on the calling thread after each execution that succeeded, with its SQL (after an
      * auto-commit statement: after it committed), and after each commit that succeeded, with {@code "COMMIT"}:
@@ -130,6 +137,11 @@ public final class FaultyDataSource {
         return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
                 (proxy, method, args) -> {
                     String name = method.getName();
+                    if (name.equals("abort")) {
+                        // a real driver's abort may reach the host (MariaDB Connector/J connects to send KILL): it
+                        // hangs with it; not counted in hanging(), which counts the calls the engine made
+                        blockWhileHanging();
+                    }
                     // a commit is commit(), or a return to auto-commit with a transaction open (JDBC commits then)
                     boolean commits = name.equals("commit") || name.equals("setAutoCommit") && Boolean.TRUE.equals(args[0])
                             && !c.getAutoCommit();
