@@ -154,6 +154,8 @@ class ReliabilityIT {
 
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong ops = new AtomicLong();
+    /** Of {@link #ops}: the writes (the rest are reads, whose number moves with the CPU the writes leave free). */
+    private final AtomicLong writes = new AtomicLong();
     private final AtomicLong businessErrors = new AtomicLong();
     private final ConcurrentLinkedQueue<String> firstErrors = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Long> faultLatencies = new ConcurrentLinkedQueue<>();
@@ -219,6 +221,7 @@ class ReliabilityIT {
                 + lost + " diff=" + diff + " p99_ms=" + p99 + " healthy_p99_ms=" + healthyP99;
         log.warn("reliability: {}", line);
         lines.add(line);
+        lines.add("LOAD scenario=" + name + " mode=" + mode + " writes=" + writes.get() + " reads=" + (ops.get() - writes.get()));
         // SYNC: the secondary costs at most its timeout (+ 50 ms); ASYNC: the caller never waits for it: 1.2x the
         // healthy p99, or the same 50 ms above it (on 2 cores the lanes, the journal and the proxies share the CPU
         // with the callers, so a fault costs some scheduling even when nobody waits for the sick side)
@@ -367,6 +370,7 @@ class ReliabilityIT {
         control.apply(doc(stage, mode), "test").orThrow();
         ledger = new Ledger();
         ops.set(0);
+        writes.set(0);
         businessErrors.set(0);
         firstErrors.clear();
         faultLatencies.clear();
@@ -435,6 +439,9 @@ class ReliabilityIT {
             long took = System.nanoTime() - start;
             (fault || inFault ? faultLatencies : healthyLatencies).add(took);
             ops.incrementAndGet();
+            if (!what.equals("read")) {
+                writes.incrementAndGet();
+            }
         }
     }
 
