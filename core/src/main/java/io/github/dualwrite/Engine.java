@@ -301,7 +301,23 @@ final class Engine {
             stats.secondaryTimeouts.increment();
             stuck.incrementAndGet(side.ordinal());
             t.stuck().whenComplete((r, e) -> stuck.decrementAndGet(side.ordinal()));
+            journalHomeSick(side);
             throw t;
+        } catch (SQLException | RuntimeException e) {
+            if (SecondaryRunner.connectivity(e)) {
+                journalHomeSick(side);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The side did not answer: when the journal's table lives on it (the old side in NEW_PRIMARY, by default),
+     * the journal goes to its file at once instead of making the caller wait for the same database again.
+     */
+    private void journalHomeSick(Side side) {
+        if (journal instanceof io.github.dualwrite.journal.FallbackJournal f && f.storesIn(dataSource(side))) {
+            f.suspect();
         }
     }
 

@@ -360,6 +360,35 @@ abstract class SecondaryFaultsContract {
     }
 
     @Test
+    void inNewPrimaryAHangingOldSideCostsOneDeadlineNotASecondWaitForTheJournalThatLivesThere() throws Exception {
+        pair.updateOld("INSERT INTO points_account (id, user_id, balance) VALUES (31, 31, 0)");
+        pair.updateNew("INSERT INTO points_account (id, user_id, balance) VALUES (31, 31, 0)");
+        stack.control().apply(Stack.config(Stage.NEW_PRIMARY, Stage.NEW_PRIMARY, 0, MigrationConfig.UnkeyedPolicy.EXECUTE_BOTH)
+                .withSecondary(new MigrationConfig.Secondary(MigrationConfig.WriteMode.SYNC, Duration.ofMillis(200),
+                        MigrationConfig.CircuitBreaker.DEFAULTS)), "test").orThrow();
+        stack.oldSide().set(Fault.HANG);
+        try {
+            io.github.dualwrite.testing.Poll.returns(Duration.ofSeconds(30), "a write while the old side hangs", () -> {
+                try (Connection c = stack.dataSource().getConnection()) {
+                    write(c, "UPDATE points_account SET balance = 5 WHERE user_id = 31");
+                }
+            });
+            // the secondary statement hangs on the old side; the journal's table, on the old side too, was not tried
+            // (it would hang as a second call, and the caller would have waited up to 2 s more for it)
+            assertThat(stack.oldSide().hanging()).as("calls hanging on the old side").isEqualTo(1);
+            assertThat(stack.journalFile().pendingCount()).as("the entry, in the fallback file").isEqualTo(1);
+        } finally {
+            stack.oldSide().set(Fault.NONE);
+        }
+        assertThat(pair.queryNew("SELECT balance FROM points_account WHERE user_id = 31")).extracting(r -> r.get("balance"))
+                .containsExactly(5L);
+        io.github.dualwrite.testing.Poll.until(Duration.ofSeconds(20), () -> stack.dataSource().stats().secondaryStuck() == 0);
+        ((FallbackJournal) stack.dataSource().journal()).retryTable();
+        ((FallbackJournal) stack.dataSource().journal()).replayFile();
+        assertThat(journal()).singleElement().satisfies(e -> assertThat(e.failedSide()).isEqualTo(Side.OLD));
+    }
+
+    @Test
     void aConstraintViolationOnTheSecondaryIsJournaledWithoutOpeningTheBreaker() throws Exception {
         MigrationConfig.CircuitBreaker tight = new MigrationConfig.CircuitBreaker(50, 100, Duration.ofSeconds(5), 4, 4,
                 Duration.ofMinutes(10), 1);

@@ -67,9 +67,11 @@ public final class FallbackJournal implements Journal {
 
     /**
      * Stores the entries: in the table when it is healthy (waiting at most 2 s for it), else in the file. A
-     * table that failed or hung is skipped for a cool-down (1 s, doubling up to 30 s while it keeps failing),
-     * so a sick journal database costs a business call at most one wait per cool-down. What went to the file
-     * moves into the table in the background once the table takes writes again.
+     * table that failed or hung is not tried again by a business call: entries go to the file, and once a
+     * cool-down passed (1 s, doubling up to 30 s while it keeps failing) a journal worker checks the table in
+     * the background; when it answers, the file moves into it and the table is used again. So a sick journal
+     * database costs a business call at most the one wait that found it sick, and none when {@link #suspect}
+     * came first.
      */
     @Override
     public void record(List<JournalEntry> entries) {
@@ -77,8 +79,9 @@ public final class FallbackJournal implements Journal {
             return;
         }
         Exception tableFailure;
-        if (tableWorthTrying()) {
+        if (tableHealthyNow()) {
             try {
+                tableTries.incrementAndGet();
                 tableWithin(entries);
                 tableHealthy();
                 listeners.recorded(entries);
@@ -91,6 +94,9 @@ public final class FallbackJournal implements Journal {
                 tableFailure = e;
             }
         } else {
+            if (coolDownOver()) {
+                probeInBackground();
+            }
             tableFailure = new SQLException("skipped while the table recovers from an earlier failure");
         }
         try {
@@ -116,8 +122,65 @@ public final class FallbackJournal implements Journal {
         tableHealthy();
     }
 
-    private synchronized boolean tableWorthTrying() {
-        return !sick || nanoTime.getAsLong() - skipTableUntil >= 0;
+    /**
+     * Treats the table as sick without trying it, for a cool-down: the engine calls this when a call to the
+     * database the table lives on timed out or lost its connection, so that the business call journaling that
+     * failure does not wait for the same database again. Nothing happens while the table is already sick.
+     */
+    public synchronized void suspect() {
+        if (!sick) {
+            sick = true;
+            skipTableUntil = nanoTime.getAsLong() + coolDown;
+        }
+    }
+
+    /** Whether the table lives behind {@code candidate} (the same data source object). */
+    public boolean storesIn(javax.sql.DataSource candidate) {
+        return table.storesIn(candidate);
+    }
+
+    private synchronized boolean tableHealthyNow() {
+        return !sick;
+    }
+
+    private synchronized boolean coolDownOver() {
+        return nanoTime.getAsLong() - skipTableUntil >= 0;
+    }
+
+    /**
+     * Checks the table on a journal worker, one check at a time: when it answers, it is used again and the file
+     * moves into it; when it fails, the next cool-down (twice as long) starts. A check that hangs keeps its
+     * worker and stops further checks until it returns: no business call waits for it.
+     */
+    private void probeInBackground() {
+        if (!probing.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            workers.execute(() -> {
+                try {
+                    table.pendingCount();
+                    tableHealthy();
+                    replayFile();
+                } catch (RuntimeException e) {
+                    tableSick();
+                    log.debug("dualwrite journal table {} still unreachable: {}", table.table(), e.toString());
+                } finally {
+                    probing.set(false);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException busy) {
+            probing.set(false); // every worker waits for the table: a later call checks again
+        }
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Table writes a business call waited for, since start (tests: a sick table is never tried again). */
+    private final AtomicLong tableTries = new AtomicLong();
+
+    /** Table writes made on the caller's thread since start. */
+    long tableTries() {
+        return tableTries.get();
     }
 
     private synchronized void tableHealthy() {

@@ -87,6 +87,11 @@ public final class JdbcJournal implements Journal {
         return upkeep.purged();
     }
 
+    /** Whether the table lives behind {@code candidate} (the same data source object). */
+    public boolean storesIn(DataSource candidate) {
+        return dataSource == candidate;
+    }
+
     /** The table's name. */
     public String table() {
         return table;

@@ -163,7 +163,7 @@ class JournalTest {
     }
 
     @Test
-    void aHangingJournalTableCostsOneBoundedWaitPerCoolDown() throws Exception {
+    void aHungJournalTableCostsOneBoundedWaitThenIsCheckedInTheBackground() throws Exception {
         FaultyDataSource faulty = FaultyDataSource.wrap(h2("journal_hang", "MySQL"));
         java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(5);
         JdbcJournal table = new JdbcJournal(faulty.dataSource());
@@ -173,17 +173,43 @@ class JournalTest {
         faulty.set(Fault.HANG);
         journal.record(List.of(entry("1"))); // waits for the table at most 2 s, then the file
         journal.record(List.of(entry("2"))); // the table is not tried during the cool-down
-        nanos.addAndGet(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(999));
-        journal.record(List.of(entry("3")));
-        assertThat(faulty.hanging()).as("only the first write reached the hung table").isEqualTo(1);
-        assertThat(journal.fileFallbackCount()).isEqualTo(3);
-        faulty.set(Fault.NONE);
         nanos.addAndGet(java.util.concurrent.TimeUnit.SECONDS.toNanos(1));
-        journal.record(List.of(entry("4")));
+        journal.record(List.of(entry("3"))); // after it neither: a journal worker checks the table
+        assertThat(journal.tableTries()).as("table writes a caller waited for").isEqualTo(1);
+        assertThat(journal.fileFallbackCount()).isEqualTo(3);
+        io.github.dualwrite.testing.Poll.until(java.time.Duration.ofSeconds(20), () -> faulty.hanging() == 2);
+        journal.record(List.of(entry("4"))); // the check hangs: nobody else tries the table meanwhile
+        assertThat(faulty.hanging()).isEqualTo(2);
+        faulty.set(Fault.NONE);
+        // the check answered: the file moves into the table, which takes the next entries again
         io.github.dualwrite.testing.Poll.until(java.time.Duration.ofSeconds(20),
                 () -> new FileJournal(dir.resolve("hang.jsonl")).isEmpty() && table.pendingCount() == 4);
-        assertThat(journal.read(0, 10)).extracting(JournalEntry::routingKey).containsExactlyInAnyOrder("1", "2", "3", "4");
+        journal.record(List.of(entry("5")));
+        assertThat(journal.tableTries()).isEqualTo(2);
+        assertThat(journal.read(0, 10)).extracting(JournalEntry::routingKey)
+                .containsExactlyInAnyOrder("1", "2", "3", "4", "5");
         assertThat(journal.lostCount()).isZero();
+    }
+
+    @Test
+    void aSuspectedTableIsNotTriedByACallerUntilItsBackgroundCheckAnswers() throws Exception {
+        java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong(5);
+        JdbcJournal table = new JdbcJournal(h2("journal_suspect", "MySQL"));
+        table.createIfAbsent();
+        FallbackJournal journal = new FallbackJournal(table, new FileJournal(dir.resolve("suspect.jsonl")), nanos::get,
+                w -> { });
+        journal.suspect(); // the database it lives on just timed out for the engine
+        journal.record(List.of(entry("1")));
+        assertThat(journal.tableTries()).isZero();
+        assertThat(journal.fileFallbackCount()).isEqualTo(1);
+        nanos.addAndGet(java.util.concurrent.TimeUnit.SECONDS.toNanos(1));
+        journal.record(List.of(entry("2"))); // to the file; the check finds the table healthy and moves the file
+        io.github.dualwrite.testing.Poll.until(java.time.Duration.ofSeconds(20),
+                () -> new FileJournal(dir.resolve("suspect.jsonl")).isEmpty() && table.pendingCount() == 2);
+        journal.record(List.of(entry("3")));
+        assertThat(journal.tableTries()).isEqualTo(1);
+        assertThat(journal.fileFallbackCount()).isEqualTo(2);
+        assertThat(table.pendingCount()).isEqualTo(3);
     }
 
     @Test

@@ -81,8 +81,14 @@ public final class FaultyDataSource {
         return injected.get();
     }
 
-    /** The faulty DataSource. */
+    /** The faulty DataSource: always the same object (the engine knows the journal's home by identity). */
     public DataSource dataSource() {
+        return proxy;
+    }
+
+    private final DataSource proxy = proxy();
+
+    private DataSource proxy() {
         return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("getConnection")) {
