@@ -384,7 +384,7 @@ final class AsyncLanes implements AutoCloseable {
 
         private void abort(Connection c) {
             if (c != null) {
-                engine.abortLater(c, side, null); // the worker's try-with-resources closes it when its call returns
+                engine.abortLater(c, null); // the worker's try-with-resources closes it when its call returns
             }
         }
 

@@ -340,8 +340,8 @@ final class Engine {
      * Aborts a connection whose call hung, in the background (see {@link SecondaryRunner#abortLater}), and
      * closes it once {@code after} completes ({@code null}: its user closes it).
      */
-    void abortLater(Connection c, Side side, java.util.concurrent.CompletableFuture<?> after) {
-        runner.abortLater(c, after, e -> log.debug("dualwrite: cannot abort the {} connection: {}", side, e.toString()));
+    void abortLater(Connection c, java.util.concurrent.CompletableFuture<?> after) {
+        runner.abortLater(c, after);
     }
 
     /** How long a caller waits for the secondary at most. */

@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class SecondaryRunner implements AutoCloseable {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SecondaryRunner.class);
+
     /** Secondary work, run on a worker. */
     @FunctionalInterface
     interface Call<T> {
@@ -136,12 +138,13 @@ final class SecondaryRunner implements AutoCloseable {
      * itself reach the hung host (MariaDB Connector/J opens a new connection to send {@code KILL}; seen holding
      * a business call for the whole outage), and neither a caller nor an ASYNC lane may wait for that.
      */
-    void abortLater(java.sql.Connection c, CompletableFuture<?> after, java.util.function.Consumer<Throwable> cannot) {
+    void abortLater(java.sql.Connection c, CompletableFuture<?> after) {
         closers.execute(() -> {
             try {
                 c.abort(Runnable::run);
             } catch (SQLException | RuntimeException | LinkageError notSupported) {
-                cannot.accept(notSupported); // ShardingSphere cannot: the worker waits for the driver's own timeout
+                // ShardingSphere cannot: the worker waits for the driver's own timeout
+                log.debug("dualwrite: cannot abort a secondary connection: {}", notSupported.toString());
             }
             if (after != null) {
                 closeLater(c, after);

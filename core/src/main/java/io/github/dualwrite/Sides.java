@@ -114,6 +114,6 @@ final class Sides {
         if (c == null) {
             return;
         }
-        engine.abortLater(c, side, stuck); // frees a hung socket read (HikariCP, plain drivers; ShardingSphere cannot)
+        engine.abortLater(c, stuck); // frees a hung socket read (HikariCP, plain drivers; ShardingSphere cannot)
     }
 }

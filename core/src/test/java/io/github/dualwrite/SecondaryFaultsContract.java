@@ -2,6 +2,7 @@ package io.github.dualwrite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.dualwrite.config.MigrationConfig;
 import io.github.dualwrite.config.Side;
@@ -281,7 +282,7 @@ abstract class SecondaryFaultsContract {
         long timeoutsBefore = stack.dataSource().stats().secondaryTimeouts();
         stack.newSide().set(Fault.HANG);
         // bounded: a caller held by the detached connection's abort (which reaches the hung host too) fails here
-        io.github.dualwrite.testing.Poll.returns(Duration.ofSeconds(30), "writes while the new side hangs", () -> {
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             try (Connection c = stack.dataSource().getConnection()) {
                 for (long id = 1; id <= 4; id++) {
                     write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (?, 21, 1)", id);
@@ -292,7 +293,7 @@ abstract class SecondaryFaultsContract {
                 write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (5, 21, 1)");
                 assertThat(stack.newSide().hanging()).isEqualTo(4);
             }
-        });
+        }, "writes while the new side hangs");
         assertThat(pair.countOld("points_detail")).isEqualTo(5);
         assertThat(journal()).hasSize(5).allSatisfy(e -> assertThat(e.failedSide()).isEqualTo(Side.NEW));
         assertThat(journal()).filteredOn(e -> e.errorMessage().contains("did not return within 225 ms")).hasSize(4);
@@ -315,7 +316,7 @@ abstract class SecondaryFaultsContract {
     @Test
     void aSecondaryThatHangsInATransactionIsAbandonedAndTheAuthorityCommits() throws Exception {
         secondaryTimeout(Duration.ofMillis(200), MigrationConfig.CircuitBreaker.DEFAULTS);
-        io.github.dualwrite.testing.Poll.returns(Duration.ofSeconds(30), "a transaction while the new side hangs", () -> {
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             try (Connection c = stack.dataSource().getConnection()) {
                 c.setAutoCommit(false);
                 write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (1, 22, 1)");
@@ -325,7 +326,7 @@ abstract class SecondaryFaultsContract {
                 c.commit();
                 assertThat(stack.newSide().hanging()).as("the caller never waited for the hung call").isEqualTo(1);
             }
-        });
+        }, "a transaction while the new side hangs");
         assertThat(pair.countOld("points_detail")).isEqualTo(3);
         // everything the abandoned secondary transaction held or was asked is journaled: rows 1, 2, 3
         assertThat(journal()).extracting(JournalEntry::primaryKey).containsExactlyInAnyOrder("[1]", "[2]", "[3]");
@@ -337,7 +338,7 @@ abstract class SecondaryFaultsContract {
     @Test
     void aSecondaryThatHangsOnASavepointIsAbandonedAtTheDeadlineAndTheAuthorityCommits() throws Exception {
         secondaryTimeout(Duration.ofMillis(200), MigrationConfig.CircuitBreaker.DEFAULTS);
-        io.github.dualwrite.testing.Poll.returns(Duration.ofSeconds(30), "a transaction while the new side hangs", () -> {
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             try (Connection c = stack.dataSource().getConnection()) {
                 c.setAutoCommit(false);
                 write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (1, 24, 1)");
@@ -349,7 +350,7 @@ abstract class SecondaryFaultsContract {
                 write(c, "INSERT INTO points_detail (id, user_id, amount) VALUES (3, 24, 1)");
                 c.commit();
             }
-        });
+        }, "a transaction while the new side hangs");
         assertThat(pair.queryOld("SELECT id FROM points_detail ORDER BY id")).extracting(r -> r.get("id"))
                 .containsExactly(1L, 3L);
         // the abandoned secondary transaction held row 1; row 3 was written after it: both journaled
@@ -368,11 +369,11 @@ abstract class SecondaryFaultsContract {
                         MigrationConfig.CircuitBreaker.DEFAULTS)), "test").orThrow();
         stack.oldSide().set(Fault.HANG);
         try {
-            io.github.dualwrite.testing.Poll.returns(Duration.ofSeconds(30), "a write while the old side hangs", () -> {
+            assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
                 try (Connection c = stack.dataSource().getConnection()) {
                     write(c, "UPDATE points_account SET balance = 5 WHERE user_id = 31");
                 }
-            });
+            }, "a write while the old side hangs");
             // the secondary statement hangs on the old side; the journal's table, on the old side too, was not tried
             // (it would hang as a second call, and the caller would have waited up to 2 s more for it)
             assertThat(stack.oldSide().hanging()).as("calls hanging on the old side").isEqualTo(1);

@@ -94,9 +94,6 @@ public final class FallbackJournal implements Journal {
                 tableFailure = e;
             }
         } else {
-            if (coolDownOver()) {
-                probeInBackground();
-            }
             tableFailure = new SQLException("skipped while the table recovers from an earlier failure");
         }
         try {
@@ -111,6 +108,9 @@ public final class FallbackJournal implements Journal {
                         table.table(), tableFailure.getMessage(), file.file(), fileFailure.getMessage(),
                         table.policy().apply(entry).describe()); // no more than the journal would keep
             }
+        }
+        if (coolDownOver()) {
+            probeInBackground(); // after the append: a check that finds the table healthy moves these entries too
         }
     }
 
@@ -143,8 +143,9 @@ public final class FallbackJournal implements Journal {
         return !sick;
     }
 
+    /** Whether the table is sick and its cool-down has passed: time for a background check. */
     private synchronized boolean coolDownOver() {
-        return nanoTime.getAsLong() - skipTableUntil >= 0;
+        return sick && nanoTime.getAsLong() - skipTableUntil >= 0;
     }
 
     /**
@@ -153,24 +154,36 @@ public final class FallbackJournal implements Journal {
      * worker and stops further checks until it returns: no business call waits for it.
      */
     private void probeInBackground() {
-        if (!probing.compareAndSet(false, true)) {
+        onceInBackground(probing, () -> {
+            try {
+                table.pendingCount();
+                tableHealthy();
+                replayFile();
+            } catch (RuntimeException e) {
+                tableSick();
+                log.debug("dualwrite journal table {} still unreachable: {}", table.table(), e.toString());
+            }
+        });
+    }
+
+    /**
+     * Runs {@code task} on a journal worker unless the one {@code running} guards is still under way; when every
+     * worker waits for the table it is not run (a later call tries again).
+     */
+    private void onceInBackground(java.util.concurrent.atomic.AtomicBoolean running, Runnable task) {
+        if (!running.compareAndSet(false, true)) {
             return;
         }
         try {
             workers.execute(() -> {
                 try {
-                    table.pendingCount();
-                    tableHealthy();
-                    replayFile();
-                } catch (RuntimeException e) {
-                    tableSick();
-                    log.debug("dualwrite journal table {} still unreachable: {}", table.table(), e.toString());
+                    task.run();
                 } finally {
-                    probing.set(false);
+                    running.set(false);
                 }
             });
         } catch (java.util.concurrent.RejectedExecutionException busy) {
-            probing.set(false); // every worker waits for the table: a later call checks again
+            running.set(false);
         }
     }
 
@@ -228,20 +241,7 @@ public final class FallbackJournal implements Journal {
 
     /** Moves the file into the table on a journal worker: never on the business call's thread. */
     private void replayInBackground() {
-        if (!replaying.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            workers.execute(() -> {
-                try {
-                    replayFile();
-                } finally {
-                    replaying.set(false);
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException busy) {
-            replaying.set(false); // every worker waits for the table: the next healthy write tries again
-        }
+        onceInBackground(replaying, this::replayFile);
     }
 
     /** At WARN, at most every 10 s while the table keeps failing: how many entries went to the file meanwhile. */
