@@ -95,7 +95,12 @@ final class DirtyKeys implements Journal.Listener {
      */
     int behind(String unit, RoutingKey user) {
         int queuedBits = queuedKeys.get() == 0 ? 0 : queued(unit, user);
-        return journalBehind(unit, user) | queuedBits;
+        int bufferedBits = 0;
+        if (bufferedKeys.get() != 0) {
+            Mark m = buffered.get(new Key(unit, user));
+            bufferedBits = m == null ? 0 : m.bits();
+        }
+        return journalBehind(unit, user) | queuedBits | bufferedBits;
     }
 
     /** {@link #behind} counting unresolved journal entries only. */
@@ -126,16 +131,33 @@ final class DirtyKeys implements Journal.Listener {
 
     /** Counts an ASYNC write of {@code user} queued for {@code side} ({@code delta} 1) or finished (-1). */
     void queued(String unit, RoutingKey user, Side side, int delta) {
-        queued.compute(new Key(unit, user), (k, m) -> {
+        count(queued, queuedKeys, new Key(unit, user), side, delta);
+    }
+
+    /**
+     * Entries of writes skipped during an outage and not stored yet ({@link OutageCovers}), by user: they hold
+     * the user like an entry, but unlike a queued ASYNC write they do not make a SYNC write wait.
+     */
+    private final Map<Key, Mark> buffered = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger bufferedKeys = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** Counts an entry of {@code user} buffered for {@code side} ({@code delta} 1) or stored (-1). */
+    void buffered(String unit, RoutingKey user, Side side, int delta) {
+        count(buffered, bufferedKeys, new Key(unit, user), side, delta);
+    }
+
+    private static void count(Map<Key, Mark> marks, java.util.concurrent.atomic.AtomicInteger keys, Key key, Side side,
+                              int delta) {
+        marks.compute(key, (k, m) -> {
             Mark next = (m == null ? new Mark(0, 0) : m).plus(Mark.of(side, delta));
             if (next.bits() == 0 || next.oldBehind() < 0 || next.newBehind() < 0) {
                 if (m != null) {
-                    queuedKeys.decrementAndGet();
+                    keys.decrementAndGet();
                 }
                 return null;
             }
             if (m == null) {
-                queuedKeys.incrementAndGet();
+                keys.incrementAndGet();
             }
             return next;
         });

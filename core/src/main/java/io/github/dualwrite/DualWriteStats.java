@@ -21,10 +21,12 @@ package io.github.dualwrite;
  * @param secondaryStuck      secondary calls past their deadline that have not returned yet (now, not a total)
  * @param asyncQueued         ASYNC secondary writes (or transactions) queued or running now
  * @param asyncDropped        ASYNC secondary writes journaled because a lane's queue was full or closed
+ * @param outagesOpen         outage entries this process holds open now (a breaker made writes skip)
+ * @param journalBuffered     journal entries of skipped writes waiting for their batch now (covered by an outage entry)
  */
 public record DualWriteStats(long readsOld, long readsNew, long writes, long passThrough, long secondaryWrites,
                              long secondaryFailures, long rowCountMismatches, long breakerRejections, long journaled,
                              long journalLost, long unkeyed, long rejected, long secondaryTimeouts,
                              long shadowReads, long shadowMismatches, long secondaryStuck, long asyncQueued,
-                             long asyncDropped) {
+                             long asyncDropped, long outagesOpen, long journalBuffered) {
 }

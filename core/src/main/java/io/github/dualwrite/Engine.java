@@ -69,6 +69,7 @@ final class Engine {
     private final SecondaryRunner runner = new SecondaryRunner(MAX_SECONDARY_WORKERS);
     private final ShadowReads shadows;
     private final AsyncLanes lanes;
+    private final OutageCovers covers;
     /** Secondary calls past their deadline that have not returned yet, by side. */
     private final java.util.concurrent.atomic.AtomicIntegerArray stuck = new java.util.concurrent.atomic.AtomicIntegerArray(2);
     /** Secondary calls in flight at most, stuck ones included. */
@@ -102,6 +103,9 @@ final class Engine {
         Duration every = options.dirtyKeysRefresh();
         this.shadows = new ShadowReads(this, options.scheduler());
         this.lanes = new AsyncLanes(this, options.async());
+        this.covers = new OutageCovers(journal, dirty, clock, System::nanoTime, options.scheduler(),
+                side -> breaker(side).getState() == CircuitBreaker.State.CLOSED,
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getName(), OutageCovers.LEASE);
         Duration timeout = control.current().config().secondary().timeout();
         for (Side side : Side.values()) {
             PoolCheck.advise(dataSource(side), side, timeout).forEach(advice -> log.warn("dualwrite: {}", advice));
@@ -283,6 +287,7 @@ final class Engine {
         lanes.close(); // before the workers it runs on
         runner.close();
         shadows.close();
+        covers.close(); // after the lanes: what they journal on closing may be buffered
     }
 
     /**
@@ -356,7 +361,7 @@ final class Engine {
                 s.secondaryWrites.sum(), s.secondaryFailures.sum(), s.rowCountMismatches.sum(),
                 s.breakerRejections.sum(), s.journaled.sum(), journal.lostCount(), s.unkeyed.sum(), s.rejected.sum(),
                 s.secondaryTimeouts.sum(), s.shadowReads.sum(), s.shadowMismatches.sum(), stuck.get(0) + stuck.get(1),
-                lanes.queued(), s.asyncDropped.sum());
+                lanes.queued(), s.asyncDropped.sum(), covers.openCount(), covers.bufferedCount());
     }
 
     /**
@@ -450,13 +455,18 @@ final class Engine {
         return (int) Math.max(1, (ms + 999) / 1000);
     }
 
-    /** Stores entries durably (the journal never throws) and counts them. */
+    /**
+     * Stores entries durably (the journal never throws) and counts them. Writes a breaker made skip are covered
+     * by an outage entry and stored in the background ({@link OutageCovers}) when the journal allows it.
+     */
     void journal(List<JournalEntry> entries) {
         if (entries.isEmpty()) {
             return;
         }
         stats.journaled.add(entries.size());
-        journal.record(entries);
+        if (!covers.take(entries)) {
+            journal.record(entries);
+        }
     }
 
     /** The rewrite of {@code shape} carrying ids (null column: none) and call values, cached per SQL text. */

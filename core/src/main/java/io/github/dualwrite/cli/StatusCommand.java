@@ -49,6 +49,12 @@ final class StatusCommand implements Callable<Integer> {
                     stats.oldestUnresolved() == null ? "-" : stats.oldestAge(now).toSeconds() + " s ago", stats.size());
             int shown = 0;
             for (Journal.UnresolvedGroup g : ctx.journal().unresolved()) {
+                if (g.status() == JournalEntry.Status.PENDING && JournalEntry.EVERY_TABLE.equals(g.table())) {
+                    out.printf("  OUTAGE %s: %s behind since %s; a breaker makes writes skip and a process stores their"
+                            + " entries; if that process stopped, the repairer verifies the whole unit once it is due%n",
+                            g.unit(), g.behind(), g.oldest());
+                    continue;
+                }
                 if (g.status() == JournalEntry.Status.PENDING || shown++ >= 20) {
                     continue;
                 }

@@ -115,6 +115,39 @@ public final class FallbackJournal implements Journal {
     }
 
     /**
+     * Stores the outage entry in the table (waiting at most 2 s for it), never in the file: a repairer must be
+     * able to claim it once it is due. False while the table is sick, or when it fails now.
+     */
+    @Override
+    public boolean openOutage(JournalEntry outage) {
+        if (!tableHealthyNow()) {
+            return false;
+        }
+        try {
+            tableTries.incrementAndGet();
+            tableWithin(List.of(outage));
+            tableHealthy();
+            listeners.recorded(List.of(outage));
+            return true;
+        } catch (SQLException | RuntimeException | java.util.concurrent.TimeoutException e) {
+            tableSick();
+            log.warn("dualwrite journal table {} cannot take an outage entry ({}); skipped writes are journaled one by one",
+                    table.table(), e.getMessage());
+            return false;
+        }
+    }
+
+    @Override
+    public boolean renewOutage(JournalEntry outage, java.time.Instant until) {
+        return table.renewOutage(outage, until);
+    }
+
+    @Override
+    public boolean closeOutage(JournalEntry outage) {
+        return table.closeOutage(outage);
+    }
+
+    /**
      * Ends the table's cool-down now: the next entries try the table again (for an operator who fixed the
      * journal's database and does not want to wait).
      */

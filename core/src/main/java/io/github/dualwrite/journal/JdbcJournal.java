@@ -338,6 +338,42 @@ public final class JdbcJournal implements Journal {
     }
 
     @Override
+    public boolean openOutage(JournalEntry outage) {
+        try {
+            tryRecord(List.of(outage));
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            log.warn("dualwrite journal table {} cannot take an outage entry ({}); skipped writes are journaled one by one",
+                    table, e.getMessage());
+            return false;
+        }
+    }
+
+    @Override
+    public boolean renewOutage(JournalEntry outage, Instant until) {
+        return outageUpdate("next_attempt_at = ?", outage, ps -> {
+            ps.setTimestamp(1, Timestamp.from(until));
+            ps.setString(2, outage.entryId());
+        });
+    }
+
+    @Override
+    public boolean closeOutage(JournalEntry outage) {
+        return outageUpdate("status = 'DONE'", outage, ps -> ps.setString(1, outage.entryId()));
+    }
+
+    /** Changes an outage entry while it is pending and no repairer holds it. */
+    private boolean outageUpdate(String set, JournalEntry outage, Binding binding) {
+        try {
+            return update("UPDATE " + table + " SET " + set + " WHERE entry_id = ? AND status = 'PENDING'"
+                    + " AND lease_owner IS NULL", binding) == 1;
+        } catch (RuntimeException e) {
+            log.debug("dualwrite journal: outage entry {} not changed: {}", outage.entryId(), e.getMessage());
+            return false;
+        }
+    }
+
+    @Override
     public boolean fail(long id, String owner, int attempts, Instant nextAttemptAt, boolean dead, String error) {
         return update("UPDATE " + table + " SET status = ?, attempts = ?, next_attempt_at = ?, error_message = ?,"
                 + " lease_owner = NULL, lease_until = NULL WHERE id = ? AND lease_owner = ?", ps -> {

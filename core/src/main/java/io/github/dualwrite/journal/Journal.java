@@ -81,6 +81,31 @@ public interface Journal extends AutoCloseable {
      */
     List<UnresolvedGroup> unresolved(String unit, Collection<String> routingKeys, io.github.dualwrite.config.Side behind);
 
+    /**
+     * Stores an {@link JournalEntry.Reason#OUTAGE} entry where repairers claim from, within the same wait as
+     * {@link #record}; false (nothing stored) when this journal cannot keep one now: its writer then journals
+     * entry by entry.
+     */
+    default boolean openOutage(JournalEntry outage) {
+        return false;
+    }
+
+    /**
+     * Moves an open outage entry's due time to {@code until} (its owner is alive); false when it is no longer
+     * pending and free (a repairer took it) or cannot be reached.
+     */
+    default boolean renewOutage(JournalEntry outage, Instant until) {
+        return false;
+    }
+
+    /**
+     * Closes an outage entry (DONE) once every write it stood for has its own entry; false when a repairer
+     * holds it (it then verifies the unit) or the journal cannot be reached.
+     */
+    default boolean closeOutage(JournalEntry outage) {
+        return false;
+    }
+
     /** Adds a listener told about entries recorded and resolved through this journal object. */
     void addListener(Listener listener);
 

@@ -104,7 +104,14 @@ public record JournalEntry(Long id, String entryId, Instant createdAt, String un
          * ASYNC: not run because running it could apply it twice or out of order (its users were repaired or
          * behind meanwhile, or a transaction spanned several lanes); the repairer copies the rows instead.
          */
-        ASYNC_SKIPPED
+        ASYNC_SKIPPED,
+        /**
+         * A unit-wide entry written once when a SYNC secondary's breaker opened: it stands for every write of
+         * the unit the breaker made skip until their own entries are stored (in the background, in batches).
+         * Its process keeps it from being due while it lives, and closes it once every such entry is stored; a
+         * repairer that finds it due (its process died first) verifies the whole unit and repairs what differs.
+         */
+        OUTAGE
     }
 
     /** Checks the required parts. */
@@ -128,6 +135,21 @@ public record JournalEntry(Long id, String entryId, Instant createdAt, String un
         return new JournalEntry(null, UUID.randomUUID().toString(), now, unit, table, routingKey, primaryKey,
                 operation, failedSide, sql, params, reason, errorClass, truncate(errorMessage, 2000),
                 Status.PENDING, 0, now, null, null, null);
+    }
+
+    /** The table named by an {@link Reason#OUTAGE} entry: it stands for every table of its unit. */
+    public static final String EVERY_TABLE = "*";
+
+    /**
+     * A new {@link Reason#OUTAGE} entry for {@code unit}, saying {@code behind} is behind, not due before
+     * {@code leaseUntil} (its owner moves that on while it lives).
+     */
+    public static JournalEntry outage(Instant now, String unit, Side behind, String owner, Instant leaseUntil) {
+        return new JournalEntry(null, UUID.randomUUID().toString(), now, unit, EVERY_TABLE, null, null, Operation.OTHER,
+                behind, "-- writes skipped while the circuit breaker in front of " + behind + " was open", null,
+                Reason.OUTAGE, null, "kept open by " + owner + " until every skipped write of the unit has its own entry;"
+                + " when that process died first, the repairer verifies the whole unit", Status.PENDING, 0, leaseUntil,
+                null, null, null);
     }
 
     /** A copy with the journal's id. */

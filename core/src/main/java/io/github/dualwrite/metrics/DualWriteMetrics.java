@@ -111,6 +111,10 @@ public final class DualWriteMetrics implements MeterBinder {
                 ds -> ds.stats().secondaryStuck(), Tags.empty());
         gauge(registry, "dualwrite.async.queued", "ASYNC secondary writes queued or running", dataSource,
                 ds -> ds.stats().asyncQueued(), Tags.empty());
+        gauge(registry, "dualwrite.journal.outages.open", "outage entries held open: a breaker makes writes skip",
+                dataSource, ds -> ds.stats().outagesOpen(), Tags.empty());
+        gauge(registry, "dualwrite.journal.buffered", "journal entries of skipped writes waiting for their batch",
+                dataSource, ds -> ds.stats().journalBuffered(), Tags.empty());
         stat(registry, "dualwrite.async.dropped", "ASYNC secondary writes journaled because a lane was full or closed",
                 DualWriteStats::asyncDropped);
         stat(registry, "dualwrite.shadow.reads", "sampled reads compared with the other side", DualWriteStats::shadowReads,

@@ -46,6 +46,7 @@ final class RepairPass {
     private final int maxAttempts;
     private final IntervalFunction backoff;
     private final Clock clock;
+    private final Sleeper sleeper;
     private final int threads;
     private final ExecutorService workers;
     private final Repairer.Listener listener;
@@ -63,6 +64,7 @@ final class RepairPass {
         this.maxAttempts = r.maxAttempts;
         this.backoff = r.backoff;
         this.clock = r.clock;
+        this.sleeper = r.sleeper;
         this.threads = r.threads;
         this.workers = r.workers;
         this.listener = r.listener;
@@ -224,6 +226,9 @@ final class RepairPass {
             }
         }
         try {
+            if (JournalEntry.EVERY_TABLE.equals(t.table())) {
+                return verifyUnit(t.unit(), entries, behind);
+            }
             if (decision == null && open != null && open.contains(JournalEntry.Status.CONFLICT)) {
                 return conflict(entries, t, "the rows of user " + t.routingKey() + " in " + t.table() + " are already"
                         + " in conflict: these entries wait for the same decision");
@@ -262,6 +267,33 @@ final class RepairPass {
         } catch (Exception e) {
             return new Result(entries, null, null, e, null);
         }
+    }
+
+    /**
+     * An outage entry fell due: the process that kept it open stopped before every write it stood for had an
+     * entry of its own. Which users those writes touched is not known, so the whole unit is verified and every
+     * difference repaired (deleted rows included, which a verify over the version column would miss).
+     */
+    private Result verifyUnit(String unit, List<JournalEntry> entries, Set<Side> behind) throws SQLException {
+        log.warn("dualwrite repair: outage entry of unit {} ({} behind) is due, its process stopped before storing every"
+                + " write it stood for: verifying the whole unit and repairing what differs", unit, behind);
+        Verifier.Report report;
+        try {
+            report = Verifier.builder(rowSync, rowSync.control()).clock(clock).sleeper(sleeper).repair(true).build()
+                    .full(unit);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while verifying unit " + unit + " for an outage entry", e);
+        }
+        long found = report.missing() + report.extra() + report.different();
+        if (report.repaired() < found) {
+            throw new SQLException("the verify of unit " + unit + " for an outage entry found " + found
+                    + " differences and repaired " + report.repaired() + "; tried again later");
+        }
+        log.warn("dualwrite repair: outage entry of unit {} closed after a verify: {}", unit, report.line());
+        Side late = behind.iterator().next();
+        return done(entries, new RowSync.Result(unit, JournalEntry.EVERY_TABLE, null, late.other(), late,
+                (int) report.missing(), (int) report.different(), (int) report.extra()));
     }
 
     private Result conflict(List<JournalEntry> entries, Target t, String reason) throws SQLException {

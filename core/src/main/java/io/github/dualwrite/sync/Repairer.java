@@ -49,7 +49,7 @@ public final class Repairer implements AutoCloseable {
     final int maxAttempts;
     final IntervalFunction backoff;
     final Clock clock;
-    private final Sleeper sleeper;
+    final Sleeper sleeper;
     final Listener listener;
     private final Duration interval;
     private final ScheduledExecutorService scheduler;

@@ -50,6 +50,11 @@ public final class RowSync {
     private final LiveWrites live;
     private final java.time.Duration fenceTimeout = java.time.Duration.ofSeconds(5);
 
+    /** The switch this RowSync follows (a verify it runs for the repairer follows the same). */
+    MigrationControl control() {
+        return control;
+    }
+
     /** A RowSync over the raw old and new DataSources, following {@code control}, that knows no journal. */
     public RowSync(DataSource oldDataSource, DataSource newDataSource, MigrationControl control) {
         this(oldDataSource, newDataSource, control, null);

@@ -106,6 +106,32 @@ abstract class CliContract extends CliFixture {
     }
 
     @Test
+    void anOutageEntryLeftByAProcessThatDiedIsShownAndRepairVerifiesTheUnitFromIt() {
+        JdbcJournal journal = new JdbcJournal(pair.oldDataSource());
+        journal.pendingCount(); // makes the table
+        pair.updateOld("DELETE FROM " + JdbcJournal.DEFAULT_TABLE);
+        // the process acknowledged these writes with the breaker open and died before storing their entries
+        pair.updateOld("INSERT INTO points_account (id, user_id, balance) VALUES (5, 5, 50), (7, 7, 70)");
+        pair.updateNew("INSERT INTO points_account (id, user_id, balance) VALUES (7, 7, 7), (9, 9, 90)");
+        java.time.Instant then = java.time.Instant.now().minusSeconds(120);
+        assertThat(journal.openOutage(JournalEntry.outage(then, "points", Side.NEW, "4242@gone", then.plusSeconds(60))))
+                .isTrue();
+
+        Run status = run("status");
+        assertThat(status.code()).isZero();
+        assertThat(status.out()).contains("journal PENDING=1 (OLD behind 0, NEW behind 1)")
+                .contains("OUTAGE points: NEW behind since").contains("the repairer verifies the whole unit");
+
+        Run drain = run("repair", "--until-empty", "--timeout", "PT1M");
+        assertThat(drain.code()).as(drain.out() + drain.err()).isZero();
+        assertThat(pair.queryNew("SELECT user_id, balance FROM points_account ORDER BY user_id"))
+                .as("the unit verified: a missing row copied, a different one fixed, a deleted one removed")
+                .containsExactly(Map.of("user_id", 5L, "balance", 50L), Map.of("user_id", 7L, "balance", 70L));
+        assertThat(run("status").out()).contains("journal PENDING=0 (OLD behind 0, NEW behind 0) CONFLICT=0 DEAD=0")
+                .doesNotContain("OUTAGE");
+    }
+
+    @Test
     void errorsExitWithTwoAndSayWhy() throws Exception {
         Run noMode = run("verify", "--mode", "sideways");
         assertThat(noMode.code()).isEqualTo(2);

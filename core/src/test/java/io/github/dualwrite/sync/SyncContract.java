@@ -266,6 +266,7 @@ abstract class SyncContract extends StackContract {
         }
         stack.newSide().set(Fault.NONE);
         int entries = USERS * 4;
+        stack.awaitOutagesClosed(); // the entries are stored in the background once the breaker opened
         assertThat(stack.dataSource().journal().pendingCount()).isEqualTo(entries);
         Set<Long> seen = ConcurrentHashMap.newKeySet();
         AtomicInteger twice = new AtomicInteger();

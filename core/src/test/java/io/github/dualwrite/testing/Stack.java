@@ -163,6 +163,15 @@ public final class Stack implements AutoCloseable {
         return file;
     }
 
+    /**
+     * Waits until every write a breaker made skip has its own entry in the journal table and the outage entries
+     * that stood for them are closed (the engine stores them in the background): then the table says it all.
+     */
+    public void awaitOutagesClosed() {
+        Poll.until(java.time.Duration.ofSeconds(30), () -> table.read(0, 100_000).stream().noneMatch(e ->
+                e.reason() == io.github.dualwrite.journal.JournalEntry.Reason.OUTAGE && e.status().unresolved()));
+    }
+
     /** Empties both sides and the journal table. */
     public void reset() {
         ids = TableConfig.IdSource.SEQUENCE;

@@ -228,6 +228,8 @@ public class DualWriteEndpoint {
         out.put("breakerRejections", s.breakerRejections());
         out.put("journaled", s.journaled());
         out.put("journalLost", s.journalLost());
+        out.put("outagesOpen", s.outagesOpen());
+        out.put("journalBuffered", s.journalBuffered());
         out.put("rejected", s.rejected());
         return out;
     }

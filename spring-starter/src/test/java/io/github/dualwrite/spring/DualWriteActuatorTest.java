@@ -92,7 +92,7 @@ class DualWriteActuatorTest {
                     .containsEntry("dead", 0L).containsEntry("conflicts", 0L);
             assertThat(map(status.get("breakers"))).containsEntry("new", "CLOSED").containsEntry("old", "CLOSED");
             assertThat(map(status.get("statements"))).containsEntry("writes", 2L).containsEntry("secondaryFailures", 1L)
-                    .containsEntry("journaled", 1L);
+                    .containsEntry("journaled", 1L).containsEntry("outagesOpen", 0L).containsEntry("journalBuffered", 0L);
             assertThat(map(status.get("admin"))).containsEntry("writeEnabled", false);
             String json = new ObjectMapper().findAndRegisterModules().writeValueAsString(status);
             assertThat(json).doesNotContain(SECRET).doesNotContainIgnoringCase("password").doesNotContain("jdbc:");
