@@ -647,8 +647,15 @@ final class DualWriteConnection extends HomeSideConnection {
         }
         statements.clear();
         Side home = tx == null ? homeSide() : tx.authority(homeSide());
+        // in NEW_PRIMARY the home side (old) is a secondary too: its rollback, and the pool's reset of auto-commit
+        // on close, are round trips to a side that may hang, held to the secondary deadline like the other side's
+        boolean homeBounded = !autoCommit && SideRules.secondaryIn(table(), home);
         if (!autoCommit) {
-            rollbackQuietly(physical[home.ordinal()]);
+            if (homeBounded) {
+                onSecondaryQuietly(home, "rollback", Connection::rollback);
+            } else {
+                rollbackQuietly(physical[home.ordinal()]);
+            }
             onSecondaryQuietly(home.other(), "rollback", Connection::rollback);
         }
         if (tx != null) {
@@ -658,11 +665,14 @@ final class DualWriteConnection extends HomeSideConnection {
         // the other side is closed within the secondary deadline and its failure never reaches the caller: its
         // work was journaled already, and a caller told "failed" after its commit would retry a committed write
         onSecondaryQuietly(home.other(), "close", Connection::close);
+        if (homeBounded) {
+            onSecondaryQuietly(home, "close", Connection::close);
+        }
         closed = true;
         Connection c = physical[home.ordinal()];
         physical[0] = null;
         physical[1] = null;
-        if (c != null) {
+        if (c != null && !homeBounded) {
             c.close();
         }
     }

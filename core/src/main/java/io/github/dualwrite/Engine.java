@@ -103,7 +103,9 @@ final class Engine {
         Duration every = options.dirtyKeysRefresh();
         this.shadows = new ShadowReads(this, options.scheduler());
         this.lanes = new AsyncLanes(this, options.async());
-        this.covers = new OutageCovers(journal, dirty, clock, System::nanoTime, options.scheduler(),
+        // an outage entry's lease is read by repairers in other processes, on their wall clocks: it is written in
+        // wall-clock time whatever clock this engine was given for its own records
+        this.covers = new OutageCovers(journal, dirty, Clock.systemUTC(), System::nanoTime, options.scheduler(),
                 side -> breaker(side).getState() == CircuitBreaker.State.CLOSED,
                 java.lang.management.ManagementFactory.getRuntimeMXBean().getName(), OutageCovers.LEASE);
         Duration timeout = control.current().config().secondary().timeout();

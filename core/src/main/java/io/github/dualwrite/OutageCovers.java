@@ -130,8 +130,8 @@ final class OutageCovers {
         List<RoutingKey> users = new ArrayList<>(entries.size());
         Set<Scope> scopes = new LinkedHashSet<>();
         for (JournalEntry e : entries) {
-            if (e.reason() != JournalEntry.Reason.BREAKER_OPEN) {
-                return false;
+            if (e.reason() != JournalEntry.Reason.BREAKER_OPEN || "-".equals(e.unit())) {
+                return false; // only a unit can be verified when the process dies
             }
             try {
                 users.add(e.routingKey() == null ? null : RoutingKey.of(e.routingKey()));

@@ -24,6 +24,16 @@ final class SideRules {
         return Side.NEW;
     }
 
+    /** Whether {@code side} is the secondary of some unit's users (its base stage or its gray share). */
+    static boolean secondaryIn(RoutingTable table, Side side) {
+        for (io.github.dualwrite.config.UnitConfig u : table.snapshot().config().units().values()) {
+            if (u.stage().secondary() == side || u.hasGray() && u.gray().stage().secondary() == side) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * Whether a statement can skip planning: it touches no migrated table, or only units whose users are
      * all on one side (and, with tables that are not migrated, that side is the old one). Returns that

@@ -264,6 +264,29 @@ abstract class OutageCoversContract {
     }
 
     @Test
+    void anOutageEntryDueAfterAForcedMoveOntoTheSideBehindIsGivenUpForAPersonNotVerifiedOverTheWrites() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        DualWriteDataSource ds = open(stalledUntil(never));
+        seedThenOutage(ds);
+        Map<Long, Long> acknowledged = new TreeMap<>(ledger);
+        // forced past the journal gate: the new side, behind for users nobody named, becomes the authority
+        MigrationConfig c = Stack.config(Stage.NEW_PRIMARY, Stage.NEW_PRIMARY, 0, MigrationConfig.UnkeyedPolicy.EXECUTE_BOTH);
+        control.apply(c.withSecondary(new MigrationConfig.Secondary(MigrationConfig.WriteMode.SYNC, Duration.ofSeconds(2),
+                TIGHT)), "test").orThrow();
+        newSide.set(Fault.NONE);
+        RowSync rowSync = new RowSync(pair.oldDataSource(), pair.newDataSource(), control);
+        JdbcJournal other = new JdbcJournal(pair.oldDataSource());
+        Clock later = Clock.offset(Clock.system(ZoneOffset.UTC), OutageCovers.LEASE.plusSeconds(1));
+        Repairer.builder(other, rowSync).owner("other").clock(later).sleeper(d -> { }).build().drain(Duration.ofSeconds(30));
+        assertThat(entries(JournalEntry.Reason.OUTAGE)).singleElement().satisfies(e -> {
+            assertThat(e.status()).as("given up, with the reason, for a person").isEqualTo(JournalEntry.Status.DEAD);
+            assertThat(e.errorMessage()).contains("forced").contains("--retry-dead");
+        });
+        assertThat(rows(Side.OLD)).as("the acknowledged writes were not copied over").isEqualTo(acknowledged);
+        never.countDown();
+    }
+
+    @Test
     void aUserWhoseEntryIsStillBufferedIsReadFromTheSideThatHasTheWrite() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         ScheduledExecutorService stalled = stalledUntil(release);

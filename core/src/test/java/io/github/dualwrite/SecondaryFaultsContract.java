@@ -398,6 +398,33 @@ abstract class SecondaryFaultsContract {
     }
 
     @Test
+    void inNewPrimaryClosingAConnectionLeftInManualCommitModeIsHeldToTheDeadlineWhileTheOldSideHangs() throws Exception {
+        // seen in CI (old_hangs_in_new_primary, SYNC): a caller held 3 s in close, in the pool's reset of auto-commit
+        // on the old connection; the old side is the home side, but in NEW_PRIMARY it is the secondary too
+        pair.updateOld("INSERT INTO points_account (id, user_id, balance) VALUES (32, 32, 0)");
+        pair.updateNew("INSERT INTO points_account (id, user_id, balance) VALUES (32, 32, 0)");
+        stack.control().apply(Stack.config(Stage.NEW_PRIMARY, Stage.NEW_PRIMARY, 0, MigrationConfig.UnkeyedPolicy.EXECUTE_BOTH)
+                .withSecondary(new MigrationConfig.Secondary(MigrationConfig.WriteMode.SYNC, Duration.ofMillis(200),
+                        MigrationConfig.CircuitBreaker.DEFAULTS)), "test").orThrow();
+        Connection c = stack.dataSource().getConnection();
+        try {
+            c.setAutoCommit(false);
+            write(c, "UPDATE points_account SET balance = 6 WHERE user_id = 32");
+            c.commit();
+            stack.oldSide().set(Fault.HANG);
+            assertTimeoutPreemptively(Duration.ofSeconds(30), c::close, "closing while the old side hangs");
+            assertThat(c.isClosed()).isTrue();
+        } finally {
+            stack.oldSide().set(Fault.NONE);
+        }
+        assertThat(pair.queryNew("SELECT balance FROM points_account WHERE user_id = 32")).extracting(r -> r.get("balance"))
+                .containsExactly(6L);
+        assertThat(pair.queryOld("SELECT balance FROM points_account WHERE user_id = 32")).extracting(r -> r.get("balance"))
+                .as("committed on both sides before the hang").containsExactly(6L);
+        io.github.dualwrite.testing.Poll.until(Duration.ofSeconds(20), () -> stack.dataSource().stats().secondaryStuck() == 0);
+    }
+
+    @Test
     void aConstraintViolationOnTheSecondaryIsJournaledWithoutOpeningTheBreaker() throws Exception {
         MigrationConfig.CircuitBreaker tight = new MigrationConfig.CircuitBreaker(50, 100, Duration.ofSeconds(5), 4, 4,
                 Duration.ofMinutes(10), 1);

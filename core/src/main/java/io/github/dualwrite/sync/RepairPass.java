@@ -227,7 +227,9 @@ final class RepairPass {
         }
         try {
             if (JournalEntry.EVERY_TABLE.equals(t.table())) {
-                return verifyUnit(t.unit(), entries, behind);
+                String moved = movedOnto(t.unit(), behind);
+                // given up (DEAD) with the reason: a person verifies by hand, then retries it (repair --retry-dead)
+                return moved == null ? verifyUnit(t.unit(), entries, behind) : new Result(entries, null, null, null, moved);
             }
             if (decision == null && open != null && open.contains(JournalEntry.Status.CONFLICT)) {
                 return conflict(entries, t, "the rows of user " + t.routingKey() + " in " + t.table() + " are already"
@@ -267,6 +269,28 @@ final class RepairPass {
         } catch (Exception e) {
             return new Result(entries, null, null, e, null);
         }
+    }
+
+    /**
+     * Why an outage entry cannot be settled by a verify: some users of the unit now trust the side it says is
+     * behind (a forced move), and a verify copies from today's authority, which would revert the writes it
+     * stands for. Null when no user does.
+     */
+    private String movedOnto(String unit, Set<Side> behind) {
+        io.github.dualwrite.config.UnitConfig u = rowSync.control().current().config().units().get(unit);
+        if (u == null) {
+            return null; // the verify names the missing unit
+        }
+        for (Side late : behind) {
+            if (u.stage().authority() == late || u.hasGray() && u.gray().stage().authority() == late) {
+                return "an outage entry says " + late + " is behind for users of unit " + unit + " the process did not"
+                        + " name before it stopped, but " + late + " is now the authority for some of them (a move was"
+                        + " forced past the journal gate): a verify would copy " + late + " over the writes; compare by"
+                        + " hand (dualwrite verify --unit " + unit + "), move the stage back, then dualwrite repair"
+                        + " --retry-dead";
+            }
+        }
+        return null;
     }
 
     /**

@@ -43,8 +43,8 @@ public final class FaultyDataSource {
         /** Batches run, but report every count as SUCCESS_NO_INFO (-2), as rewriting drivers do. */
         NO_INFO_COUNTS,
         /**
-         * Every execution, commit and savepoint call hangs (as on a host that stopped answering) until the fault is
-         * changed; then it runs. So does {@code Connection.abort}, which some drivers send to the host.
+         * Every execution, commit and savepoint call, and the close of a connection left in manual-commit mode
+         * (a pool resets it), hangs (as on a host that stopped answering) until the fault is changed; then it runs. So does {@code Connection.abort}, which some drivers send to the host.
          */
         HANG
     }
@@ -153,7 +153,9 @@ public final class FaultyDataSource {
                             && !c.getAutoCommit();
                     boolean savepoint = name.equals("setSavepoint") || name.equals("releaseSavepoint")
                             || name.equals("rollback") && args != null && args.length == 1;
-                    if (commits || savepoint) {
+                    // a pool's close resets auto-commit when it was switched off (HikariCP): a round trip too
+                    boolean resets = name.equals("close") && !c.isClosed() && !c.getAutoCommit();
+                    if (commits || savepoint || resets) {
                         hangWhileHanging();
                     }
                     if (commits && fault.get() == Fault.COMMIT) {
