@@ -75,10 +75,6 @@ abstract class SecondaryFaultsContract {
         return stack.journalTable().read(0, 1_000);
     }
 
-    /** Entries of writes, without the outage entries that stood for them. */
-    private long writesJournaled() {
-        return journal().stream().filter(e -> e.reason() != JournalEntry.Reason.OUTAGE).count();
-    }
 
     /** Three statements per user: insert, update, delete of another row. */
     private void businessCalls(Connection c, long user) throws SQLException {
@@ -255,7 +251,7 @@ abstract class SecondaryFaultsContract {
         }
         assertThat(stack.newSide().injected()).as("calls stop once the breaker opens").isBetween(4, 5);
         // the skipped writes' entries are stored in the background, under one outage entry written before the first returned
-        io.github.dualwrite.testing.Poll.until(Duration.ofSeconds(20), () -> writesJournaled() == 10);
+        io.github.dualwrite.testing.Poll.until(Duration.ofSeconds(20), () -> stack.writeEntries() == 10);
         assertThat(journal()).filteredOn(e -> e.reason() == JournalEntry.Reason.BREAKER_OPEN).hasSizeGreaterThanOrEqualTo(5);
         assertThat(journal()).filteredOn(e -> e.reason() == JournalEntry.Reason.OUTAGE).singleElement()
                 .satisfies(e -> assertThat(e.failedSide()).isEqualTo(Side.NEW));
@@ -368,13 +364,18 @@ abstract class SecondaryFaultsContract {
         assertThat(pair.countNew("points_detail")).as("the abandoned transaction was rolled back, not committed").isZero();
     }
 
-    @Test
-    void inNewPrimaryAHangingOldSideCostsOneDeadlineNotASecondWaitForTheJournalThatLivesThere() throws Exception {
-        pair.updateOld("INSERT INTO points_account (id, user_id, balance) VALUES (31, 31, 0)");
-        pair.updateNew("INSERT INTO points_account (id, user_id, balance) VALUES (31, 31, 0)");
+    /** User {@code user}'s account (balance 0) on both sides, everybody in NEW_PRIMARY, a 200 ms secondary timeout. */
+    private void accountOnBothSidesInNewPrimary(long user) {
+        pair.updateOld("INSERT INTO points_account (id, user_id, balance) VALUES (?, ?, 0)", user, user);
+        pair.updateNew("INSERT INTO points_account (id, user_id, balance) VALUES (?, ?, 0)", user, user);
         stack.control().apply(Stack.config(Stage.NEW_PRIMARY, Stage.NEW_PRIMARY, 0, MigrationConfig.UnkeyedPolicy.EXECUTE_BOTH)
                 .withSecondary(new MigrationConfig.Secondary(MigrationConfig.WriteMode.SYNC, Duration.ofMillis(200),
                         MigrationConfig.CircuitBreaker.DEFAULTS)), "test").orThrow();
+    }
+
+    @Test
+    void inNewPrimaryAHangingOldSideCostsOneDeadlineNotASecondWaitForTheJournalThatLivesThere() throws Exception {
+        accountOnBothSidesInNewPrimary(31);
         stack.oldSide().set(Fault.HANG);
         try {
             assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
@@ -401,11 +402,7 @@ abstract class SecondaryFaultsContract {
     void inNewPrimaryClosingAConnectionLeftInManualCommitModeIsHeldToTheDeadlineWhileTheOldSideHangs() throws Exception {
         // seen in CI (old_hangs_in_new_primary, SYNC): a caller held 3 s in close, in the pool's reset of auto-commit
         // on the old connection; the old side is the home side, but in NEW_PRIMARY it is the secondary too
-        pair.updateOld("INSERT INTO points_account (id, user_id, balance) VALUES (32, 32, 0)");
-        pair.updateNew("INSERT INTO points_account (id, user_id, balance) VALUES (32, 32, 0)");
-        stack.control().apply(Stack.config(Stage.NEW_PRIMARY, Stage.NEW_PRIMARY, 0, MigrationConfig.UnkeyedPolicy.EXECUTE_BOTH)
-                .withSecondary(new MigrationConfig.Secondary(MigrationConfig.WriteMode.SYNC, Duration.ofMillis(200),
-                        MigrationConfig.CircuitBreaker.DEFAULTS)), "test").orThrow();
+        accountOnBothSidesInNewPrimary(32);
         Connection c = stack.dataSource().getConnection();
         try {
             c.setAutoCommit(false);

@@ -78,23 +78,12 @@ public final class FallbackJournal implements Journal {
         if (entries.isEmpty()) {
             return;
         }
-        Exception tableFailure;
-        if (tableHealthyNow()) {
-            try {
-                tableTries.incrementAndGet();
-                tableWithin(entries);
-                tableHealthy();
-                listeners.recorded(entries);
-                if (!file.isEmpty()) {
-                    replayInBackground();
-                }
-                return;
-            } catch (SQLException | RuntimeException | java.util.concurrent.TimeoutException e) {
-                tableSick();
-                tableFailure = e;
+        Exception tableFailure = intoTable(entries);
+        if (tableFailure == null) {
+            if (!file.isEmpty()) {
+                replayInBackground();
             }
-        } else {
-            tableFailure = new SQLException("skipped while the table recovers from an earlier failure");
+            return;
         }
         try {
             file.tryAppend(entries);
@@ -121,19 +110,33 @@ public final class FallbackJournal implements Journal {
     @Override
     public boolean openOutage(JournalEntry outage) {
         if (!tableHealthyNow()) {
-            return false;
+            return false; // known sick: said already
+        }
+        Exception failure = intoTable(List.of(outage));
+        if (failure != null) {
+            log.warn("dualwrite journal table {} cannot take an outage entry ({}); skipped writes are journaled one by one",
+                    table.table(), failure.getMessage());
+        }
+        return failure == null;
+    }
+
+    /**
+     * Writes the entries to the table unless it is sick (waiting at most 2 s) and tells the listeners; returns
+     * why they are not there, null when they are.
+     */
+    private Exception intoTable(List<JournalEntry> entries) {
+        if (!tableHealthyNow()) {
+            return new SQLException("skipped while the table recovers from an earlier failure");
         }
         try {
             tableTries.incrementAndGet();
-            tableWithin(List.of(outage));
+            tableWithin(entries);
             tableHealthy();
-            listeners.recorded(List.of(outage));
-            return true;
+            listeners.recorded(entries);
+            return null;
         } catch (SQLException | RuntimeException | java.util.concurrent.TimeoutException e) {
             tableSick();
-            log.warn("dualwrite journal table {} cannot take an outage entry ({}); skipped writes are journaled one by one",
-                    table.table(), e.getMessage());
-            return false;
+            return e;
         }
     }
 

@@ -71,11 +71,17 @@ abstract class CliContract extends CliFixture {
                 null, JournalEntry.Reason.ERROR, null, "injected");
     }
 
-    @Test
-    void statusRepairUntilEmptyAndAPersonsDecision() {
+    /** The journal table on the old side, made and emptied. */
+    private JdbcJournal emptyJournal() {
         JdbcJournal journal = new JdbcJournal(pair.oldDataSource());
         journal.pendingCount(); // makes the table
         pair.updateOld("DELETE FROM " + JdbcJournal.DEFAULT_TABLE);
+        return journal;
+    }
+
+    @Test
+    void statusRepairUntilEmptyAndAPersonsDecision() {
+        JdbcJournal journal = emptyJournal();
         pair.updateOld("INSERT INTO points_account (id, user_id, balance) VALUES (5, 5, 50), (7, 7, 70)");
         pair.updateNew("INSERT INTO points_account (id, user_id, balance) VALUES (7, 7, 71)");
         journal.record(List.of(missed(5, Side.NEW), missed(7, Side.NEW), missed(7, Side.OLD)));
@@ -107,9 +113,7 @@ abstract class CliContract extends CliFixture {
 
     @Test
     void anOutageEntryLeftByAProcessThatDiedIsShownAndRepairVerifiesTheUnitFromIt() {
-        JdbcJournal journal = new JdbcJournal(pair.oldDataSource());
-        journal.pendingCount(); // makes the table
-        pair.updateOld("DELETE FROM " + JdbcJournal.DEFAULT_TABLE);
+        JdbcJournal journal = emptyJournal();
         // the process acknowledged these writes with the breaker open and died before storing their entries
         pair.updateOld("INSERT INTO points_account (id, user_id, balance) VALUES (5, 5, 50), (7, 7, 70)");
         pair.updateNew("INSERT INTO points_account (id, user_id, balance) VALUES (7, 7, 7), (9, 9, 90)");

@@ -77,10 +77,6 @@ abstract class RepairFollowsJournalContract extends StackContract {
         return stack.journalTable().read(0, 10_000);
     }
 
-    /** Entries of writes, without the outage entries that stood for them. */
-    private long writesJournaled() {
-        return journal().stream().filter(e -> e.reason() != JournalEntry.Reason.OUTAGE).count();
-    }
 
     private long amount(Side side, long id) {
         String sql = "SELECT amount FROM points_detail WHERE id = ?";
@@ -331,7 +327,7 @@ abstract class RepairFollowsJournalContract extends StackContract {
         }
         stack.newSide().set(Fault.NONE);
         stack.awaitOutagesClosed(); // the entries are stored in the background once the breaker opened
-        assertThat(writesJournaled()).isEqualTo(60);
+        assertThat(stack.writeEntries()).isEqualTo(60);
         Repairer.DrainResult drained = repairer().drain(Duration.ofMinutes(1));
         assertThat(drained.drained()).as(drained.toString()).isTrue();
         assertThat(drained.run().repaired()).isEqualTo(60);
@@ -381,7 +377,7 @@ abstract class RepairFollowsJournalContract extends StackContract {
             write(INSERT_DETAIL, id, 15L, id);
         }
         stack.newSide().set(Fault.NONE);
-        Poll.until(Duration.ofSeconds(10), () -> writesJournaled() == 30);
+        Poll.until(Duration.ofSeconds(10), () -> stack.writeEntries() == 30);
         assertThat(journal()).filteredOn(e -> e.reason() == JournalEntry.Reason.BREAKER_OPEN).isNotEmpty()
                 .allSatisfy(e -> assertThat(e.errorMessage()).isEqualTo("not run: the circuit breaker in front of NEW is OPEN"));
     }

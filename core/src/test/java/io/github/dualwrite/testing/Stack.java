@@ -163,6 +163,12 @@ public final class Stack implements AutoCloseable {
         return file;
     }
 
+    /** Entries of writes in the journal table, any status, without the outage entries that stood for them. */
+    public long writeEntries() {
+        return table.read(0, 100_000).stream()
+                .filter(e -> e.reason() != io.github.dualwrite.journal.JournalEntry.Reason.OUTAGE).count();
+    }
+
     /**
      * Waits until every write a breaker made skip has its own entry in the journal table and the outage entries
      * that stood for them are closed (the engine stores them in the background): then the table says it all.
